@@ -1,0 +1,30 @@
+"""Answers from news articles: `ask()` returns a short answer made of the articles' own
+sentences, every claim cited, or says so when the articles don't know.
+
+    from assistant import Assistant, ask, Answer, Citation
+    answer = Assistant(index_dir=None).ask("How many people have been displaced?")
+
+Imports are lazy: `import assistant` loads neither torch nor FAISS.
+"""
+
+from __future__ import annotations
+
+from .types import Answer, Citation, Conflict, Hit
+
+_LAZY = {
+    "Assistant": ".core", "ask": ".core", "AnswerSettings": ".compose", "RetrievalSettings": ".retrieve",
+    "AssistantError": ".errors", "EmptyQuestionError": ".errors", "IndexNotFoundError": ".errors",
+    "Conversation": ".conversation",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'assistant' has no attribute {name!r}")
+
+
+__all__ = ["Assistant", "ask", "Answer", "Citation", "Conflict", "Hit", "AnswerSettings",
+           "RetrievalSettings", "AssistantError", "EmptyQuestionError", "IndexNotFoundError", "Conversation"]

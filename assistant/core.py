@@ -1,0 +1,175 @@
+"""`Assistant`: open an index once, answer questions from it.
+
+One question goes: validate -> understand (follow-ups lean on earlier turns) -> embed the query
+-> hybrid retrieval (FAISS + BM25, fused, spread across articles) -> split the retrieved
+passages into sentences with offsets -> score them -> compose 1–3 cited sentences, or abstain.
+The model is the only heavy part and is loaded once per Assistant; everything else is a few
+SQLite queries and small numpy work, so a warm `ask()` costs tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import date
+from typing import Sequence
+
+import numpy as np
+
+from index.errors import ConfigError
+from index.models import Article
+
+from .compose import AnswerSettings, compose
+from .errors import EmptyQuestionError
+from .question import analyse
+from .retrieve import RetrievalSettings, Retriever
+from .scoring import Candidate, cheap_score, final_scores, idf_weights, prescore
+from .sentences import Sentence, split_sentences
+from .types import Answer, Hit
+
+MAX_QUESTION_CHARS = 1000  # the model reads ~256 tokens; longer questions are cut, not refused
+History = Sequence[tuple[str, Answer]]
+
+
+def parse_day(value, field: str) -> date | None:
+    """A date, an ISO 'YYYY-MM-DD' string, or None; anything else is a ConfigError naming the field."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{field} must be a date like 2024-12-06, got {value!r}") from None
+
+
+class Assistant:
+    def __init__(self, index_dir=None, *, embedder=None, retrieval: RetrievalSettings | None = None,
+                 answer: AnswerSettings | None = None, index=None):
+        from index.ingest import open_index
+
+        self.index = index or open_index(index_dir, embedder=embedder)
+        self.retriever = Retriever(self.index, retrieval)
+        self.settings = answer or AnswerSettings()
+        self._sentences: OrderedDict[str, list[Sentence]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    # -- asking -------------------------------------------------------------------------------------
+    def ask(self, question: str, history: History | None = None, k: int | None = None,
+            sources: Sequence[str] | None = None, since=None, until=None) -> Answer:
+        if not isinstance(question, str) or not question.strip():
+            raise EmptyQuestionError()
+        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        if k is not None and (not isinstance(k, int) or k < 1):
+            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        since, until = parse_day(since, "since"), parse_day(until, "until")
+        if since and until and since > until:
+            raise ConfigError(f"since ({since}) is after until ({until})")
+        sources = [s for s in (sources or []) if s] or None
+        self.index.refresh()
+
+        query = self.understand(question, history)
+        qvec = self.index.embed_query(query)
+        hits = self.retriever.search(query, qvec, k=k, sources=sources, since=since, until=until)
+        articles = {a.id: a for a in self.index.articles({h.article_id for h in hits})}
+        hits = [h for h in hits if h.article_id in articles]  # deleted since retrieval
+        ranked, vecs = self._rank_sentences(query, qvec, hits, articles)
+        answer = compose(question, query, ranked, vecs, articles, {h.chunk_id: h for h in hits}, self.settings)
+        if not hits and (sources or since or until):
+            answer.notes.append("No article matches the outlet/date filters.")
+        return answer
+
+    def understand(self, question: str, history: History | None) -> str:
+        """The text to search for. A follow-up leans on earlier turns (see `followup`)."""
+        if not history:
+            return question
+        try:
+            from .followup import rewrite
+        except ImportError:
+            return question
+        return rewrite(question, history)
+
+    def _rank_sentences(self, query: str, qvec: np.ndarray, hits: list[Hit],
+                        articles: dict[str, Article]) -> tuple[list[Candidate], dict[tuple[str, int], np.ndarray]]:
+        q = analyse(query)
+        cands: list[Candidate] = []
+        for rank, h in enumerate(hits):
+            for s in self._article_sentences(articles[h.article_id]):
+                # sentences overlapping the chunk, whole even where the chunk cut one
+                if s.end > h.start and s.start < h.end:
+                    cands.append(Candidate(h.article_id, s, rank, h.chunk_id))
+        seen, unique = set(), []
+        for c in cands:
+            key = (c.article_id, c.sentence.start)
+            if key not in seen:
+                seen.add(key)
+                unique.append(c)
+        df, n = self.index.doc_freqs(q.terms)
+        pre = prescore(q, unique, idf_weights(q.terms, df, n))
+        pre.sort(key=cheap_score, reverse=True)
+        top = pre[: self.settings.embed_top]
+        if not top:
+            return [], {}
+        svecs = self.index.embedder.embed([c.sentence.text for c in top])
+        ranked = final_scores(top, svecs @ qvec)
+        vecs = {(c.article_id, c.sentence.start): v for c, v in zip(top, svecs)}
+        return ranked, vecs
+
+    def _article_sentences(self, article: Article) -> list[Sentence]:
+        with self._cache_lock:
+            got = self._sentences.get(article.id)
+            if got is not None:
+                self._sentences.move_to_end(article.id)
+                return got
+        got = split_sentences(article.text)
+        with self._cache_lock:
+            self._sentences[article.id] = got
+            while len(self._sentences) > 2048:
+                self._sentences.popitem(last=False)
+        return got
+
+    # -- what the UI needs --------------------------------------------------------------------------
+    def chat(self):
+        from .conversation import Conversation
+
+        return Conversation(self)
+
+    def stats(self):
+        return self.index.stats()
+
+    def outlets(self) -> list[str]:
+        return sorted(o for o in self.index.store.outlets() if o)
+
+    def example_questions(self, n: int = 4) -> list[str]:
+        from .examples import example_questions
+
+        return example_questions(self.index, n)
+
+    def ingest(self, paths, progress=None, **kw):
+        from index.ingest import ingest
+
+        report = ingest(paths, index=self.index, progress=progress, **kw)
+        self.index.refresh()
+        return report
+
+    def refresh(self) -> bool:
+        return self.index.refresh()
+
+    def close(self) -> None:
+        self.index.close()
+
+
+_SHARED: dict[str, Assistant] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def ask(question: str, index_dir=None, **kwargs) -> Answer:
+    """Module-level convenience: one opened Assistant per index directory, reused across calls."""
+    from index.config import resolve_index_dir
+
+    key = str(resolve_index_dir(index_dir).resolve())
+    with _SHARED_LOCK:
+        a = _SHARED.get(key)
+        if a is None:
+            a = _SHARED[key] = Assistant(key)
+    return a.ask(question, **kwargs)

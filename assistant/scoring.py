@@ -1,0 +1,88 @@
+"""Score candidate sentences against a question.
+
+A sentence's score mixes four signals, each in [0, 1]:
+- semantic: cosine between the question and the sentence, with the same model as the index;
+- lexical: the share of the question's content terms (weighted by corpus IDF) the sentence has;
+- answer type: the sentence holds what the question asks for (a number for "how many", a date
+  for "when", a name for "who"/"where") and not just the question's own words;
+- retrieval: how highly its chunk ranked, so context from the best passages wins ties.
+Only the best `embed_top` sentences by the cheap signals are embedded, which bounds the
+model's work per question whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+import numpy as np
+
+from .question import Question, has_answer_type, stems, words
+from .sentences import Sentence
+
+WEIGHTS = {"semantic": 0.50, "lexical": 0.32, "type": 0.10, "retrieval": 0.08}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved chunk, with its signals and final score."""
+
+    article_id: str
+    sentence: Sentence
+    hit_rank: int  # rank of the chunk it came from (0 = best)
+    chunk_id: int
+    lexical: float = 0.0
+    semantic: float = 0.0
+    type_match: bool = False
+    score: float = 0.0
+    stems: frozenset[str] = frozenset()
+
+
+def idf_weights(terms: Sequence[str], doc_freq: dict[str, int], n_docs: int) -> dict[str, float]:
+    """BM25-style IDF, floored at a small positive value so every term still counts a little."""
+    out = {}
+    for t in terms:
+        df = doc_freq.get(t, 0)
+        out[t] = max(0.05, math.log(1 + (n_docs - df + 0.5) / (df + 0.5)))
+    return out
+
+
+def lexical_score(q: Question, sent_stems: frozenset[str], idf: dict[str, float]) -> float:
+    total = sum(idf.get(t, 1.0) for t in q.terms)
+    if total <= 0:
+        return 0.0
+    got = sum(idf.get(t, 1.0) for t, s in zip(q.terms, q.term_stems) if s in sent_stems)
+    return got / total
+
+
+def prescore(q: Question, cands: list[Candidate], idf: dict[str, float]) -> list[Candidate]:
+    out = []
+    for c in cands:
+        st = frozenset(stems(c.sentence.text))
+        lex = lexical_score(q, st, idf)
+        typ = has_answer_type(q.kind, c.sentence.text, q)
+        out.append(replace(c, stems=st, lexical=lex, type_match=typ))
+    return out
+
+
+def _retrieval_prior(rank: int) -> float:
+    return 1.0 / (1.0 + 0.5 * rank)
+
+
+def final_scores(cands: list[Candidate], sem: np.ndarray) -> list[Candidate]:
+    w = WEIGHTS
+    out = []
+    for c, s in zip(cands, sem):
+        s = float(max(0.0, s))
+        n_words = len(words(c.sentence.text))
+        # very short fragments ("Read more.") and run-on walls of text make poor answers
+        shape = 1.0 if 6 <= n_words <= 60 else 0.85
+        score = shape * (w["semantic"] * s + w["lexical"] * c.lexical
+                         + w["type"] * (1.0 if c.type_match else 0.0) + w["retrieval"] * _retrieval_prior(c.hit_rank))
+        out.append(replace(c, semantic=s, score=score))
+    return sorted(out, key=lambda c: (-c.score, c.hit_rank, c.sentence.start))
+
+
+def cheap_score(c: Candidate) -> float:
+    return 0.7 * c.lexical + 0.2 * (1.0 if c.type_match else 0.0) + 0.1 * _retrieval_prior(c.hit_rank)

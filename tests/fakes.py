@@ -1,0 +1,46 @@
+"""A deterministic stand-in for the embedding model, behind the same seam as the real one.
+
+Each word is hashed to a fixed random direction and a text is the normalised sum of its
+words' directions, so texts sharing words are similar and unrelated texts are not — enough
+for retrieval tests to mean something, with no model load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+
+_WORD = re.compile(r"\w+")
+
+
+class FakeEmbedder:
+    name = "fake-embedder"
+
+    def __init__(self, dim: int = 64):
+        self._dim = dim
+        self.calls = 0
+        self.texts_embedded = 0
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _word_vec(self, word: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
+        return np.random.default_rng(seed).standard_normal(self._dim).astype(np.float32)
+
+    def embed(self, texts):
+        self.calls += 1
+        self.texts_embedded += len(texts)
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in _WORD.findall(t.lower()):
+                out[i] += self._word_vec(w)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1
+        return out / norms
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())

@@ -1,0 +1,97 @@
+"""`assistant`: the command line. Parses arguments, runs one command, turns typed errors into
+one-line messages (no traceback reaches the user) and sets the exit code.
+
+Each command lives in its own module and registers itself through `COMMANDS`; heavy imports
+(torch, gradio) happen inside the commands, so `assistant --help` and `assistant ask` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+EPILOG = """\
+The index lives in --index DIR, else $ASSISTANT_INDEX, else the user data directory
+(e.g. ~/.local/share/news-assistant/index).
+
+examples:
+  assistant ingest ~/news/ feed.jsonl        add articles (re-running adds nothing new)
+  assistant ask "How many people were displaced?"
+  assistant stats
+  assistant serve                             browser chat on http://127.0.0.1:7860
+"""
+
+# name -> "module:function" registering the subcommand's arguments; imported lazily.
+COMMANDS = {
+    "ingest": "ui.cli_index:add_ingest",
+    "stats": "ui.cli_index:add_stats",
+    "delete": "ui.cli_index:add_delete",
+    "ask": "ui.cli_ask:add_ask",
+    "eval": "ui.cli_eval:add_eval",
+    "chat": "ui.cli_chat:add_chat",
+    "serve": "ui.cli_serve:add_serve",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Ask questions of your news articles. Answers are the articles' own sentences, "
+                    "each cited to its article, outlet and date.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, target in COMMANDS.items():
+        module, func = target.split(":")
+        try:
+            register = getattr(importlib.import_module(module), func)
+        except (ImportError, AttributeError):
+            continue  # a command whose module is not there yet is simply not offered
+        register(sub)
+    return parser
+
+
+def add_index_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", metavar="DIR", help="index directory (default: $ASSISTANT_INDEX or the "
+                                                  "user data directory)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    from index.errors import NewsIndexError
+
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except NewsIndexError as e:
+        print(f"assistant: error: {e}", file=sys.stderr)
+        return 1
+    except _assistant_errors() as e:
+        print(f"assistant: error: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+def _assistant_errors() -> tuple[type[BaseException], ...]:
+    """The answering layer's typed errors, when that layer is installed."""
+    try:
+        from assistant.errors import AssistantError
+    except ImportError:
+        return ()
+    return (AssistantError,)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""`assistant ingest | stats | delete`: the index commands of the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ui.cli import add_index_arg
+
+MAX_REASONS = 50
+
+
+def add_ingest(sub) -> None:
+    p = sub.add_parser(
+        "ingest", help="add article files or folders to the index",
+        description="Load articles (.txt .md .html .htm .json .jsonl; folders are walked recursively), "
+                    "chunk and embed them, and add them to the index. Articles already in the index "
+                    "(same text) are left as they are. Bad files are skipped with a reason.",
+        epilog="exit status: 0 if anything was added or everything was already indexed; 1 if nothing "
+               "could be read.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
+    add_index_arg(p)
+    p.add_argument("--model", help="sentence-transformers model name or folder for a NEW index "
+                                   "(default: the bundled all-MiniLM-L6-v2); an existing index keeps its own")
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default=None,
+                   help="embedding precision (default auto: bf16 where the CPU supports it natively)")
+    p.add_argument("--batch-size", type=int, default=None, help="chunks per model call (default 32)")
+    p.add_argument("--max-file-mb", type=float, default=20.0, help="skip files larger than this (default 20)")
+    p.add_argument("--rebuild", action="store_true",
+                   help="re-chunk and re-embed every article already in the index (e.g. with --model), "
+                        "then add PATHs if any")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=run_ingest)
+
+
+def _progress_bar(quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" articles", desc="ingesting", file=sys.stderr)
+
+    def update(p):
+        bar.n = p.articles_read
+        bar.set_postfix(added=p.articles_added, chunks=p.chunks_added, refresh=False)
+        bar.refresh()
+
+    return bar, update
+
+
+def run_ingest(args) -> int:
+    from index import IndexConfig
+    from index.ingest import ingest, rebuild
+
+    if not args.paths and not args.rebuild:
+        print("assistant ingest: give at least one file or folder (or --rebuild)", file=sys.stderr)
+        return 2
+    config = IndexConfig.from_env(model=args.model, precision=args.precision, batch_size=args.batch_size)
+    bar, update = _progress_bar(args.quiet)
+    try:
+        if args.rebuild:
+            r = rebuild(args.index, config=config, progress=update)
+            print(f"rebuilt: {len(r.added)} articles re-embedded with {config.model} ({r.chunks_added} chunks)")
+        report = ingest(args.paths, args.index, config=config if args.model else None, progress=update,
+                        max_file_bytes=int(args.max_file_mb * 1024 * 1024)) if args.paths else None
+    finally:
+        if bar is not None:
+            bar.close()
+    if report is None:
+        return 0
+    print(report.summary())
+    for w in report.warnings[:MAX_REASONS]:
+        print(f"  warning: {w}")
+    for s in report.skipped[:MAX_REASONS]:
+        print(f"  skipped: {s}")
+    hidden = len(report.skipped) + len(report.warnings) - 2 * MAX_REASONS
+    if len(report.skipped) > MAX_REASONS or len(report.warnings) > MAX_REASONS:
+        print(f"  ... and {max(hidden, 0)} more")
+    return 0 if report.ok else 1
+
+
+def add_stats(sub) -> None:
+    p = sub.add_parser("stats", help="what the index holds",
+                       description="Articles, chunks, outlets, date range, model and size on disk.")
+    add_index_arg(p)
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--articles", action="store_true", help="also list every article (id, date, outlet, title)")
+    p.set_defaults(run=run_stats)
+
+
+def run_stats(args) -> int:
+    from index.store import Store
+    from index.config import resolve_index_dir
+    from index.errors import IndexNotFoundError
+    from index.ingest import open_index
+
+    d = resolve_index_dir(args.index)
+    if not (d / "index.sqlite3").exists():
+        raise IndexNotFoundError(str(d))
+    idx = open_index(d)
+    try:
+        st = idx.stats()
+        arts = idx.articles() if args.articles else []
+    finally:
+        idx.close()
+    if args.json:
+        out = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in st.__dict__.items()}
+        if args.articles:
+            out["article_list"] = [{"id": a.id, "title": a.title, "source": a.source,
+                                    "published": a.published.isoformat() if a.published else None,
+                                    "path": a.path} for a in arts]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    span = (f"{st.first_published} .. {st.last_published}" if st.first_published else "no dates")
+    print(f"index:     {st.index_dir}")
+    print(f"articles:  {st.articles}")
+    print(f"chunks:    {st.chunks}")
+    print(f"outlets:   {len(st.outlets)}" + "".join(
+        f"\n  {n:5d}  {name or '(unknown outlet)'}" for name, n in list(st.outlets.items())[:20]))
+    print(f"published: {span}")
+    print(f"model:     {st.model} (dimension {st.dimension})")
+    print(f"vectors:   {st.index_type} FAISS index, format version {st.format_version}")
+    print(f"on disk:   {_size(st.size_bytes)}")
+    for a in arts:
+        print(f"  {a.id[:12]}  {a.published or '          '}  {a.source or '-':20.20}  {a.title}")
+    return 0
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def add_delete(sub) -> None:
+    p = sub.add_parser("delete", help="remove articles with their chunks and vectors",
+                       description="Remove articles by id (as `assistant stats --articles` prints them; "
+                                   "a unique prefix of 6+ characters is enough) or by the file they were "
+                                   "ingested from.")
+    p.add_argument("ids", nargs="*", metavar="ARTICLE_ID")
+    p.add_argument("--path", action="append", default=[], metavar="FILE",
+                   help="remove every article ingested from FILE (repeatable)")
+    add_index_arg(p)
+    p.set_defaults(run=run_delete)
+
+
+def run_delete(args) -> int:
+    from index.ingest import delete
+
+    if not args.ids and not args.path:
+        print("assistant delete: give an ARTICLE_ID or --path FILE", file=sys.stderr)
+        return 2
+    removed = delete(args.ids, paths=args.path, index_dir=args.index)
+    print(f"deleted {len(removed)} article(s): " + ", ".join(r[:12] for r in removed))
+    return 0
