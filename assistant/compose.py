@@ -19,6 +19,7 @@ from index.models import Article
 
 from .scoring import Candidate
 from .types import Answer, Citation, Hit
+from .values import salient_values
 
 ABSTAIN_TEXT = "The articles don't say."
 
@@ -75,7 +76,11 @@ class _Citations:
 
 
 def _same_fact(a: Candidate, b: Candidate, vecs: dict, s: AnswerSettings) -> bool:
-    if jaccard(a.stems, b.stems) >= s.duplicate_jaccard:
+    """Near-identical wording, near-identical meaning, or the same figure about the same topic."""
+    overlap = jaccard(a.stems, b.stems)
+    if overlap >= s.duplicate_jaccard:
+        return True
+    if overlap >= 0.15 and salient_values(a.sentence.text) & salient_values(b.sentence.text):
         return True
     va, vb = vecs.get((a.article_id, a.sentence.start)), vecs.get((b.article_id, b.sentence.start))
     return va is not None and vb is not None and float(va @ vb) >= s.duplicate_cosine

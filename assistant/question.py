@@ -22,21 +22,28 @@ STOPWORDS = frozenset(
     report reports news article articles tell told happened happen many much""".split()
 )
 
+_PERSON_NOUNS = (r"person|man|woman|men|women|leader|president|official|minister|company|group|organi[sz]ation|"
+                 r"team|party|agency|ceo|player|actor|actress|singer|politician|candidate|senator|governor|"
+                 r"judge|club|network|firm|bank|brand|militia|faction|rebels?|movement|businessman|billionaire|"
+                 r"author|director|star|athlete|celebrity|coach|artist|musician|rapper|prime minister|king|queen|"
+                 r"prince|princess|pope|general|commander|spokesperson|spokesman|official|lawmaker|justice")
+_PLACE_NOUNS = (r"city|country|town|state|region|province|place|continent|island|nation|county|village|capital|"
+                r"location|area|port|airport|river|sea|ocean|border|neighbou?rhood|district|territory|site|venue")
 _KINDS = [
     ("number", re.compile(
-        r"\bhow (many|much|long|far|old|large|big|tall|high|deep|fast|often)\b|"
-        r"\bwhat (number|percentage|percent|share|proportion|amount|sum|total|fraction)\b|"
-        r"\b(death toll|toll|how many)\b", re.I)),
+        r"\bhow (many|much|long|far|old|large|big|tall|high|deep|fast|often|close|near|heavy|wide)\b|"
+        r"\bwhat (number|percentage|percent|share|proportion|amount|sum|total|fraction|price|cost)\b|"
+        r"\b(death toll|toll)\b", re.I)),
     ("date", re.compile(
-        r"^\s*when\b|\bwhat (year|date|day|month|time)\b|\b(which|what) (year|date|day|month|decade)\b|"
-        r"\bon what day\b|\bsince when\b", re.I)),
+        r"^\s*when\b|\b(which|what) (year|date|day|month|time|decade)\b|\bon what day\b|\bsince when\b", re.I)),
     ("person", re.compile(
-        r"^\s*who\b|\bwhose\b|\bwhom\b|\b(which|what) (person|man|woman|leader|president|official|"
-        r"minister|company|group|organi[sz]ation|team|party|agency|country's leader|ceo|player|actor|"
-        r"singer|politician|candidate|senator|governor|judge|club|network|firm|bank|brand)\b", re.I)),
+        r"^\s*who\b|\bwho (is|was|are|were|has|had|will|did)\b|\bwhose\b|\bwhom\b|"
+        rf"\b(which|what)(\s+[\w'’-]+){{0,2}}?\s+({_PERSON_NOUNS})\b", re.I)),
     ("place", re.compile(
-        r"^\s*where\b|\b(which|what) (city|country|town|state|region|province|place|continent|island|"
-        r"nation|county|village|capital|location|area|port|airport|river|sea|ocean)\b", re.I)),
+        rf"^\s*where\b|\b(which|what|in what)(\s+[\w'’-]+){{0,2}}?\s+({_PLACE_NOUNS})\b", re.I)),
+    # "Which show...", "What company..." with a noun we don't classify: wants a named thing
+    ("entity", re.compile(r"^\s*(which|what)\s+(?!is\b|was\b|are\b|were\b|did\b|does\b|do\b|has\b|have\b|"
+                          r"had\b|will\b|would\b|can\b|could\b|happened\b|about\b)\w+|\bname the\b", re.I)),
 ]
 
 _WORD = re.compile(r"[A-Za-z0-9À-ÖØ-öø-ÿ][\w'’.-]*[\w]|[\w]", re.UNICODE)
@@ -80,7 +87,7 @@ def stems(text: str) -> set[str]:
 @dataclass(frozen=True)
 class Question:
     text: str
-    kind: str  # "number" | "date" | "person" | "place" | "other"
+    kind: str  # "number" | "date" | "person" | "place" | "entity" | "other"
     terms: tuple[str, ...]  # content words in order, lower-case, unstemmed (for BM25 document frequencies)
     term_stems: tuple[str, ...]
     capitals: frozenset[str]  # capitalised words of the question, lower-cased
@@ -97,14 +104,29 @@ def analyse(text: str) -> Question:
     return Question(text, kind, tuple(terms), tuple(stem(t) for t in terms), caps)
 
 
+# "how far" wants a distance, "how long" a duration, "how much" money or an amount
+_UNIT_HINTS = [
+    (re.compile(r"\bhow (far|close|near)\b", re.I),
+     re.compile(r"\d[\d,.]*\s*(km|kilomet|mile|metre|meter|feet|foot|yard|m\b)|\b(kilomet|mile|metre|meter)", re.I)),
+    (re.compile(r"\bhow long\b", re.I),
+     re.compile(r"\b(second|minute|hour|day|week|month|year|decade|centur)s?\b|\b(km|kilomet|mile|metre|meter|feet)", re.I)),
+    (re.compile(r"\bhow old\b", re.I), re.compile(r"\b(\d+|\w+)[- ]year[- ]old\b|\baged?\b", re.I)),
+    (re.compile(r"\bhow much (money|did|does|do|is|was|will|would)\b|\bwhat (price|cost)\b", re.I),
+     re.compile(r"[$€£¥]|\b(dollar|euro|pound|yen|yuan|rupee|franc)s?\b|\b(cost|price|worth|paid|fund)", re.I)),
+]
+
+
 def has_answer_type(kind: str, sentence: str, question: Question) -> bool:
     """Does the sentence hold something of the wanted kind that the question itself does not?"""
     if kind == "number":
+        for asks, wants in _UNIT_HINTS:
+            if asks.search(question.text) and not wants.search(sentence):
+                return False
         nums = {w for w in words(sentence) if _DIGIT.search(w) or w in _NUMBER_WORDS}
         return bool(nums - set(question.terms))
     if kind == "date":
         return any(m.group(0).lower().strip() not in question.text.lower() for m in _DATE.finditer(sentence))
-    if kind in ("person", "place"):
+    if kind in ("person", "place", "entity"):
         caps = {m.group(0).lower() for m in _CAPWORD.finditer(sentence)}
         return bool(caps - question.capitals - STOPWORDS)
     return False
