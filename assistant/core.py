@@ -20,6 +20,7 @@ from index.errors import ConfigError
 from index.models import Article
 
 from .compose import AnswerSettings, compose
+from .confidence import confidence, gather
 from .errors import EmptyQuestionError
 from .question import analyse
 from .retrieve import RetrievalSettings, Retriever
@@ -29,6 +30,14 @@ from .types import Answer, Hit
 
 MAX_QUESTION_CHARS = 1000  # the model reads ~256 tokens; longer questions are cut, not refused
 History = Sequence[tuple[str, Answer]]
+PREFER_BONUS = 0.02  # ranking bonus of a sentence from an article cited earlier in the conversation
+
+
+def cited_in(history: History | None) -> set[str] | None:
+    """Articles the recent answers cited as support (not related reading after an abstention)."""
+    ids = {c.article_id for _, a in list(history or [])[-3:] if a is not None and not a.abstained
+           for c in a.citations}
+    return ids or None
 
 
 def parse_day(value, field: str) -> date | None:
@@ -56,7 +65,10 @@ class Assistant:
 
     # -- asking -------------------------------------------------------------------------------------
     def ask(self, question: str, history: History | None = None, k: int | None = None,
-            sources: Sequence[str] | None = None, since=None, until=None) -> Answer:
+            sources: Sequence[str] | None = None, since=None, until=None, as_of=None) -> Answer:
+        """`as_of` (a date): the reference date for relative time in the question ("last week";
+        default: the newest article's date) and articles published later are left out."""
+        filters = {"k": k, "sources": sources, "since": since, "until": until, "as_of": as_of}
         if not isinstance(question, str) or not question.strip():
             raise EmptyQuestionError()
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
@@ -69,15 +81,40 @@ class Assistant:
         self.index.refresh()
 
         query = self.understand(question, history)
+        # news (issue #8): a time phrase in the question becomes since/until, see `timeref`
+        from .timeref import apply as apply_time
+
+        query, since, until, time_notes = apply_time(self.index, query, since, until, parse_day(as_of, "as_of"))
         qvec = self.index.embed_query(query)
         hits = self.retriever.search(query, qvec, k=k, sources=sources, since=since, until=until)
         articles = {a.id: a for a in self.index.articles({h.article_id for h in hits})}
         hits = [h for h in hits if h.article_id in articles]  # deleted since retrieval
-        ranked, vecs = self._rank_sentences(query, qvec, hits, articles)
-        answer = compose(question, query, ranked, vecs, articles, {h.chunk_id: h for h in hits}, self.settings)
+        ranked, vecs = self._rank_sentences(query, qvec, hits, articles, prefer_articles=cited_in(history))
+        answer = compose(question, query, ranked, vecs, articles, {h.chunk_id: h for h in hits}, self.settings,
+                         confidence=self._confidence(query, ranked, articles))
+        answer.notes.extend(time_notes)
         if not hits and (sources or since or until):
             answer.notes.append("No article matches the outlet/date filters.")
+        if history and answer.abstained:
+            return self._lean_on_history(question, history, answer, filters)
         return answer
+
+    def _lean_on_history(self, question: str, history: History, answer: Answer, filters: dict) -> Answer:
+        """Second pass (issue #4): a question searched as is that found nothing on its own is tried
+        once more with the names of recent turns (`followup.retry_query`: never for a question
+        naming its own subject); the retry is kept only if it answers."""
+        try:
+            from .followup import retry_query
+        except ImportError:
+            return answer
+        query = retry_query(question, history)
+        if not query:
+            return answer
+        second = self.ask(query, None, **filters)
+        if second.abstained:
+            return answer
+        second.question = question
+        return second
 
     def understand(self, question: str, history: History | None) -> str:
         """The text to search for. A follow-up leans on earlier turns (see `followup`)."""
@@ -89,8 +126,9 @@ class Assistant:
             return question
         return rewrite(question, history)
 
-    def _rank_sentences(self, query: str, qvec: np.ndarray, hits: list[Hit],
-                        articles: dict[str, Article]) -> tuple[list[Candidate], dict[tuple[str, int], np.ndarray]]:
+    def _rank_sentences(self, query: str, qvec: np.ndarray, hits: list[Hit], articles: dict[str, Article],
+                        prefer_articles: set[str] | None = None
+                        ) -> tuple[list[Candidate], dict[tuple[str, int], np.ndarray]]:
         q = analyse(query)
         cands: list[Candidate] = []
         for rank, h in enumerate(hits):
@@ -112,8 +150,26 @@ class Assistant:
             return [], {}
         svecs = self.index.embedder.embed([c.sentence.text for c in top])
         ranked = final_scores(top, svecs @ qvec)
+        if prefer_articles:
+            # in a conversation, near ties go to articles already cited; only the order changes,
+            # not the scores, so the confidence (and abstention) stays calibrated
+            ranked.sort(key=lambda c: -(c.score + PREFER_BONUS * (c.article_id in prefer_articles)))
         vecs = {(c.article_id, c.sentence.start): v for c, v in zip(top, svecs)}
         return ranked, vecs
+
+    def _confidence(self, query: str, ranked: list[Candidate], articles: dict[str, Article]) -> float:
+        if not ranked:
+            return 0.0
+        best = ranked[0]
+        sents = self._article_sentences(articles[best.article_id])
+        i = next((j for j, s in enumerate(sents) if s.start == best.sentence.start), 0)
+        window = " ".join(s.text for s in sents[max(0, i - 1): i + 2])
+        q = analyse(query)
+        df, n = self.index.doc_freqs(q.terms)
+        ev = gather(q, best.sentence.text, window, articles[best.article_id].text, idf_weights(q.terms, df, n),
+                    best.type_match,
+                    best.semantic, best.score)
+        return confidence(ev)
 
     def _article_sentences(self, article: Article) -> list[Sentence]:
         with self._cache_lock:
@@ -127,6 +183,16 @@ class Assistant:
             while len(self._sentences) > 2048:
                 self._sentences.popitem(last=False)
         return got
+
+    def timeline(self, subject: str, k: int = 20, sources: Sequence[str] | None = None, since=None,
+                 until=None) -> list:
+        """Dated, cited statements about `subject`, oldest first (list of `timeline.TimelineEntry`)."""
+        from .timeline import build
+
+        if not isinstance(k, int) or k < 1:
+            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        return build(self, subject, k=k, sources=[s for s in (sources or []) if s] or None,
+                     since=parse_day(since, "since"), until=parse_day(until, "until"))
 
     # -- what the UI needs --------------------------------------------------------------------------
     def chat(self):

@@ -91,6 +91,30 @@ class Question:
     terms: tuple[str, ...]  # content words in order, lower-case, unstemmed (for BM25 document frequencies)
     term_stems: tuple[str, ...]
     capitals: frozenset[str]  # capitalised words of the question, lower-cased
+    focus: str = ""  # the word the question is about ("magnitude" in "What was the magnitude of ..."), a term
+
+
+_LEAD = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:what|which|who|whom|whose|where|when|why|how(?:\s+(?:many|much|long|far|old|"
+    r"close|near|big|large))?)\s+(?:(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should)\s+)?"
+    r"(?:(?:the|a|an|this|that|these|those)\s+)?", re.I)
+_META = frozenset("name names type kind sort number amount title identity".split())
+
+
+def _focus(text: str, terms: list[str]) -> str:
+    """The head of the first phrase after the wh-word: "which wildly popular show was" -> show;
+    through "the name of the X" to X."""
+    run: list[str] = []
+    for w in words(_LEAD.sub("", text, count=1)):
+        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
+            if run and run[-1] not in _META:
+                break
+            if run:
+                run = []
+            continue
+        run.append(w)
+    head = run[-1] if run else ""
+    return head if head in terms and head not in _META else ""
 
 
 def analyse(text: str) -> Question:
@@ -101,7 +125,7 @@ def analyse(text: str) -> Question:
             continue
         terms.append(w)
     caps = frozenset(m.group(0).lower() for m in re.finditer(r"\b[A-Z][a-zA-Z'’-]+", text))
-    return Question(text, kind, tuple(terms), tuple(stem(t) for t in terms), caps)
+    return Question(text, kind, tuple(terms), tuple(stem(t) for t in terms), caps, _focus(text, terms))
 
 
 # "how far" wants a distance, "how long" a duration, "how much" money or an amount

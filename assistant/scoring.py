@@ -48,12 +48,15 @@ def idf_weights(terms: Sequence[str], doc_freq: dict[str, int], n_docs: int) -> 
     return out
 
 
+FOCUS_BOOST = 2.0  # the word a question is about counts double: it is where its answer sits
+
+
 def lexical_score(q: Question, sent_stems: frozenset[str], idf: dict[str, float]) -> float:
-    total = sum(idf.get(t, 1.0) for t in q.terms)
+    weights = [idf.get(t, 1.0) * (FOCUS_BOOST if t == q.focus else 1.0) for t in q.terms]
+    total = sum(weights)
     if total <= 0:
         return 0.0
-    got = sum(idf.get(t, 1.0) for t, s in zip(q.terms, q.term_stems) if s in sent_stems)
-    return got / total
+    return sum(w for w, s in zip(weights, q.term_stems) if s in sent_stems) / total
 
 
 def prescore(q: Question, cands: list[Candidate], idf: dict[str, float]) -> list[Candidate]:
