@@ -9,15 +9,41 @@ and the records Article, Chunk, IngestReport, IndexStats, plus the errors in `in
 
 from __future__ import annotations
 
+import sys
+import types
+
 from .errors import (ArticleNotFoundError, ConfigError, IndexBusyError, IndexCorruptError,
                      IndexMismatchError, IndexNotFoundError, ModelLoadError, NewsIndexError)
 from .models import Article, Chunk, IndexStats, IngestReport, LoadWarning, Progress, SearchHit, Skipped
 
 _LAZY = {
-    "ingest": ".ingest", "open_index": ".ingest", "delete": ".ingest", "rebuild": ".ingest",
+    "open_index": ".ingest", "delete": ".ingest", "rebuild": ".ingest",
     "NewsIndex": ".core", "IndexConfig": ".config", "SentenceTransformerEmbedder": ".embedder",
     "Embedder": ".embedder",
 }
+
+
+class _IndexPackage(types.ModuleType):
+    """`index.ingest` is the public function, not the submodule of the same name.
+
+    Python binds a submodule onto its package when the submodule is first imported, which made
+    `from index import ingest` hand back the module `index.ingest` instead of the function.
+    Whatever is assigned to the name, the function is what it reads back (unless a non-module
+    value, e.g. a test double, is assigned explicitly)."""
+
+    @property
+    def ingest(self):
+        value = self.__dict__.get("ingest")
+        if value is None or isinstance(value, types.ModuleType):
+            from .ingest import ingest as value
+        return value
+
+    @ingest.setter
+    def ingest(self, value):
+        self.__dict__["ingest"] = value
+
+
+sys.modules[__name__].__class__ = _IndexPackage
 
 
 def __getattr__(name):

@@ -17,6 +17,10 @@ DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 PRECISIONS = ("auto", "fp32", "bf16")
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # True is an int to Python
+
+
 @dataclass(frozen=True)
 class IndexConfig:
     model: str = DEFAULT_MODEL
@@ -28,14 +32,14 @@ class IndexConfig:
     def __post_init__(self):
         if not isinstance(self.model, str) or not self.model.strip():
             raise ConfigError("model must be a sentence-transformers model name or path, got an empty value")
-        if not isinstance(self.chunk_tokens, int) or not 16 <= self.chunk_tokens <= 8192:
+        if not _is_int(self.chunk_tokens) or not 16 <= self.chunk_tokens <= 8192:
             raise ConfigError(f"chunk_tokens must be an integer from 16 to 8192, got {self.chunk_tokens!r}")
-        if not isinstance(self.chunk_overlap, int) or not 0 <= self.chunk_overlap < self.chunk_tokens:
+        if not _is_int(self.chunk_overlap) or not 0 <= self.chunk_overlap < self.chunk_tokens:
             raise ConfigError(
                 f"chunk_overlap must be an integer from 0 to chunk_tokens-1 ({self.chunk_tokens - 1}), "
                 f"got {self.chunk_overlap!r}"
             )
-        if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= 4096:
+        if not _is_int(self.batch_size) or not 1 <= self.batch_size <= 4096:
             raise ConfigError(f"batch_size must be an integer from 1 to 4096, got {self.batch_size!r}")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -61,11 +62,26 @@ class NewsIndex:
                 "format_version": FORMAT_VERSION, "model": embedder.name, "dimension": embedder.dim,
                 "chunk_tokens": config.chunk_tokens, "chunk_overlap": config.chunk_overlap,
             })
-        meta = store.meta()
-        if int(meta.get("format_version", -1)) != FORMAT_VERSION:
+        try:
+            return cls._open_checked(d, store, embedder, config)
+        except BaseException:
+            store.close()  # no half-open index keeps the database file open
+            raise
+
+    @classmethod
+    def _open_checked(cls, d: Path, store: Store, embedder: Embedder | None,
+                      config: IndexConfig | None) -> "NewsIndex":
+        try:
+            meta = store.meta()
+        except sqlite3.DatabaseError as e:  # not a database, or not one of ours
+            raise IndexCorruptError(
+                f"{store.path} is not a readable news-assistant index ({e}). Move {d} away and run "
+                f"`assistant ingest` on your articles again.") from None
+        stored_version = _as_int(meta.get("format_version"))
+        if stored_version != FORMAT_VERSION:
             raise IndexMismatchError(
-                str(d), "format version", int(meta.get("format_version", -1)), FORMAT_VERSION,
-                f"Re-create it: move {d} away and run `assistant ingest` on your articles again.")
+                str(d), "format version", meta.get("format_version") if stored_version is None else stored_version,
+                FORMAT_VERSION, f"Re-create it: move {d} away and run `assistant ingest` on your articles again.")
         if embedder is None:
             # An existing index answers with its own model unless a config names another.
             cfg = config or IndexConfig.from_env(model=meta["model"])
@@ -85,11 +101,17 @@ class NewsIndex:
         gen = self.store.generation()
         header = VectorIndex.read_header(path)
         ok = (header is not None and header.get("generation") == gen
-              and header.get("model") == self.meta["model"] and int(header.get("dim", -1)) == self.dim)
+              and header.get("model") == self.meta["model"] and _as_int(header.get("dim")) == self.dim)
         if ok:
-            self.vectors, _ = VectorIndex.load(path)
-            self._generation = gen
-            return
+            try:
+                loaded, _ = VectorIndex.load(path)
+            except Exception:  # a damaged body behind a good header: SQLite has the vectors
+                loaded = None
+            if loaded is not None and loaded.dim == self.dim and loaded.ntotal == self.store.counts()[1]:
+                self.vectors = loaded
+                self._generation = gen
+                return
+            header = None
         if header is not None and not repair and self.vectors is not None:
             return  # a writer is mid-way; keep answering from what we have
         self.vectors = self._vectors_from_store()
@@ -206,6 +228,13 @@ class NewsIndex:
             format_version=int(self.meta["format_version"]),
             index_type=self.vectors.kind if self.vectors else "flat", size_bytes=size,
         )
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _model_mismatch(d: Path, stored: str, wanted: str) -> IndexMismatchError:

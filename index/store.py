@@ -42,7 +42,7 @@ CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE TABLE IF NOT EXISTS chunks (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a reader's older FAISS copy may still hold old ids
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     ord INTEGER NOT NULL,
     start INTEGER NOT NULL,
@@ -94,6 +94,9 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        # SQLite's lower() folds ASCII only; outlet filters must match "ÉCHOS" to "échos" too
+        conn.create_function("casefold", 1, lambda s: s.casefold() if isinstance(s, str) else s,
+                             deterministic=True)
         return conn
 
     @property
@@ -247,8 +250,8 @@ class Store:
     def _filter_sql(sources, since, until) -> tuple[str, list]:
         where, params = ["1=1"], []
         if sources:
-            where.append(f"lower(a.source) IN ({','.join('?' * len(sources))})")
-            params.extend(s.lower() for s in sources)
+            where.append(f"casefold(a.source) IN ({','.join('?' * len(sources))})")
+            params.extend(s.casefold() for s in sources)
         if since:
             where.append("a.published >= ?")
             params.append(since.isoformat())
