@@ -1,0 +1,90 @@
+"""`assistant serve`: argument checks (auth for non-local hosts) and seeding an empty index,
+with ui.web.serve / the index replaced by recorders, so no server starts and no model loads."""
+
+from __future__ import annotations
+
+import pytest
+
+import ui.web as web
+from tests.ui.fake_assistant import FakeAssistant
+from ui.cli import main
+
+
+@pytest.fixture
+def served(monkeypatch):
+    calls = []
+    monkeypatch.setattr(web, "serve", lambda *a, **kw: calls.append((a, kw)) or "http://x/")
+    return calls
+
+
+def test_local_host_needs_no_auth(served):
+    assert main(["serve", "--index", "/tmp/i", "--samples", "examples/articles"]) == 0
+    (args, kw), = served
+    assert args == ("/tmp/i",) and kw["host"] == "127.0.0.1" and kw["port"] == 7860
+    assert kw["auth"] is None and kw["samples"] == "examples/articles" and kw["max_upload_mb"] == 20
+
+
+def test_public_host_without_auth_is_refused(served, capsys):
+    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    err = capsys.readouterr().err
+    assert "--auth USER:PASSWORD" in err and "--no-auth" in err and "Traceback" not in err
+    assert served == []
+
+
+def test_public_host_with_auth_or_no_auth(served, tmp_path):
+    assert main(["serve", "--host", "0.0.0.0", "--auth", "ann:s3:cret"]) == 0
+    assert served[-1][1]["auth"] == ("ann", "s3:cret")
+    f = tmp_path / "login"
+    f.write_text("\nbob:pw\n")
+    assert main(["serve", "--host", "192.168.1.5", "--auth-file", str(f)]) == 0
+    assert served[-1][1]["auth"] == ("bob", "pw")
+    assert main(["serve", "--host", "0.0.0.0", "--no-auth", "--port", "8000"]) == 0
+    assert served[-1][1]["auth"] is None and served[-1][1]["port"] == 8000
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["--auth", "nocolon"], "USER:PASSWORD"),
+    (["--auth", ":pw"], "non-empty"),
+    (["--auth-file", "/no/such/file"], "cannot read"),
+    (["--port", "0"], "--port"),
+    (["--max-upload-mb", "0"], "--max-upload-mb"),
+])
+def test_bad_arguments_exit_2(served, capsys, argv, msg):
+    assert main(["serve", *argv]) == 2
+    assert msg in capsys.readouterr().err and served == []
+
+
+def test_auth_and_no_auth_together_is_an_argparse_error(served):
+    with pytest.raises(SystemExit) as e:
+        main(["serve", "--auth", "a:b", "--no-auth"])
+    assert e.value.code == 2
+
+
+def test_missing_index_without_samples_is_a_one_line_error(tmp_path, capsys):
+    assert main(["serve", "--index", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("assistant: error: no index at") and "Traceback" not in err
+
+
+def test_missing_index_is_seeded_from_samples(monkeypatch, tmp_path):
+    import importlib
+
+    import assistant
+    from index.models import IngestReport
+
+    ingest_module = importlib.import_module("index.ingest")  # `index.ingest` the attribute is the function
+    ingested = []
+    monkeypatch.setattr(ingest_module, "ingest",
+                        lambda paths, d, progress=None: ingested.append((paths, d)) or IngestReport(added=["a"]))
+    monkeypatch.setattr(assistant, "Assistant", lambda d: FakeAssistant())
+    lines = []
+    a = web.open_assistant(tmp_path / "idx", tmp_path, echo=lines.append)
+    assert isinstance(a, FakeAssistant) and ingested == [([tmp_path], tmp_path / "idx")]
+    assert "is missing" in lines[0] and "added 1" in lines[-1]
+
+
+def test_samples_folder_must_exist(monkeypatch, tmp_path):
+    from index.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="does not exist"):
+        web.open_assistant(tmp_path / "idx", tmp_path / "nope", echo=lambda s: None)

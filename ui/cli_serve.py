@@ -1,0 +1,84 @@
+"""`assistant serve`: the browser chat (ui.web) from the command line.
+
+Safety rule: a server reachable from other machines must ask for a password. Binding anything
+but a loopback host needs --auth USER:PASSWORD, --auth-file FILE or an explicit --no-auth;
+otherwise the command refuses with exit status 2 before loading anything.
+gradio is imported only when the command runs, so `assistant --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ui.cli import add_index_arg
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def add_serve(sub) -> None:
+    p = sub.add_parser(
+        "serve", help="browser chat on http://127.0.0.1:7860",
+        description="Serve the chat in the browser: ask questions, read the cited sources with the "
+                    "quoted sentences highlighted, filter by outlet and date, upload articles. "
+                    "Also offers the /ask API endpoint (see docs/UI.md).",
+        epilog="Listening on a non-local --host requires --auth USER:PASSWORD, --auth-file FILE or "
+               "--no-auth.")
+    add_index_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--samples", metavar="DIR",
+                   help="when the index is missing or empty, ingest the articles in DIR first")
+    p.add_argument("--max-upload-mb", type=float, default=20.0, help="largest upload accepted (default 20)")
+    p.add_argument("--upload-dir", metavar="DIR",
+                   help="where uploaded articles are kept (default: beside the index, <index>-uploads)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--auth", metavar="USER:PASSWORD", help="require this login")
+    g.add_argument("--auth-file", metavar="FILE", help="require the login in FILE (one line: user:password)")
+    g.add_argument("--no-auth", action="store_true", help="allow a non-local --host without a login")
+    p.set_defaults(run=run_serve)
+
+
+def parse_auth(text: str, where: str) -> tuple[str, str]:
+    user, sep, password = text.strip().partition(":")
+    if not sep or not user or not password:
+        raise ValueError(f"{where} must be USER:PASSWORD with both parts non-empty")
+    return user, password
+
+
+def resolve_auth(args) -> tuple[str, str] | None:
+    """The login from --auth / --auth-file, or None. ValueError with a message on bad input."""
+    if args.auth:
+        return parse_auth(args.auth, "--auth")
+    if args.auth_file:
+        try:
+            lines = [ln for ln in Path(args.auth_file).read_text(encoding="utf-8").splitlines() if ln.strip()]
+        except (OSError, UnicodeDecodeError) as e:
+            raise ValueError(f"cannot read --auth-file {args.auth_file}: {e}") from None
+        if len(lines) != 1:
+            raise ValueError(f"--auth-file {args.auth_file} must hold exactly one line user:password")
+        return parse_auth(lines[0], f"--auth-file {args.auth_file}")
+    return None
+
+
+def run_serve(args) -> int:
+    def fail(msg: str) -> int:
+        print(f"assistant serve: {msg}", file=sys.stderr)
+        return 2
+
+    try:
+        auth = resolve_auth(args)
+    except ValueError as e:
+        return fail(str(e))
+    if args.host not in LOCAL_HOSTS and auth is None and not args.no_auth:
+        return fail(f"--host {args.host} makes the chat reachable from other machines; add "
+                    "--auth USER:PASSWORD (or --auth-file FILE), or --no-auth if that is really meant")
+    if not 0 < args.port < 65536:
+        return fail(f"--port must be 1-65535, got {args.port}")
+    if args.max_upload_mb <= 0:
+        return fail(f"--max-upload-mb must be positive, got {args.max_upload_mb:g}")
+    from ui.web import serve
+
+    serve(args.index, host=args.host.strip("[]"), port=args.port, samples=args.samples,
+          max_upload_mb=args.max_upload_mb, auth=auth, upload_dir=args.upload_dir)
+    return 0

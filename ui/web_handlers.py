@@ -1,0 +1,231 @@
+"""What the browser chat does, as plain methods over an `Assistant`, testable without a browser.
+
+`Handlers(assistant)` holds the one Assistant shared by every browser session; per-session data
+lives in a `conv` dict kept in gr.State: `{"turns": [[question, answer_dict], ...],
+"messages": [chat message dicts]}`. Answers are stored as `Answer.to_dict()` (plain JSON, safe
+to deep-copy between requests) and rebuilt with `Answer.from_dict` for follow-up `history`.
+
+Calls into the Assistant are serialised by one lock: an upload being embedded and questions
+arriving from other tabs must not interleave inside the index. Streaming happens outside the
+lock, so one slow reader does not hold everybody up.
+
+No exception escapes to the page: typed errors (NewsIndexError and subclasses, bad filters,
+refused uploads) become their one-line message; anything else is logged with its traceback
+here and the page gets a generic apology.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from datetime import date
+
+from assistant.types import Answer
+from index.errors import NewsIndexError
+from ui import web_render as R
+from ui import web_upload
+
+log = logging.getLogger("ui.web")
+N_EXAMPLES = 4
+WORDS_PER_STEP = 3
+GENERIC_ERROR = "Sorry, something went wrong while answering. The error was logged on the server."
+
+
+class FilterError(ValueError):
+    """A filter value the person typed cannot be used; the message says how to fix it."""
+
+
+def parse_day(value, label: str) -> date | None:
+    value = (value or "").strip() if isinstance(value, str) or value is None else value
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FilterError(f"The {label} date must look like 2024-03-26 (YYYY-MM-DD); got “{value}”.") from None
+
+
+def parse_filters(sources, since, until) -> tuple[list[str] | None, date | None, date | None]:
+    """Outlets and date range as typed in the page -> arguments for `Assistant.ask`."""
+    if isinstance(sources, str):
+        sources = [sources]
+    outlets = [s for s in (sources or []) if isinstance(s, str) and s.strip()] or None
+    d1, d2 = parse_day(since, "“from” (since)"), parse_day(until, "“to” (until)")
+    if d1 and d2 and d1 > d2:
+        raise FilterError(f"The “from” date ({d1}) is after the “to” date ({d2}).")
+    return outlets, d1, d2
+
+
+def describe_filters(outlets, d1, d2) -> str:
+    parts = []
+    if outlets:
+        parts.append("outlets: " + ", ".join(outlets))
+    if d1 or d2:
+        parts.append(f"published {d1 or '…'} to {d2 or '…'}")
+    return ("Filtered to " + "; ".join(parts) + ".") if parts else ""
+
+
+def new_conv() -> dict:
+    return {"turns": [], "messages": []}
+
+
+def history_of(conv) -> list[tuple[str, Answer]]:
+    return [(q, Answer.from_dict(d)) for q, d in (conv or new_conv())["turns"]]
+
+
+def friendly(err: BaseException) -> str:
+    if isinstance(err, (NewsIndexError, FilterError, web_upload.UploadRejected)):
+        return str(err)
+    log.error("unexpected error in the web UI", exc_info=err)
+    return GENERIC_ERROR
+
+
+class Handlers:
+    def __init__(self, assistant, *, max_upload_mb: float = 20, upload_dir=None, upload_roots=(),
+                 stream_delay: float = 0.04):
+        self.a = assistant
+        self.lock = threading.RLock()
+        self.max_bytes = int(max_upload_mb * 1024 * 1024)
+        self.upload_dir = upload_dir
+        self.roots = [r for r in (*upload_roots, upload_dir) if r]
+        self.stream_delay = stream_delay
+
+    # -- chat --------------------------------------------------------------------------------------
+    def respond(self, question, conv, sources=None, since="", until=""):
+        """Generator of (chat messages, conv, source panel html, question box value)."""
+        conv = conv or new_conv()
+        msgs = list(conv["messages"])
+        question = (question or "").strip()
+        if not question:
+            yield msgs, conv, R.sources_html(history_of(conv)), ""
+            return
+        msgs.append({"role": "user", "content": R.user_html(question)})
+        try:
+            outlets, d1, d2 = parse_filters(sources, since, until)
+        except FilterError as e:
+            msgs.append({"role": "assistant", "content": R.error_html(str(e))})
+            yield msgs, {**conv, "messages": msgs}, R.sources_html(history_of(conv)), question
+            return
+        yield msgs + [{"role": "assistant", "content": R.pending_html()}], conv, \
+            R.sources_html(history_of(conv)), ""
+        try:
+            history = history_of(conv)
+            with self.lock:
+                answer = self.a.ask(question, history=history or None, sources=outlets, since=d1, until=d2)
+        except Exception as e:  # noqa: BLE001 - every failure becomes a chat message
+            msgs.append({"role": "assistant", "content": R.error_html(friendly(e))})
+            yield msgs, {**conv, "messages": msgs}, R.sources_html(history_of(conv)), ""
+            return
+        turns = conv["turns"] + [[question, answer.to_dict()]]
+        turn = len(turns)
+        panel = R.sources_html([(q, Answer.from_dict(d)) for q, d in turns])
+        filters = describe_filters(outlets, d1, d2)
+        n = len(R.answer_pieces(answer, turn))
+        # Extractive answers are complete at once; streaming is presentation: words appear in
+        # small steps, always cut between whole words or whole citation anchors.
+        for upto in range(WORDS_PER_STEP, n, WORDS_PER_STEP):
+            yield msgs + [{"role": "assistant", "content": R.answer_html(answer, turn, upto=upto)}], \
+                conv, panel, ""
+            time.sleep(self.stream_delay)
+        msgs.append({"role": "assistant", "content": R.answer_html(answer, turn, filters=filters)})
+        yield msgs, {"turns": turns, "messages": msgs}, panel, ""
+
+    def warm_up(self) -> None:
+        """Load the model before the first person asks (the first ask() is ~10x slower)."""
+        try:
+            with self.lock:
+                self.a.ask("warm up")
+        except Exception:  # noqa: BLE001 - a failed warm-up shows up again on the first real ask
+            log.debug("warm-up failed", exc_info=True)
+
+    def new_conversation(self):
+        return [], new_conv(), R.EMPTY_SOURCES, ""
+
+    # -- page furniture ------------------------------------------------------------------------------
+    def page_info(self, refresh: bool = False):
+        """(status html, outlet choices, example questions) for the page's current index. Each part
+        fails on its own: no example questions is no reason to hide the outlets."""
+        def part(fn, fallback):
+            try:
+                with self.lock:
+                    return fn()
+            except Exception as e:  # noqa: BLE001
+                return fallback(e)
+
+        if refresh:
+            part(self.a.refresh, lambda e: friendly(e))
+        status = part(lambda: R.status_html(self.a.stats()), lambda e: R.error_html(friendly(e)))
+        outlets = part(lambda: list(self.a.outlets()), lambda e: friendly(e) and [])
+        examples = part(lambda: [str(x) for x in self.a.example_questions(N_EXAMPLES)][:N_EXAMPLES],
+                        lambda e: friendly(e) and [])
+        return status, outlets, examples
+
+    # -- uploads -----------------------------------------------------------------------------------
+    def ingest_uploads(self, files, progress=None):
+        """Validate, stage and ingest uploads -> report html. `progress(n, desc)` if given."""
+        paths = [f if isinstance(f, str) else getattr(f, "path", None) or getattr(f, "name", "")
+                 for f in (files or [])]
+        if not paths:
+            return R.error_html("Choose one or more article files first (.txt .md .html .htm .json .jsonl).")
+        ok, rejected = web_upload.validate(paths, self.roots, self.max_bytes)
+        names = {}
+        staged = []
+        for p in ok:
+            try:
+                dest = web_upload.stage(p, self.upload_dir) if self.upload_dir else p
+            except OSError as e:
+                log.error("cannot store upload %s in %s", p, self.upload_dir, exc_info=e)
+                rejected.append((web_upload.display_name(p), "could not be stored on the server"))
+                continue
+            names[str(dest)] = web_upload.display_name(p)
+            staged.append(str(dest))
+        if not staged:
+            return R.report_html(None, rejected)
+
+        def on_progress(p):
+            if progress is not None:
+                progress(p.articles_read, f"{p.stage}: {p.articles_read} read, {p.articles_added} added, "
+                                          f"{p.chunks_added} passages")
+
+        try:
+            with self.lock:
+                report = self.a.ingest(staged, progress=on_progress)
+        except Exception as e:  # noqa: BLE001
+            return R.error_html("Could not add the files: " + friendly(e))
+        return R.report_html(report, rejected, names)
+
+    # -- the /ask API --------------------------------------------------------------------------------
+    def api_ask(self, question: str, sources=None, since: str = "", until: str = "",
+                history_json: str = "") -> str:
+        """One answer as a JSON string (`Answer.to_dict()`); errors raise ValueError-like types."""
+        outlets, d1, d2 = parse_filters(sources, since, until)
+        history = parse_history(history_json)
+        with self.lock:
+            answer = self.a.ask(question, history=history or None, sources=outlets, since=d1, until=d2)
+        return json.dumps(answer.to_dict(), ensure_ascii=False)
+
+
+def parse_history(history_json: str) -> list[tuple[str, Answer]]:
+    """Earlier turns for the API: a JSON list of answers as /ask returned them, or of
+    [question, answer] pairs."""
+    if not history_json or not str(history_json).strip():
+        return []
+    try:
+        items = json.loads(history_json)
+        if not isinstance(items, list):
+            raise TypeError("not a list")
+        out = []
+        for it in items:
+            if isinstance(it, dict):
+                out.append((it["question"], Answer.from_dict(it)))
+            else:
+                q, d = it
+                out.append((q, Answer.from_dict(d)))
+        return out
+    except (ValueError, TypeError, KeyError) as e:
+        raise FilterError("history_json must be a JSON list of earlier /ask results "
+                          f"(or [question, answer] pairs): {e}") from None

@@ -1,0 +1,232 @@
+"""HTML for the browser chat: answer messages, the source panel, the status line, ingest reports.
+
+Pure functions of plain data (Answer / IndexStats / IngestReport); no gradio import, so they are
+unit-tested directly. Every string that comes from an article (text, title, outlet, url, quote,
+passage) or from a user goes through `esc()` before it is placed in markup. `esc()` also turns the
+characters Markdown and LaTeX act on into numeric entities, so the text stays inert even if the
+chat component were switched back to Markdown rendering.
+
+Anchors: citation marks [n] become `<a class="cite" href="#src-T-N">` where T is the turn number,
+and the source panel gives entry N of turn T the id `src-T-N`; the page's click hook (ui.web) and
+the browser's own #fragment jump both rely on that pairing.
+
+Limits: passages are trimmed to ~CONTEXT characters either side of the quote; a quote that cannot
+be located in its passage is shown on its own, highlighted, above the passage.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+MARK = re.compile(r"\[(\d{1,3})\]")
+CONTEXT = 320
+ABSTAIN_LABEL = "The articles don't say."
+EMPTY_SOURCES = ('<div class="na-sources na-empty">Ask a question: the articles behind the answer '
+                 'will be listed here, with the quoted sentence highlighted.</div>')
+# HTML's special characters plus those with meaning to Markdown / KaTeX, all as numeric entities
+# in one pass (they render as themselves but do nothing; two passes would re-escape the '&#').
+_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!*_`~$\\|#{}"})
+
+
+def esc(text) -> str:
+    """Escape for HTML text and attribute values, and neutralise Markdown/LaTeX syntax."""
+    return ("" if text is None else str(text)).translate(_ESCAPES)
+
+
+def safe_url(url: str) -> str | None:
+    """The url if it is an absolute http(s) link, else None (javascript:, data:, relative...)."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _get(obj, name, default=None):
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def _day(value) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if value else "undated"
+
+
+# -- the answer in the chat ----------------------------------------------------------------------
+def answer_pieces(answer, turn: int) -> list[str]:
+    """The answer text as a list of HTML fragments (words with their trailing space, and whole
+    citation anchors), so a stream can show a growing prefix that is always well-formed."""
+    known = {c.n for c in answer.citations}
+    text = " ".join((answer.text or "").split())  # prose: newlines would only confuse layout
+    pieces: list[str] = []
+    pos = 0
+    for m in MARK.finditer(text):
+        pieces.extend(_words(text[pos:m.start()]))
+        n = int(m.group(1))
+        pieces.append(cite_anchor(turn, n) if n in known else esc(m.group(0)))
+        pos = m.end()
+    pieces.extend(_words(text[pos:]))
+    return pieces
+
+
+def _words(segment: str) -> list[str]:
+    return [esc(w) for w in re.findall(r"\S+\s*|\s+", segment)]
+
+
+def cite_anchor(turn: int, n: int) -> str:
+    return (f'<a class="cite" href="#src-{turn}-{n}" title="Show source {n}">'
+            f'&#91;{n}&#93;</a>')
+
+
+def answer_html(answer, turn: int, *, upto: int | None = None, filters: str = "") -> str:
+    """The assistant's chat message. `upto` limits the text to the first pieces (streaming); the
+    conflicts and notes are only added to the complete message."""
+    pieces = answer_pieces(answer, turn)
+    done = upto is None or upto >= len(pieces)
+    body = "".join(pieces if done else pieces[:upto])
+    cls = "na-answer na-abstained" if answer.abstained else "na-answer"
+    out = [f'<div class="{cls}">']
+    if answer.abstained and "don't say" not in (answer.text or "").replace("’", "'"):
+        out.append(f'<div class="na-abstain-label">{esc(ABSTAIN_LABEL)}</div>')
+    out.append(f'<p class="na-text">{body}{"" if done else "<span class=na-caret>▍</span>"}</p>')
+    if done:
+        out.append(conflicts_html(answer, turn))
+        notes = list(answer.notes) + ([filters] if filters else [])
+        if notes:
+            out.append('<ul class="na-notes">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def conflicts_html(answer, turn: int) -> str:
+    if not answer.conflicts:
+        return ""
+    rows = []
+    for c in answer.conflicts:
+        vals = "; ".join(f"<b>{esc(v)}</b> — " + ", ".join(cite_anchor(turn, n) for n in ns)
+                         for v, ns in c.values)
+        rows.append(f"<li>{esc(c.subject)}: {vals}</li>")
+    return ('<div class="na-conflicts"><div class="na-conflicts-title">The sources disagree</div>'
+            f'<ul>{"".join(rows)}</ul></div>')
+
+
+def user_html(question: str) -> str:
+    return f'<div class="na-question">{esc(question)}</div>'
+
+
+def error_html(message: str) -> str:
+    return f'<div class="na-error" role="alert">{esc(message)}</div>'
+
+
+def pending_html(text: str = "Searching the articles…") -> str:
+    return f'<div class="na-pending">{esc(text)}</div>'
+
+
+# -- the source panel ----------------------------------------------------------------------------
+def passage_html(c) -> str:
+    """The citation's passage with its quote in <mark>, trimmed around the quote."""
+    passage, quote = c.passage or "", c.quote or ""
+    a, b = c.start - c.passage_start, c.end - c.passage_start
+    if not (0 <= a <= b <= len(passage) and passage[a:b] == quote):
+        a = passage.find(quote) if quote else -1  # offsets disagree: fall back to a text search
+        b = a + len(quote)
+    if a < 0:
+        lead = f'<p class="na-quote"><mark>{esc(quote)}</mark></p>' if quote else ""
+        return lead + f'<blockquote class="na-passage">{esc(_trim(passage, 2 * CONTEXT, tail=True))}</blockquote>'
+    before = _trim(passage[:a], CONTEXT, tail=False)
+    after = _trim(passage[b:], CONTEXT, tail=True)
+    return (f'<blockquote class="na-passage">{esc(before)}<mark>{esc(passage[a:b])}</mark>'
+            f'{esc(after)}</blockquote>')
+
+
+def _trim(text: str, limit: int, *, tail: bool) -> str:
+    """At most `limit` characters, cut at a space, with an ellipsis on the cut side."""
+    if len(text) <= limit:
+        return text
+    if tail:
+        cut = text[:limit]
+        return cut[: cut.rfind(" ")] + " …" if " " in cut else cut + "…"
+    cut = text[-limit:]
+    return "… " + cut[cut.find(" ") + 1:] if " " in cut else "…" + cut
+
+
+def source_html(c, turn: int) -> str:
+    title = esc(c.title or "Untitled article")
+    url = safe_url(c.url)
+    head = (f'<a class="na-title" href="{esc(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+            if url else f'<span class="na-title">{title}</span>')
+    meta = f'{esc(c.source or "Unknown outlet")} · {esc(_day(c.published))}'
+    return (f'<li class="na-src" id="src-{turn}-{c.n}" tabindex="-1">'
+            f'<div class="na-src-head"><span class="na-n">{c.n}</span>{head}</div>'
+            f'<div class="na-meta">{meta}</div>{passage_html(c)}</li>')
+
+
+def _turn_block(question: str, answer, turn: int) -> str:
+    label = "Related reading" if answer.abstained else "Sources"
+    if not answer.citations:
+        return f'<div class="na-none">{label}: none.</div>'
+    items = "".join(source_html(c, turn) for c in answer.citations)
+    note = (' <span class="na-sub">(close to the question, but not an answer)</span>'
+            if answer.abstained else "")
+    return (f'<div class="na-turn{" na-related" if answer.abstained else ""}">'
+            f'<h3 class="na-h">{label}{note}</h3><ol class="na-src-list">{items}</ol></div>')
+
+
+def sources_html(turns: list[tuple[str, object]]) -> str:
+    """The panel for a conversation: the latest answer's sources open, earlier ones folded."""
+    if not turns:
+        return EMPTY_SOURCES
+    last = len(turns)
+    q, a = turns[-1]
+    parts = [f'<div class="na-sources"><div class="na-for">For: <q>{esc(q)}</q></div>',
+             _turn_block(q, a, last)]
+    for t in range(last - 1, 0, -1):
+        q, a = turns[t - 1]
+        parts.append(f'<details class="na-earlier"><summary>Earlier: {esc(q)}</summary>'
+                     f'{_turn_block(q, a, t)}</details>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# -- status line and ingest report ---------------------------------------------------------------
+def status_html(stats) -> str:
+    if stats is None:
+        return '<div class="na-status">Index not available.</div>'
+    outlets = [o for o in (_get(stats, "outlets") or {}) if o]
+    first, last = _get(stats, "first_published"), _get(stats, "last_published")
+    parts = [f"{_get(stats, 'articles', 0)} articles", f"{_get(stats, 'chunks', 0)} passages",
+             f"{len(outlets)} outlets" + (f" ({', '.join(outlets[:6])}{', …' if len(outlets) > 6 else ''})"
+                                          if outlets else "")]
+    if first and last:
+        parts.append(f"published {_day(first)} – {_day(last)}")
+    return f'<div class="na-status">{esc(" · ".join(parts))}</div>'
+
+
+def report_html(report, rejected: list[tuple[str, str]] = (), names: dict[str, str] | None = None) -> str:
+    """What an upload did: counts, then every file that was refused or skipped and why.
+    `names` maps stored paths back to the file names the user chose."""
+    names = names or {}
+
+    def name(path) -> str:
+        return names.get(str(path)) or str(path).replace("\\", "/").rsplit("/", 1)[-1]
+
+    rows = [f"<li><b>{esc(n)}</b>: {esc(r)}</li>" for n, r in rejected]
+    if report is not None:
+        for s in report.skipped:
+            where = f"{name(s.path)}:{s.line}" if s.line else name(s.path)
+            rows.append(f"<li><b>{esc(where)}</b>: {esc(s.reason)}</li>")
+        for w in report.warnings:
+            where = f"{name(w.path)}:{w.line}" if w.line else name(w.path)
+            rows.append(f'<li class="na-warn"><b>{esc(where)}</b>: {esc(w.message)}</li>')
+    added = len(report.added) if report else 0
+    unchanged = len(report.unchanged) if report else 0
+    replaced = len(report.replaced) if report else 0
+    skipped = (len(report.skipped) if report else 0) + len(rejected)
+    head = (f"Added {added} article{'s' if added != 1 else ''}"
+            + (f", replaced {replaced}" if replaced else "")
+            + f", unchanged {unchanged}, skipped {skipped}.")
+    cls = "na-report ok" if added or unchanged else "na-report bad"
+    return f'<div class="{cls}"><div>{esc(head)}</div>' + (f'<ul>{"".join(rows)}</ul>' if rows else "") + "</div>"
