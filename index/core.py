@@ -24,6 +24,7 @@ from .config import IndexConfig, resolve_index_dir
 from .embedder import Embedder, SentenceTransformerEmbedder, resolve_model
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from .models import Article, Chunk, IndexStats, SearchHit
+from . import groups
 from .store import DB_NAME, FORMAT_VERSION, Store
 from .vectors import VECTORS_NAME, VectorIndex, choose_kind
 
@@ -51,8 +52,9 @@ class NewsIndex:
         d = resolve_index_dir(index_dir)
         db = d / DB_NAME
         store = Store(d)
-        if not db.exists():
+        if not db.exists() or _blank_database(store):
             if not create:
+                store.close()
                 raise IndexNotFoundError(str(d))
             config = config or IndexConfig.from_env()
             embedder = embedder or SentenceTransformerEmbedder(
@@ -91,6 +93,7 @@ class NewsIndex:
                                                    batch_size=cfg.batch_size)
         elif embedder.name != meta["model"]:
             raise _model_mismatch(d, meta["model"], embedder.name)
+        groups.migrate(store)  # an index made before near-duplicate groups gets their (empty) tables
         idx = cls(d, store, embedder, meta)
         idx._load_vectors(repair=True)
         return idx
@@ -114,31 +117,48 @@ class NewsIndex:
             header = None
         if header is not None and not repair and self.vectors is not None:
             return  # a writer is mid-way; keep answering from what we have
-        self.vectors = self._vectors_from_store()
-        self._generation = gen
+        self.vectors, self._generation = self._vectors_from_store()
         if repair:
             try:
                 with self.write_lock(wait=0):
-                    self.save_vectors()
+                    # only if no writer committed since our snapshot: the file's header must name
+                    # the generation its vectors belong to
+                    if self.store.generation() == self._generation:
+                        self.save_vectors()
             except IndexBusyError:
                 pass  # the writer will save its own file when it finishes
 
-    def _vectors_from_store(self) -> VectorIndex:
-        _, n_chunks = self.store.counts()
-        parts = list(self.store.iter_vectors(self.dim))
+    def _vectors_from_store(self) -> tuple[VectorIndex, int]:
+        """(FAISS index of every chunk vector in SQLite, the generation they belong to), read in one
+        SQLite read transaction: a writer committing meanwhile (readers rebuild while an ingest
+        runs, since the FAISS file is saved only at its end) cannot make them disagree."""
+        conn = self.store.conn
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")  # deferred: the snapshot is taken at the first read below
+        try:
+            gen = self.store.generation()
+            _, n_chunks = self.store.counts()
+            parts = list(self.store.iter_vectors(self.dim))
+        finally:
+            if own:
+                conn.execute("COMMIT")
         if not parts:
-            return VectorIndex(self.dim)
+            return VectorIndex(self.dim), gen
         ids = np.concatenate([p[0] for p in parts])
         vecs = np.concatenate([p[1] for p in parts])
         if len(ids) != n_chunks:
             raise IndexCorruptError(f"{self.dir}: chunk count changed while rebuilding vectors; try again")
-        return VectorIndex.build(self.dim, ids, vecs, kind=choose_kind(len(ids)))
+        return VectorIndex.build(self.dim, ids, vecs, kind=choose_kind(len(ids))), gen
 
     def save_vectors(self) -> None:
         """Write the FAISS file for the current generation (caller holds the write lock)."""
         if self.vectors is not None and choose_kind(self.vectors.ntotal) != self.vectors.kind:
-            self.vectors = self._vectors_from_store()
+            self.vectors, _ = self._vectors_from_store()
         gen = self.store.generation()
+        # a save killed mid-way leaves its temporary file; the lock says no other save is running
+        for stale in self.dir.glob(VECTORS_NAME + ".tmp*"):
+            stale.unlink(missing_ok=True)
         self.vectors.save(self.dir / VECTORS_NAME, {
             "format_version": FORMAT_VERSION, "model": self.meta["model"], "generation": gen})
         self._generation = gen
@@ -202,12 +222,15 @@ class NewsIndex:
             self._df_cache, self._df_generation = {}, self._generation
             self._n_chunks = self.store.counts()[1]
         cache = self._df_cache
+        out = {}
         for t in terms:
-            if t not in cache:
+            n = cache.get(t)
+            if n is None:
                 if len(cache) > 50_000:
                     cache.clear()
-                cache[t] = self.store.doc_freq(t)
-        return {t: cache[t] for t in terms}, self._n_chunks
+                n = cache[t] = self.store.doc_freq(t)
+            out[t] = n  # read from `out`, not the cache: another thread may clear it meanwhile
+        return out, self._n_chunks
 
     def article(self, article_id: str) -> Article | None:
         return self.store.article(article_id)
@@ -218,6 +241,20 @@ class NewsIndex:
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
         return self.store.chunks(chunk_ids)
 
+    # -- near-duplicate groups (wire copies; see `groups`) ----------------------------------------------
+    def group_members(self, article_id: str) -> list[Article]:
+        """Every article of `article_id`'s near-duplicate group, itself included, first article
+        first; just that article when it has no copies; [] when it isn't in the index."""
+        ids = self.store.group_members([article_id]).get(article_id, (article_id,))
+        found = {a.id: a for a in self.store.articles(ids)}
+        return [found[i] for i in ids if i in found]
+
+    def groups_of(self, article_ids: Sequence[str], *, sources: Sequence[str] | None = None,
+                  since: date | None = None, until: date | None = None) -> dict[str, tuple[str, ...]]:
+        """Article id -> ids of its group's articles passing the filters (itself included, first
+        article first), for the given articles that have copies; one query."""
+        return self.store.group_members(article_ids, sources, since, until)
+
     def stats(self) -> IndexStats:
         n_articles, n_chunks = self.store.counts()
         first, last = self.store.date_range()
@@ -227,7 +264,18 @@ class NewsIndex:
             first_published=first, last_published=last, model=self.meta["model"], dimension=self.dim,
             format_version=int(self.meta["format_version"]),
             index_type=self.vectors.kind if self.vectors else "flat", size_bytes=size,
+            groups=self.store.group_count(),
         )
+
+
+def _blank_database(store: Store) -> bool:
+    """True for a database file without a single table: a process died between creating the
+    file and committing its schema (or the file is empty). It holds nothing to lose, so opening
+    treats it as no index yet instead of refusing it as corrupt."""
+    try:
+        return store.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    except sqlite3.DatabaseError:
+        return False  # not a database at all: _open_checked reports it
 
 
 def _as_int(value) -> int | None:

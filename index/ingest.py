@@ -4,7 +4,8 @@ Articles stream from the loaders in batches; each batch is de-duplicated against
 chunked, embedded in one model call and committed in one SQLite transaction (an article with
 all its chunks, vectors and FTS rows, or none of it). The FAISS file is saved once at the end
 (and on interrupt); if the process dies before that, the next open rebuilds it from SQLite.
-Memory stays bounded by the batch size whatever the corpus size.
+Memory stays bounded by the batch size whatever the corpus size. Each article's near-duplicate
+group row (see `groups`) is written in the same transaction as the article.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from . import groups, minhash
 from .chunking import Chunker
 from .config import IndexConfig, resolve_index_dir
 from .core import NewsIndex
 from .embedder import Embedder
 from .errors import ArticleNotFoundError, IndexNotFoundError, NewsIndexError
-from .loaders import DEFAULT_MAX_FILE_BYTES, iter_articles
+from .loaders import DEFAULT_MAX_FILE_BYTES, _abspath, iter_articles
 from .models import Article, IngestReport, LoadWarning, Progress, Skipped
 from .store import Store
 
@@ -53,6 +55,8 @@ def ingest(paths: Iterable, index_dir=None, *, config: IndexConfig | None = None
         with idx.write_lock():
             idx.refresh()
             try:
+                if groups.needs_backfill(idx.store.conn):
+                    groups.backfill(idx.store)  # an index made before groups: its articles first
                 _ingest_stream(idx, iter_articles(paths, max_file_bytes=max_file_bytes), report, progress)
             finally:
                 idx.save_vectors()
@@ -108,10 +112,12 @@ def _commit_batch(idx: NewsIndex, batch: list[tuple[Article, list]], report: Ing
     vectors = idx.embedder.embed(texts)
     if vectors.shape != (len(texts), idx.dim):
         raise NewsIndexError(f"the embedder returned shape {vectors.shape}, expected ({len(texts)}, {idx.dim})")
+    # signatures are numpy work: done before the transaction so SQLite's lock is held briefly
+    sigs = [minhash.of_text(a.text) for a, _ in batch]
     new_ids, new_vecs, removed = [], [], []
     pos = 0
     with idx.store.transaction() as c:
-        for article, spans in batch:
+        for (article, spans), (shingles, sig) in zip(batch, sigs):
             vecs = vectors[pos:pos + len(spans)]
             pos += len(spans)
             if article.path.lower().endswith(_SINGLE_ARTICLE_SUFFIXES):
@@ -119,6 +125,7 @@ def _commit_batch(idx: NewsIndex, batch: list[tuple[Article, list]], report: Ing
                     removed.extend(Store.delete_article(c, old))
                     report.replaced.append(old)
             new_ids.extend(Store.insert_article(c, article, spans, vecs))
+            groups.assign(c, article.id, article.published, shingles, sig)
             new_vecs.append(vecs)
             report.added.append(article.id)
             report.chunks_added += len(spans)
@@ -144,7 +151,7 @@ def delete(article_ids: Iterable[str] = (), *, paths: Iterable = (), index_dir=N
             for a in article_ids:
                 targets.append(_resolve_id(idx, a))
             for p in paths:
-                found = idx.store.article_ids_for_path(str(Path(p).expanduser().resolve()))
+                found = idx.store.article_ids_for_path(_abspath(p))  # as the loaders recorded it
                 if not found:
                     raise ArticleNotFoundError(f"no article in the index was ingested from {p}")
                 targets.extend(found)

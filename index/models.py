@@ -117,6 +117,7 @@ class IndexStats:
     format_version: int
     index_type: str
     size_bytes: int
+    groups: int = 0  # distinct reports: near-duplicate copies (see `groups`) counted once
 
 
 @dataclass(frozen=True)

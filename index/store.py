@@ -5,7 +5,8 @@ FAISS file can always be rebuilt from here after a crash; an article and all its
 vectors and FTS rows are written in one transaction, so each article is wholly present or
 wholly absent. WAL mode lets readers in other processes keep answering from the last
 commit while a writer works. `generation` in the meta table grows with every commit that
-changes chunks; the FAISS file records the generation it was saved at.
+changes chunks; the FAISS file records the generation it was saved at. Near-duplicate groups
+(`article_groups`, `minhash_bands`) are created and read through `groups`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from . import groups
 from .models import Article, Chunk, SearchHit
 
 FORMAT_VERSION = 1
@@ -111,6 +113,7 @@ class Store:
             for stmt in _SCHEMA.split(";"):
                 if stmt.strip():
                     c.execute(stmt)
+            groups.create(c)  # near-duplicate groups: its own statements (a trigger body holds ';')
             for k, v in meta.items():
                 c.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (k, str(v)))
             c.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0')")
@@ -290,6 +293,15 @@ class Store:
         rows = self.conn.execute(
             "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC, source")
         return {r[0]: r[1] for r in rows}
+
+    def group_members(self, article_ids: Iterable[str], sources=None, since=None,
+                      until=None) -> dict[str, tuple[str, ...]]:
+        """Article id -> ids of its near-duplicate group passing the filters (see `groups.members_of`)."""
+        where, params = self._filter_sql(sources, since, until)
+        return groups.members_of(self.conn, article_ids, where, params)
+
+    def group_count(self) -> int:
+        return groups.count(self.conn)
 
     def date_range(self) -> tuple[date | None, date | None]:
         lo, hi = self.conn.execute("SELECT min(published), max(published) FROM articles").fetchone()

@@ -82,7 +82,8 @@ def run_ingest(args) -> int:
 
 def add_stats(sub) -> None:
     p = sub.add_parser("stats", help="what the index holds",
-                       description="Articles, chunks, outlets, date range, model and size on disk.")
+                       description="Articles, groups (distinct reports: near-duplicate copies such as syndicated "
+                                   "wire copies counted once), chunks, outlets, date range, model and size on disk.")
     add_index_arg(p)
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--articles", action="store_true", help="also list every article (id, date, outlet, title)")
@@ -115,6 +116,9 @@ def run_stats(args) -> int:
     span = (f"{st.first_published} .. {st.last_published}" if st.first_published else "no dates")
     print(f"index:     {st.index_dir}")
     print(f"articles:  {st.articles}")
+    copies = st.articles - st.groups
+    print(f"groups:    {st.groups}" + (f" ({copies} near-duplicate cop{'y' if copies == 1 else 'ies'} of other "
+                                        f"articles, e.g. wire copies, counted once)" if copies > 0 else ""))
     print(f"chunks:    {st.chunks}")
     print(f"outlets:   {len(st.outlets)}" + "".join(
         f"\n  {n:5d}  {name or '(unknown outlet)'}" for name, n in list(st.outlets.items())[:20]))

@@ -21,7 +21,8 @@ from tests.index.helpers import assert_consistent
 
 pytestmark = pytest.mark.integration
 
-N_SAMPLES = 16  # 12 single-article files + 4 records in samples.jsonl
+N_SAMPLES = 17  # 13 single-article files + 4 records in samples.jsonl
+N_GROUPS = N_SAMPLES - 1  # artemis-i-launch-meridian-wire.md is a wire copy of the Northwind Post report
 
 
 def test_samples_ingest_without_skips_or_warnings(tmp_path, real_embedder, caplog):
@@ -127,6 +128,8 @@ def test_cli_stats_shows_counts_model_and_titles(cli_index):
     assert "Harbor Ledger" in out
     figures = json.loads(run_cli("stats", "--index", d, "--json").stdout)
     assert figures["articles"] == N_SAMPLES and figures["dimension"] == 384 and figures["index_type"] == "flat"
+    assert figures["groups"] == N_GROUPS
+    assert f"groups:    {N_GROUPS} (1 near-duplicate copy of other articles" in out
 
 
 def test_cli_delete_removes_an_article(cli_index, tmp_path):
