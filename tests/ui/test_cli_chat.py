@@ -1,0 +1,108 @@
+"""`assistant chat` end to end in a subprocess over the sample index: questions piped on stdin
+(one per line), follow-ups, /sources, /reset, /help, typed errors, EOF; and on a pseudo
+terminal, Ctrl-C at the prompt and Ctrl-D."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+def env_for(home) -> dict:
+    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / "data"), HF_HUB_OFFLINE="1",
+               TOKENIZERS_PARALLELISM="false")
+    env.pop("ASSISTANT_INDEX", None)
+    return env
+
+
+def chat(index_dir, home, lines: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ui.cli", "chat", "--index", str(index_dir)],
+                          input="".join(line + "\n" for line in lines), capture_output=True, text=True,
+                          cwd=ROOT, env=env_for(home), timeout=600)
+
+
+def test_piped_dialogue_with_followups_sources_reset_and_errors(sample_index_dir, tmp_path):
+    run = chat(sample_index_dir, tmp_path, [
+        "Which container ship blocked the Suez Canal in March 2021?",
+        "Who owns it?",
+        "/sources",
+        "",
+        "/bogus",
+        "/reset",
+        "Who owns it?",
+        "/help",
+    ])  # no /quit: the end of input (EOF) ends the chat
+    out, err = run.stdout, run.stderr
+    assert run.returncode == 0, err
+    assert "Traceback" not in out + err
+    turns = out.split("you> ")
+    assert turns[0].startswith("News assistant:")  # the banner, before the first prompt
+    first, owner, sources, empty, bogus, reset, after_reset, helptext = turns[1:]
+    assert "Ever Given" in first and "Sources:" in first
+    # the follow-up is answered, and the chat shows how it was read
+    assert "Shoei Kisen Kaisha" in owner and "(searched: Who owns Ever Given?)" in owner
+    assert "[1]" in owner and "Harbor Ledger" in owner and "2021-03-29" in owner
+    # /sources: the last answer's sources in full, quoted sentence and link
+    assert "“" in sources and "Shoei Kisen Kaisha" in sources and "https://example.org/harbor-ledger/" in sources
+    assert "error: the question is empty" in err and "unknown command /bogus" in err
+    assert "New conversation" in reset
+    assert "(searched:" not in after_reset  # after /reset nothing is carried over
+    assert "/sources" in helptext and "/quit" in helptext
+    # piped input: no readline, so no history file is written
+    assert not (tmp_path / "data" / "news-assistant" / "chat_history").exists()
+
+
+def test_quit_stops_reading(sample_index_dir, tmp_path):
+    run = chat(sample_index_dir, tmp_path, ["/quit", "Who owns the Ever Given?"])
+    assert run.returncode == 0 and "Traceback" not in run.stdout + run.stderr
+    assert "Shoei" not in run.stdout and run.stdout.count("you> ") == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo terminal")
+def test_terminal_ctrl_c_clears_the_line_and_ctrl_d_exits(sample_index_dir, tmp_path):
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the chat on a terminal, so readline and the history file are used
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "ui.cli", "chat", "--index", str(sample_index_dir)],
+                  env_for(tmp_path))
+    seen = b""
+
+    def read_until(marker: bytes, timeout: float = 120) -> bytes:
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while marker not in seen and time.monotonic() < end:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+        assert marker in seen, seen.decode(errors="replace")
+        got, seen = seen, seen[seen.index(marker) + len(marker):]
+        return got
+
+    read_until(b"you> ")
+    os.write(fd, b"half a question\x03")  # Ctrl-C: the line is dropped, the chat goes on
+    read_until(b"you> ")
+    os.write(fd, b"/help\r")
+    assert b"/sources" in read_until(b"you> ")
+    os.write(fd, b"\x04")  # Ctrl-D at an empty prompt: leave
+    _, status = os.waitpid(pid, 0)
+    rest = b""
+    try:
+        while chunk := os.read(fd, 4096):
+            rest += chunk
+    except OSError:
+        pass
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"Traceback" not in seen + rest
+    assert (tmp_path / "data" / "news-assistant" / "chat_history").exists()
