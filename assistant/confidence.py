@@ -1,8 +1,10 @@
 """How sure the assistant is that its best sentence answers the question: a number in [0, 1].
 
 A small logistic model over evidence about the best sentence and its neighbours:
-- semantic: cosine between question and sentence (the strongest single signal);
-- score: the sentence's combined score (see `scoring`);
+- support: the larger of the question–sentence cosine and the sentence's combined score (see
+  `scoring`), so a paraphrase the model scores low but whose words and answer type fit still
+  counts (the strongest single signal);
+- score: the combined score itself;
 - missing: the IDF of the rarest question term found neither in the sentence nor its
   neighbours, relative to the question's rarest term (an unanswerable question often names
   something the passage never mentions);
@@ -24,8 +26,8 @@ from dataclasses import dataclass
 from .question import Question, stems, words
 
 NEGATIONS = frozenset({"not", "never", "no", "n't", "without", "neither", "nor"})
-COEF = {"bias": -1.27, "score": 0.25, "semantic": 2.5, "missing": -0.62, "number_missing": -1.1,
-        "negation_mismatch": -1.8, "type_missing": -0.5}
+COEF = {"bias": -1.435, "score": -0.72, "support": 3.57, "missing": -0.685, "number_missing": -1.13,
+        "negation_mismatch": -1.79, "type_missing": -0.5}
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ def gather(q: Question, sentence: str, window: str, article_text: str, idf: dict
 
 
 def confidence(e: Evidence) -> float:
-    z = (COEF["bias"] + COEF["score"] * e.score + COEF["semantic"] * e.semantic + COEF["missing"] * e.missing
+    z = (COEF["bias"] + COEF["score"] * e.score + COEF["support"] * max(e.semantic, e.score)
+         + COEF["missing"] * e.missing
          + COEF["number_missing"] * e.number_missing + COEF["negation_mismatch"] * e.negation_mismatch
          + COEF["type_missing"] * e.type_missing)
     return 1.0 / (1.0 + math.exp(-z))

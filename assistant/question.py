@@ -19,8 +19,26 @@ STOPWORDS = frozenset(
     when where whereas which while who whom whose why will with would you your yours about after again
     against all also am any because before between both during each few further here just more most
     other own same so some such only very s t can will just don should now according recently reported
-    report reports news article articles tell told happened happen many much""".split()
+    report reports news article articles tell told happened happen many much he him his she her hers
+    himself herself i me my we our ours""".split()
 )
+
+# Irregular past forms news questions and reports use most: "led" must meet "leading".
+_IRREGULAR = {
+    "led": "lead", "fled": "flee", "won": "win", "took": "take", "taken": "take", "began": "begin",
+    "begun": "begin", "fell": "fall", "fallen": "fall", "held": "hold", "met": "meet", "sent": "send",
+    "struck": "strike", "left": "leave", "made": "make", "gave": "give", "given": "give", "ran": "run",
+    "built": "build", "paid": "pay", "sold": "sell", "bought": "buy", "rose": "rise", "risen": "rise",
+    "grew": "grow", "grown": "grow", "chose": "choose", "chosen": "choose", "spoke": "speak",
+    "spoken": "speak", "wrote": "write", "written": "write", "broke": "break", "broken": "break",
+    "came": "come", "went": "go", "gone": "go", "brought": "bring", "found": "find", "lost": "lose",
+    "kept": "keep", "stood": "stand", "shot": "shoot", "sank": "sink", "sunk": "sink", "flew": "fly",
+    "flown": "fly", "drove": "drive", "driven": "drive", "stole": "steal", "stolen": "steal",
+    "killed": "kill", "dead": "die", "died": "die", "deaths": "die", "death": "die", "dying": "die",
+    "caught": "catch", "fought": "fight", "sought": "seek", "threw": "throw", "thrown": "throw",
+    "withdrew": "withdraw", "withdrawn": "withdraw", "hid": "hide", "hidden": "hide", "bore": "bear",
+    "swept": "sweep", "spent": "spend", "lent": "lend", "dealt": "deal", "meant": "mean",
+}
 
 _PERSON_NOUNS = (r"person|man|woman|men|women|leader|president|official|minister|company|group|organi[sz]ation|"
                  r"team|party|agency|ceo|player|actor|actress|singer|politician|candidate|senator|governor|"
@@ -71,6 +89,8 @@ def stem(word: str) -> str:
     w = word.lower().strip("'’")
     if w.endswith("'s") or w.endswith("’s"):
         w = w[:-2]
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
     for suf in ("ments", "ment", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):
         if len(w) - len(suf) >= 4 and w.endswith(suf):
             w = w[: -len(suf)]
