@@ -9,7 +9,7 @@ Imports are lazy: `import assistant` loads neither torch nor FAISS.
 
 from __future__ import annotations
 
-from .types import Answer, Citation, Conflict, Hit
+from .types import Answer, Citation, Conflict, Copy, Hit
 
 _LAZY = {
     "Assistant": ".core", "ask": ".core", "AnswerSettings": ".compose", "RetrievalSettings": ".retrieve",
@@ -26,5 +26,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'assistant' has no attribute {name!r}")
 
 
-__all__ = ["Assistant", "ask", "Answer", "Citation", "Conflict", "Hit", "AnswerSettings",
+__all__ = ["Assistant", "ask", "Answer", "Citation", "Conflict", "Copy", "Hit", "AnswerSettings",
            "RetrievalSettings", "AssistantError", "EmptyQuestionError", "IndexNotFoundError", "Conversation"]

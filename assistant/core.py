@@ -21,6 +21,7 @@ from index.models import Article
 
 from .compose import AnswerSettings, compose
 from .confidence import confidence, gather
+from .copies import same_text_key
 from .errors import EmptyQuestionError
 from .question import analyse
 from .retrieve import RetrievalSettings, Retriever
@@ -87,7 +88,9 @@ class Assistant:
         query, since, until, time_notes = apply_time(self.index, query, since, until, parse_day(as_of, "as_of"))
         qvec = self.index.embed_query(query)
         hits = self.retriever.search(query, qvec, k=k, sources=sources, since=since, until=until)
-        articles = {a.id: a for a in self.index.articles({h.article_id for h in hits})}
+        # wire copies (issue #8): a hit's group members are loaded too, so citations can name them
+        wanted = {h.article_id for h in hits} | {m for h in hits for m in h.group}
+        articles = {a.id: a for a in self.index.articles(wanted)}
         hits = [h for h in hits if h.article_id in articles]  # deleted since retrieval
         ranked, vecs = self._rank_sentences(query, qvec, hits, articles, prefer_articles=cited_in(history))
         answer = compose(question, query, ranked, vecs, articles, {h.chunk_id: h for h in hits}, self.settings,
@@ -136,11 +139,14 @@ class Assistant:
                 # sentences overlapping the chunk, whole even where the chunk cut one
                 if s.end > h.start and s.start < h.end:
                     cands.append(Candidate(h.article_id, s, rank, h.chunk_id))
+        group_of = {h.article_id: h.group for h in hits if h.group}
         seen, unique = set(), []
         for c in cands:
             key = (c.article_id, c.sentence.start)
-            if key not in seen:
-                seen.add(key)
+            # wire copies (issue #8): a sentence word for word in two articles of one group counts once
+            twin = same_text_key(c.article_id, c.sentence.text, group_of) if group_of else None
+            if key not in seen and (twin is None or twin not in seen):
+                seen.update((key, twin) if twin else (key,))
                 unique.append(c)
         df, n = self.index.doc_freqs(q.terms)
         pre = prescore(q, unique, idf_weights(q.terms, df, n))

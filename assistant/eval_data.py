@@ -7,8 +7,9 @@ Purpose: turn a QA file into `EvalItem`s for `assistant.evaluate`. Two line shap
 
 A plain question is an item with one turn; a dialogue line is one item whose later turns are
 follow-ups asked with the earlier turns as history. `answers` may be empty (nothing to check
-but the sources); `unanswerable: true` means the right outcome is an abstention. An optional
-`id` is kept for reports; other keys are ignored.
+but the sources); `unanswerable: true` means the right outcome is an abstention; `as_of` (or
+`date`), the day the question was asked, is passed to `ask(as_of=...)` so "this week" means the
+question's week. An optional `id` is kept for reports; other keys are ignored.
 
 Limits: the whole file is read into memory (evaluation sets are small). Any malformed line
 stops the load with `EvalFileError` naming the file and the 1-based line; blank lines and
@@ -32,6 +33,7 @@ class EvalTurn:
     answers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     unanswerable: bool = False
+    as_of: str = ""  # the day the question was asked ("as_of" or "date"): reference for "this week"
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,12 @@ def _turn(obj, where: str) -> EvalTurn:
     unanswerable = obj.get("unanswerable", False)
     if not isinstance(unanswerable, bool):
         raise ValueError(f"'unanswerable' of {where} must be true or false")
+    as_of = obj.get("as_of") or obj.get("date") or ""
+    if not isinstance(as_of, str):
+        raise ValueError(f"'as_of' of {where} must be a date string like 2022-06-16")
     return EvalTurn(question=question.strip(), answers=_strings(answers, "answers"),
-                    sources=_strings(obj.get("sources"), "sources"), unanswerable=unanswerable)
+                    sources=_strings(obj.get("sources"), "sources"), unanswerable=unanswerable,
+                    as_of=as_of.strip())
 
 
 def parse_line(obj, *, path: str = "", line: int = 0) -> EvalItem:

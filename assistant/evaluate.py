@@ -87,7 +87,8 @@ def evaluate(assistant: Asks, items: Iterable[EvalItem], *, progress: Callable[[
         for index, turn in enumerate(item.turns):
             t0 = time.perf_counter()
             try:
-                answer = assistant.ask(turn.question, history=list(history) if history else None)
+                kwargs = {"as_of": turn.as_of} if turn.as_of else {}
+                answer = assistant.ask(turn.question, history=list(history) if history else None, **kwargs)
             except Exception as err:  # a measurement goes on; the error is reported per question
                 ms = (time.perf_counter() - t0) * 1000
                 results.append(_error_result(turn, err, ms, index, item))

@@ -158,7 +158,8 @@ def _answer_names(question: str, answer: Answer | None) -> list[str]:
             spelled.setdefault(key, phrase)
             first.setdefault(key, (rank, pos))
             width = len(phrase.split())
-            s = 1.0 / (1 + rank) + (0.75 if any(-4 <= i - pos <= width + 3 for i in near) else 0.0)
+            # the question's words just before a name ("led by X") or right after it ("X armed group")
+            s = 1.0 / (1 + rank) + (0.75 if any(-4 <= i - pos <= width + 1 for i in near) else 0.0)
             here[key] = max(here.get(key, 0.0), s)  # once per quote
         for key, s in here.items():
             score[key] = score.get(key, 0.0) + s

@@ -3,8 +3,10 @@ reciprocal rank fusion, then spread across articles.
 
 RRF needs no score calibration between the two lists (cosines and BM25 live on different
 scales); a chunk found by both rises to the top. Names, places and numbers in news questions
-are where BM25 earns its place; paraphrases are where the dense side does. After fusion at most
-`per_article` chunks of one article are kept, so no single article fills every slot.
+are where BM25 earns its place; paraphrases are where the dense side does. After fusion,
+near-duplicate articles (wire copies grouped at ingest) are shown by the best-ranked one of their
+group (see `copies`); then at most `per_article` chunks of one article are kept, so no single
+article fills every slot.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 
 from index.errors import ConfigError
 
+from .copies import TextIn, collapse_groups
 from .types import Hit
 
 
@@ -77,4 +80,9 @@ class Retriever:
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         hits = [Hit(cid, chunks[cid].article_id, chunks[cid].start, chunks[cid].end, chunks[cid].text,
                     fused[cid], d_score.get(cid), l_score.get(cid)) for cid in ranked]
+        groups_of = getattr(self.index, "groups_of", None)  # index stand-ins in tests may lack groups
+        if groups_of is not None and hits:
+            groups = groups_of({h.article_id for h in hits}, sources=sources, since=since, until=until)
+            if groups:
+                hits = collapse_groups(hits, groups, TextIn(self.index))
         return cap_per_article(hits, k, s.per_article)

@@ -19,6 +19,37 @@ class Hit:
     score: float
     dense: float | None = None
     lexical: float | None = None
+    # ids of the other articles of this article's near-duplicate group (wire copies), which
+    # retrieval folded into this hit; () when it has none. See `retrieve.collapse_groups`.
+    group: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another outlet's near-identical copy of a cited article (a syndicated wire copy or a light
+    rewrite, grouped at ingest): who else carried the report, and when."""
+
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published: date | None
+    path: str = ""
+
+    @classmethod
+    def of(cls, article) -> "Copy":
+        return cls(article.id, article.title, article.source, article.url, article.published, article.path)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["published"] = self.published.isoformat() if self.published else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Copy":
+        d = dict(d)
+        d["published"] = date.fromisoformat(d["published"]) if d.get("published") else None
+        return cls(**d)
 
 
 @dataclass(frozen=True)
@@ -39,10 +70,12 @@ class Citation:
     end: int
     score: float
     passage_start: int = 0
+    copies: tuple[Copy, ...] = ()  # the same report in other outlets (near-duplicate group), if any
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["published"] = self.published.isoformat() if self.published else None
+        d["copies"] = [x.to_dict() for x in self.copies]
         return d
 
 
@@ -93,6 +126,7 @@ class Answer:
         for c in d.get("citations", []):
             c = dict(c)
             c["published"] = date.fromisoformat(c["published"]) if c.get("published") else None
+            c["copies"] = tuple(Copy.from_dict(x) for x in c.get("copies") or ())
             cits.append(Citation(**c))
         conflicts = [Conflict(x["subject"], tuple((v["value"], tuple(v["citations"])) for v in x["values"]))
                      for x in d.get("conflicts", [])]

@@ -1,4 +1,5 @@
-"""`assistant ask`: one question from the command line, answer and numbered sources printed."""
+"""`assistant ask`: one question from the command line, answer and numbered sources printed;
+`--timeline SUBJECT` lists dated, cited statements about a subject instead, one per line."""
 
 from __future__ import annotations
 
@@ -14,15 +15,23 @@ def add_ask(sub) -> None:
         "ask", help="ask one question",
         description="Answer a question from the indexed articles: 1-3 of their own sentences with [n] "
                     "marks, then the numbered sources (title - outlet, date) with the quoted sentence. "
-                    "When the articles don't answer it, says so and lists related passages.")
-    p.add_argument("question", help="the question, in quotes")
+                    "When the articles don't answer it, says so and lists related passages. Where outlets "
+                    "agree or disagree the answer says so, naming outlet and date; relative time in the "
+                    "question ('last week', 'in 2022') filters by publication date.")
+    p.add_argument("question", nargs="?", help="the question, in quotes")
     add_index_arg(p)
     p.add_argument("--json", action="store_true", help="print the whole Answer as JSON")
     p.add_argument("--source", action="append", default=[], metavar="OUTLET",
                    help="only use articles from this outlet (repeatable)")
     p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
-    p.add_argument("-k", type=int, default=None, help="passages to read (default 8)")
+    p.add_argument("-k", type=int, default=None, help="passages to read (default 8; with --timeline: "
+                                                       "statements to list, default 20)")
+    p.add_argument("--as-of", metavar="DATE", dest="as_of",
+                   help="answer as of DATE (YYYY-MM-DD): relative time ('last week') is read against it "
+                        "instead of the newest article's date, and later articles are left out")
+    p.add_argument("--timeline", metavar="SUBJECT",
+                   help="instead of answering, list dated, cited statements about SUBJECT, oldest first")
     p.set_defaults(run=run_ask)
 
 
@@ -39,17 +48,51 @@ def format_answer(answer, width: int = 100) -> str:
         where = c.url or c.path
         if where:
             lines.append(f"    {where}")
+        if getattr(c, "copies", ()):  # wire copies (issue #8): the same report in other outlets
+            lines.append(textwrap.indent(textwrap.fill("also reported by: " + ", ".join(
+                _copy_label(x) for x in c.copies), width - 4), "    "))
     for note in answer.notes:
         lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def _copy_label(copy) -> str:
+    """'Meridian Wire (2022-11-17)'; an outlet-less copy by its title."""
+    name = copy.source or (f"“{copy.title}”" if copy.title else "unknown outlet")
+    return f"{name} ({copy.published.isoformat()})" if copy.published else name
+
+
+def format_timeline(entries) -> str:
+    """One line per statement: date, outlet (or title), the quoted sentence."""
+    if not entries:
+        return "No dated statements about that in the indexed articles."
+    lines = []
+    for e in entries:
+        when = e.date.isoformat() if e.date else "undated   "
+        who = e.source or (f"“{e.title}”" if e.title else "unknown outlet")
+        lines.append(f"{when}  {who}: “{' '.join(e.quote.split())}”")
     return "\n".join(lines)
 
 
 def run_ask(args) -> int:
     from assistant import Assistant
 
+    if not args.timeline and args.question is None:  # an empty one is the Assistant's typed error
+        print("assistant ask: error: give a question, or --timeline SUBJECT", file=sys.stderr)
+        return 2
     a = Assistant(args.index)
     try:
-        answer = a.ask(args.question, k=args.k, sources=args.source or None, since=args.since, until=args.until)
+        if args.timeline:
+            entries = a.timeline(args.timeline, k=args.k or 20, sources=args.source or None, since=args.since,
+                                 until=args.until or args.as_of)
+            if args.json:
+                print(json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False))
+            else:
+                print(format_timeline(entries))
+            sys.stdout.flush()
+            return 0
+        answer = a.ask(args.question, k=args.k, sources=args.source or None, since=args.since, until=args.until,
+                       as_of=args.as_of)
     finally:
         a.close()
     if args.json:

@@ -1,0 +1,78 @@
+"""`Assistant.timeline` and `assistant ask --timeline` on a small index (fake embedder)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from assistant import Assistant
+from assistant.errors import EmptyQuestionError
+from index import ingest
+
+ARTICLES = [
+    ("b.txt", "Harbor Ledger", "2024-12-05", "Rebels Take Hama",
+     "Rebels entered Hama on 5 December after days of fighting. The army said it had withdrawn from Hama. "
+     "About 280,000 people have fled their homes near Hama, the UN said."),
+    ("a.txt", "Meridian Wire", "2024-11-30", "Aleppo Falls",
+     "Rebels captured most of Aleppo on 29 November. Hama braced for an assault as 20,000 fighters gathered. "
+     "The weather in the region was cold."),
+    ("c.txt", "", "", "Clipping",
+     "Residents of Hama counted 3 nights of shelling. Nobody in Hama expected it."),
+    ("d.txt", "Atlas", "2024-12-01", "Markets",
+     "Stock markets rose 2 percent on Monday as oil prices fell."),
+]
+
+
+@pytest.fixture
+def assistant(tmp_path, fake_embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, source, day, title, body in ARTICLES:
+        head = [f"title: {title}"] + ([f"source: {source}"] if source else []) + ([f"published: {day}"] if day else [])
+        (docs / name).write_text("---\n" + "\n".join(head) + "\n---\n\n" + body + "\n", encoding="utf-8")
+    ingest([docs], tmp_path / "idx", embedder=fake_embedder)
+    a = Assistant(tmp_path / "idx", embedder=fake_embedder)
+    yield a
+    a.close()
+
+
+def test_dated_statements_about_the_subject_oldest_first(assistant):
+    entries = assistant.timeline("Hama")
+    assert [(e.date, e.quote.split()[0]) for e in entries] == [
+        (date(2024, 11, 30), "Hama"),  # "Hama braced ... 20,000 fighters"
+        (date(2024, 12, 5), "Rebels"),  # "... entered Hama on 5 December"
+        (date(2024, 12, 5), "About"),  # "About 280,000 people ... near Hama"
+        (None, "Residents"),  # the undated clipping comes last
+    ]
+    # sentences without a date or figure, or not naming Hama, are left out
+    assert not any("withdrawn" in e.quote or "weather" in e.quote or "Aleppo" in e.quote for e in entries)
+    for e in entries:
+        art = assistant.index.article(e.article_id)
+        assert art.text[e.start:e.end] == e.quote and e.source == art.source and e.title == art.title
+    assert entries[1].mentioned == date(2024, 12, 5)
+
+
+def test_k_keeps_the_best_covered_statements_and_filters_apply(assistant):
+    assert len(assistant.timeline("Hama", k=2)) == 2
+    only = assistant.timeline("Hama", since="2024-12-01")
+    assert {e.source for e in only} == {"Harbor Ledger"}
+    assert assistant.timeline("volcano eruption") == []
+    with pytest.raises(EmptyQuestionError):
+        assistant.timeline("  ")
+
+
+def test_cli_prints_one_line_per_statement(tmp_path, assistant, capsys, monkeypatch):
+    from ui import cli
+
+    monkeypatch.setattr("assistant.Assistant", lambda index: assistant)
+    monkeypatch.setattr(assistant, "close", lambda: None)
+    assert cli.main(["ask", "--timeline", "Hama", "--index", str(tmp_path / "idx")]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("2024-11-30  Meridian Wire: “Hama braced")
+    assert lines[-1].startswith("undated     “Clipping”: “Residents of Hama")
+    assert cli.main(["ask", "--timeline", "Hama", "--json", "--index", str(tmp_path / "idx")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data[0]["date"] == "2024-11-30" and data[-1]["date"] is None
