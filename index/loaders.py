@@ -46,11 +46,23 @@ def article_id(text: str) -> str:
     return hashlib.sha256(normalise_for_id(text).encode("utf-8")).hexdigest()[:16]
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """`text` with lone surrogates replaced by U+FFFD. They come from JSON escapes such as
+    "\\ud800" and from file names that are not valid UTF-8 (Python decodes those bytes to
+    surrogates); SQLite cannot store them, so one such value would abort a whole ingest."""
+    return _SURROGATE_RE.sub("\ufffd", text) if isinstance(text, str) else text
+
+
 def _abspath(path) -> str:
+    """The absolute path of an input, as articles record it and messages show it."""
     try:
-        return str(Path(path).expanduser().resolve())
+        shown = str(Path(path).expanduser().resolve())
     except (OSError, RuntimeError):  # symlink loops, unreadable parents
-        return os.path.abspath(os.path.expanduser(str(path)))
+        shown = os.path.abspath(os.path.expanduser(str(path)))
+    return valid_unicode(shown)
 
 
 def _os_reason(err: OSError) -> str:
@@ -164,7 +176,7 @@ def _load(path: Path, shown: str, max_file_bytes: int) -> Iterator[Item]:
     del data
     for item in _PARSERS[suffix](text, shown):
         if isinstance(item, Draft):
-            yield from (LoadWarning(shown, message, item.line) for message in item.warnings)
+            yield from (LoadWarning(shown, valid_unicode(message), item.line) for message in item.warnings)
             yield _finish(item, shown)
         else:
             yield item
@@ -185,11 +197,9 @@ def _decode(data: bytes) -> tuple[str | None, str]:
         try:
             text, note = data.decode("utf-8-sig"), ""
         except UnicodeDecodeError as err:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                return None, "cannot decode text: neither utf-8 nor cp1252"
-            note = f"decoded as cp1252: not valid utf-8 (first bad byte at offset {err.start})"
+            text, note = _decode_not_utf8(data, err.start)
+            if text is None:
+                return None, note
     if not text.strip():
         return None, "empty file (only whitespace)"
     sample = text[:_SNIFF_BYTES]
@@ -197,6 +207,29 @@ def _decode(data: bytes) -> tuple[str | None, str]:
     if controls > _MAX_CONTROL_SHARE * len(sample):
         return None, "binary file, not text"
     return text, note
+
+
+_UTF8_MULTIBYTE_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _decode_not_utf8(data: bytes, first_bad: int) -> tuple[str | None, str]:
+    """Text of bytes that are not valid UTF-8, with a warning.
+
+    UTF-8 text with a few damaged bytes (a corrupted line in a big feed) stays UTF-8, the bad
+    bytes replaced by U+FFFD: read as cp1252 it would turn every accent and dash into mojibake,
+    and one byte cp1252 leaves undefined (0x81 0x8d 0x8f 0x90 0x9d, common inside UTF-8
+    sequences) used to refuse the whole file. Text with more bad bytes than UTF-8 sequences is
+    a legacy single-byte file: cp1252, or (None, reason) when it is not cp1252 either."""
+    replaced = data.decode("utf-8-sig", errors="replace")
+    bad = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    if len(_UTF8_MULTIBYTE_RE.findall(data)) > bad:
+        return replaced, (f"not valid utf-8: {bad:,} damaged byte(s) replaced by U+FFFD "
+                          f"(first at offset {first_bad})")
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None, "cannot decode text: neither utf-8 nor cp1252"
+    return text, f"decoded as cp1252: not valid utf-8 (first bad byte at offset {first_bad})"
 
 
 _FRONT_KEY_RE = re.compile(r"^([A-Za-z_][\w\-]*)\s*:\s*(.*)$")
@@ -257,15 +290,16 @@ def _parse_plain(text: str, path: str) -> Iterator[Draft]:
 
 
 def _finish(draft: Draft, path: str) -> Article | Skipped:
-    text = clean_text(draft.text)
-    title = " ".join(clean_text(draft.title).split())
+    text = clean_text(valid_unicode(draft.text))
+    title = " ".join(clean_text(valid_unicode(draft.title)).split())
     if title and draft.title_given:
         text = remove_title_lines(text, title)
     if len(text) < MIN_TEXT_CHARS:
         detail = f" (only {len(text)} characters after cleaning)" if text else ""
         return Skipped(path, f"no article text{detail}", draft.line)
-    return Article(id=article_id(text), title=title or first_sentence(text), text=text, source=draft.source,
-                   url=draft.url, published=draft.published, authors=draft.authors, path=path)
+    return Article(id=article_id(text), title=title or first_sentence(text), text=text,
+                   source=valid_unicode(draft.source), url=valid_unicode(draft.url), published=draft.published,
+                   authors=tuple(valid_unicode(a) for a in draft.authors), path=path)
 
 
 _PARSERS = {

@@ -1,0 +1,239 @@
+"""Load test of the served chat: N concurrent gradio_client sessions asking through `/ask` for S seconds.
+
+    python -m benchmarks.load_chat [--sessions 20] [--seconds 60] [--url http://127.0.0.1:PORT/]
+                                   [--index DIR] [--auth USER:PASSWORD] [--json FILE]
+
+Without --url it starts `python -m ui.cli serve` itself on a free 127.0.0.1 port (over --index, by
+default a fresh temporary index seeded from examples/articles with the real model) and stops it
+at the end. Only loopback addresses are accepted: this is a load generator, not a scanner.
+
+Each session is its own `gradio_client.Client` (its own HTTP connection pool), asks the questions
+below in turn, and every second question is a follow-up sent with the previous answer as
+`history_json`, as a browser conversation would. Prints requests, errors, throughput and latency
+percentiles (p50/p95/p99/max), plus a markdown section for docs/BENCHMARKS.md. Exit status 1 if any
+request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "examples" / "articles"
+QUESTIONS = [
+    ("Which container ship blocked the Suez Canal in March 2021?", "Who owns it?"),
+    ("What was the magnitude of the first earthquake that struck Türkiye on 6 February 2023?",
+     "Where was it centred?"),
+    ("What hit the Francis Scott Key Bridge in Baltimore?", "When did it happen?"),
+    ("Where did Chandrayaan-3 land?", "When?"),
+    ("How high did the Hunga Tonga eruption plume reach?", "How far away was it heard?"),
+    ("When did the Artemis I rocket launch?", "What did it carry?"),
+    ("What happened to the spire of Notre-Dame?", "When was it rebuilt?"),
+    ("How many people lost power in the Texas winter storm?", "How long did it last?"),
+]
+
+
+def is_loopback(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+    return ordered[k]
+
+
+def run_load(url: str, sessions: int = 20, seconds: float = 60.0, auth: tuple[str, str] | None = None,
+             questions=QUESTIONS) -> dict:
+    """Drive `sessions` concurrent clients against `url` for `seconds`; return the figures
+    (requests, errors with their first messages, latencies in seconds)."""
+    if not is_loopback(url):
+        raise ValueError(f"refusing to load-test {url}: only loopback addresses (127.0.0.1, ::1)")
+    from gradio_client import Client
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    ready = threading.Barrier(sessions + 1)
+    stop = threading.Event()
+
+    def session(n: int) -> None:
+        try:
+            client = Client(url, auth=auth, verbose=False, analytics_enabled=False, download_files=False)
+        except Exception as e:  # noqa: BLE001 - counted as an error of this session
+            with lock:
+                errors.append(f"session {n} could not connect: {type(e).__name__}: {e}")
+            ready.wait()
+            return
+        ready.wait()
+        turn = n  # sessions start at different questions
+        while not stop.is_set():
+            first, follow = questions[turn % len(questions)]
+            history = ""
+            for q in (first, follow):
+                t0 = time.perf_counter()
+                try:
+                    raw = client.predict(question=q, sources=None, since="", until="", history_json=history,
+                                         api_name="/ask")
+                    answer = json.loads(raw)
+                    if not isinstance(answer, dict) or not answer.get("text"):
+                        raise ValueError(f"no answer text in {raw[:200]!r}")
+                except Exception as e:  # noqa: BLE001 - counted
+                    with lock:
+                        errors.append(f"{type(e).__name__}: {str(e)[:200]}")
+                    break
+                took = time.perf_counter() - t0
+                with lock:
+                    latencies.append(took)
+                history = json.dumps([answer])
+                if stop.is_set():
+                    break
+            turn += 1
+        try:
+            client.close()
+        except Exception:  # noqa: BLE001 - older clients have no close()
+            pass
+
+    threads = [threading.Thread(target=session, args=(i,), name=f"load-{i}", daemon=True) for i in range(sessions)]
+    for t in threads:
+        t.start()
+    ready.wait()
+    t0 = time.monotonic()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join(timeout=300)
+    wall = time.monotonic() - t0
+    return {"url": url, "sessions": sessions, "seconds": round(wall, 1), "requests": len(latencies),
+            "errors": len(errors), "error_samples": errors[:5],
+            "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
+            "p50_s": round(percentile(latencies, 50), 3) if latencies else None,
+            "p95_s": round(percentile(latencies, 95), 3) if latencies else None,
+            "p99_s": round(percentile(latencies, 99), 3) if latencies else None,
+            "max_s": round(max(latencies), 3) if latencies else None,
+            "mean_s": round(statistics.fmean(latencies), 3) if latencies else None}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python -m ui.cli serve` on 127.0.0.1:<free port>, until stop()."""
+
+    def __init__(self, index_dir: Path, *, samples: Path | None = None, auth: str | None = None,
+                 timeout: float = 600.0):
+        self.port = free_port()
+        cmd = [sys.executable, "-m", "ui.cli", "serve", "--index", str(index_dir), "--host", "127.0.0.1",
+               "--port", str(self.port)]
+        if samples:
+            cmd += ["--samples", str(samples)]
+        if auth:
+            cmd += ["--auth", auth]
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="load-chat-server-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+        self.url = f"http://127.0.0.1:{self.port}/"
+        deadline = time.monotonic() + timeout
+        while "is ready at" not in Path(self.log.name).read_text(errors="replace"):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the server did not start:\n" + Path(self.log.name).read_text()[-3000:])
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # `serve` stops cleanly on Ctrl+C
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+
+def markdown(fig: dict, how: str, seconds: float) -> str:
+    cpu = f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}"
+    return "\n".join([
+        f"### Served chat under load ({date.today().isoformat()})",
+        "",
+        f"`python -m benchmarks.load_chat --sessions {fig['sessions']} --seconds {seconds:g}` "
+        f"({how}; {cpu}): {fig['sessions']} concurrent gradio_client sessions asking through `/ask` "
+        "(every second question a follow-up with `history_json`).",
+        "",
+        "| sessions | seconds | requests | errors | req/s | p50 | p95 | p99 | max |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {fig['sessions']} | {fig['seconds']:.0f} | {fig['requests']} | {fig['errors']} | "
+        f"{fig['throughput_rps']} | {fig['p50_s']} s | {fig['p95_s']} s | {fig['p99_s']} s | {fig['max_s']} s |",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.load_chat", description=__doc__.split("\n\n")[0])
+    p.add_argument("--sessions", type=int, default=20)
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--url", help="a running server (loopback only); default: start one")
+    p.add_argument("--index", type=Path, help="index for the server started here (default: a temporary "
+                                              "index seeded from examples/articles)")
+    p.add_argument("--auth", metavar="USER:PASSWORD", help="login of the server")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    args = p.parse_args(argv)
+    if args.sessions < 1 or args.seconds <= 0:
+        p.error("--sessions and --seconds must be positive")
+    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    server = tmp = None
+    try:
+        if args.url:
+            url, how = args.url, f"against {args.url}"
+        else:
+            if args.index:
+                index_dir, samples = args.index, None
+            else:
+                tmp = Path(tempfile.mkdtemp(prefix="load-chat-"))
+                index_dir, samples = tmp / "index", SAMPLES
+            print(f"starting `assistant serve` over {index_dir} …", file=sys.stderr)
+            server = Server(index_dir, samples=samples, auth=args.auth)
+            url, how = server.url, "server started by the script: `python -m ui.cli serve`, real model, sample articles"
+        print(f"{args.sessions} sessions for {args.seconds:g} s against {url} …", file=sys.stderr)
+        fig = run_load(url, args.sessions, args.seconds, auth=auth)
+    finally:
+        if server is not None:
+            server.stop()
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(fig, indent=2))
+    print()
+    print(markdown(fig, how, args.seconds))
+    if args.json:
+        args.json.write_text(json.dumps(fig, indent=2) + "\n")
+    return 1 if fig["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
