@@ -39,7 +39,12 @@ run: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install-dev
+# the bench extra (LangChain, the perf benchmarks' peer) with torch held at its pin
+$(VENV)/.installed-bench: $(VENV)/.installed-dev
+	$(PIP) install -q torch==2.13.0 -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks all
 
 clean:

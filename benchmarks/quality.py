@@ -144,16 +144,21 @@ def run_set(name: str, data_dir: Path, out_dir: Path, *, limit: int | None = Non
         rep_a = evaluate(assistant, items, progress=_progress(f"{name} assistant"), name=f"{name} assistant")
     finally:
         assistant.close()
+    path = set_dir / "report.json"
+
+    def write(rep_n: EvalReport | None) -> None:
+        path.write_text(json.dumps({
+            "set": name, "system": system_info(), "limit": limit,
+            "corpus": {"articles": conv.articles, "questions": conv.question_count, "notes": conv.notes},
+            "index": asdict(build) | {"chunks_per_second": round(build.chunks_per_second, 1)},
+            "assistant": rep_a.to_dict(), "naive": rep_n.to_dict() if rep_n else None,
+        }, indent=2, ensure_ascii=False))
+
+    write(None)  # the assistant's figures are on disk while the baseline embeds its corpus
     naive = NaiveBaseline(conv.corpus, cache_dir=set_dir, embedder=embedder)
     warm_up(naive)
     rep_n = evaluate(naive, items, progress=_progress(f"{name} naive"), name=f"{name} naive")
-    path = set_dir / "report.json"
-    path.write_text(json.dumps({
-        "set": name, "system": system_info(), "limit": limit,
-        "corpus": {"articles": conv.articles, "questions": conv.question_count, "notes": conv.notes},
-        "index": asdict(build) | {"chunks_per_second": round(build.chunks_per_second, 1)},
-        "assistant": rep_a.to_dict(), "naive": rep_n.to_dict(),
-    }, indent=2, ensure_ascii=False))
+    write(rep_n)
     return SetResult(name, conv, build, rep_a, rep_n, path)
 
 

