@@ -18,6 +18,8 @@ The index lives in --index DIR, else $ASSISTANT_INDEX, else the user data direct
 examples:
   assistant ingest ~/news/ feed.jsonl        add articles (re-running adds nothing new)
   assistant ask "How many people were displaced?"
+  assistant ask --timeline "Suez Canal"      dated statements about a subject, oldest first
+  assistant chat                              terminal chat with follow-up questions
   assistant stats
   assistant serve                             browser chat on http://127.0.0.1:7860
 """
