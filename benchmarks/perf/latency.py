@@ -86,11 +86,11 @@ def _worker(n: int, encoder: str, questions_path: str) -> dict:
             ans = a.ask(q)
         rows.append({"wall": tm.wall, "cpu": tm.cpu, **{k: v for k, v in spent.items()},
                      "abstained": ans.abstained})
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the recall check
     # recall@10 of the live index vs exact search over the same vectors, on the question vectors
     recall = _recall(idx, emb.embed(qs))
     return {"n": n, "encoder": encoder, "open_s": open_s, "kind": idx.vectors.kind, "rows": rows,
-            "recall_at_10": recall, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "nprobe": _nprobe(idx)}
+            "recall_at_10": recall, "peak_rss_mb": peak_rss_mb, "nprobe": _nprobe(idx)}
 
 
 def _nprobe(idx):
@@ -148,6 +148,7 @@ def main(data: Path, out: Path, sizes=SIZES, encoders=("numpy", "torch"), peer: 
     ensure_corpus(data, out)
     qpath = out / "realtimeqa" / "questions.jsonl"
     results = {"sizes": {}}
+    name = "latency" if tuple(sizes) == SIZES else "latency-" + "-".join(map(str, sizes))
     for n in sizes:
         build = ensure_index(n, data, out, rebuild=rebuild)
         entry = {"build": build, "assistant": {}, "langchain": None}
@@ -175,9 +176,10 @@ def main(data: Path, out: Path, sizes=SIZES, encoders=("numpy", "torch"), peer: 
             res.update({"p50_ms": pct(ms, 50), "p95_ms": pct(ms, 95), "load_average": machine()["load_average"]})
             entry["langchain"] = res
             texts.unlink(missing_ok=True)
-            say(f"  p50 {res['p50_ms']:.0f} ms, p95 {res['p95_ms']:.0f} ms, RSS {res['peak_rss_mb']:.0f} MB")
+            say(f"  p50 {res['p50_ms']:.0f} ms, p95 {res['p95_ms']:.0f} ms, RSS {res['peak_rss_kb'] / 1024:.0f} MB")
         results["sizes"][str(n)] = entry
-    path = save("latency" if tuple(sizes) == SIZES else "latency-" + "-".join(map(str, sizes)), results)
+        save(name, results)  # after every size: a later failure keeps what was measured
+    path = save(name, results)
     rows = []
     for n, e in results["sizes"].items():
         for enc, r in e["assistant"].items():
