@@ -8,13 +8,15 @@ article, in rank order. It never abstains.
 
 It has the assistant's `ask(question, history=None) -> Answer` shape, so `assistant.evaluate`
 scores both with the same code. Limits: no cleaning, no titles, no lexical search, history
-ignored; vectors are cached in `cache_dir` keyed by the corpus bytes, model and chunk size.
+ignored; vectors are cached in `cache_dir` keyed by the corpus bytes, model and chunk size
+(in blocks while embedding, so an interrupted run resumes).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from assistant.types import Answer, Citation
 CHUNK_CHARS = 800
 SEARCH_CHUNKS = 50   # chunks fetched per question before keeping one per article
 TOP_ARTICLES = 5
+BLOCK = 1024         # chunks embedded (and cached) per step
 
 
 class NaiveBaseline:
@@ -50,6 +53,8 @@ class NaiveBaseline:
         self.index.add(vectors)
 
     def _vectors(self, cache_dir: Path | None, chunk_chars: int, verbose: bool) -> np.ndarray:
+        """Chunk vectors, from the cache when it holds them. Embedding goes in blocks saved as
+        they finish, so an interrupted run resumes where it stopped."""
         key = hashlib.sha256(self.corpus.read_bytes()).hexdigest()[:16]
         model = hashlib.sha256(self.embedder.name.encode()).hexdigest()[:8]
         cache = Path(cache_dir) / f"naive-{key}-{model}-{chunk_chars}.npy" if cache_dir else None
@@ -57,19 +62,26 @@ class NaiveBaseline:
             vecs = np.load(cache)
             if vecs.shape[0] == len(self.chunks):
                 return vecs
+        parts_dir = cache.with_suffix(".parts") if cache is not None else None
         texts = [t for _, t in self.chunks]
         parts = []
-        step = 1024
-        for start in range(0, len(texts), step):
-            parts.append(self.embedder.embed(texts[start:start + step]))
-            if verbose:
-                print(f"  naive: embedded {min(start + step, len(texts))}/{len(texts)} chunks",
-                      file=sys.stderr, flush=True)
+        for start in range(0, len(texts), BLOCK):
+            block = texts[start:start + BLOCK]
+            part = parts_dir / f"{start:08d}.npy" if parts_dir is not None else None
+            vecs = np.load(part) if part is not None and part.exists() else None
+            if vecs is None or vecs.shape[0] != len(block):
+                vecs = self.embedder.embed(block)
+                if part is not None:
+                    part.parent.mkdir(parents=True, exist_ok=True)
+                    np.save(part, vecs)
+                if verbose:
+                    print(f"  naive: embedded {start + len(block)}/{len(texts)} chunks", file=sys.stderr, flush=True)
+            parts.append(vecs)
         vecs = np.ascontiguousarray(np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim)),
                                     dtype=np.float32)
         if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
             np.save(cache, vecs)
+            shutil.rmtree(parts_dir, ignore_errors=True)
         return vecs
 
     def ask(self, question: str, history=None, **_ignored) -> Answer:

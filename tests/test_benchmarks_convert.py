@@ -163,3 +163,26 @@ def test_naive_baseline_answers_with_top_chunk_and_is_scored_like_the_assistant(
             {"question": "Who won the lottery?", "answers": [], "unanswerable": True}])
     m = evaluate(naive, load_eval_file(qa)).overall
     assert (m.hits, m.recall_1_hits, m.abstained_unanswerable) == (1, 1, 0)
+
+
+def test_naive_embedding_resumes_from_saved_blocks(tmp_path, monkeypatch):
+    import benchmarks.naive as naive_mod
+    from tests.fakes import FakeEmbedder
+
+    monkeypatch.setattr(naive_mod, "BLOCK", 2)
+    corpus = tmp_path / "corpus.jsonl"
+    jl(corpus, [{"text": f"story number {i} about the harbour", "url": f"u://{i}"} for i in range(5)])
+
+    class Dies(FakeEmbedder):
+        def embed(self, texts):
+            if self.calls == 1:
+                raise KeyboardInterrupt
+            return super().embed(texts)
+
+    with pytest.raises(KeyboardInterrupt):
+        naive_mod.NaiveBaseline(corpus, cache_dir=tmp_path, embedder=Dies(), verbose=False)
+    emb = FakeEmbedder()
+    resumed = naive_mod.NaiveBaseline(corpus, cache_dir=tmp_path, embedder=emb, verbose=False)
+    assert emb.texts_embedded == 3                       # the first block of 2 came from disk
+    assert resumed.ask("story number 3").citations[0].url == "u://3"
+    assert not list(tmp_path.glob("*.parts"))            # blocks folded into one cache file
