@@ -268,6 +268,14 @@ class Store:
         match = fts_query(query)
         if not match:
             return []
+        if not (sources or since or until):
+            # top k inside FTS5 first, then read only those k chunk rows: joining every match
+            # (each chunk row carries its vector) cost 2.4x the CPU at 1M chunks, same results
+            q = ("SELECT c.id, c.article_id, c.ord, c.start, c.end, c.text, -f.r AS s FROM "
+                 "(SELECT rowid, bm25(chunk_fts, 0.5, 1.0) AS r FROM chunk_fts WHERE chunk_fts MATCH ? "
+                 "ORDER BY r LIMIT ?) f JOIN chunks c ON c.id = f.rowid ORDER BY f.r")
+            rows = self.conn.execute(q, [match, k]).fetchall()
+            return [SearchHit(Chunk(r[0], r[1], r[2], r[3], r[4], r[5]), float(r[6])) for r in rows]
         where, params = self._filter_sql(sources, since, until)
         q = (
             "SELECT c.id, c.article_id, c.ord, c.start, c.end, c.text, -bm25(chunk_fts, 0.5, 1.0) AS s "

@@ -102,6 +102,18 @@ def test_lexical_search_ranks_the_chunk_with_the_rare_term_first(store):
     assert len(store.lexical_search("ship", k=2)) == 2
 
 
+def test_unfiltered_top_k_path_ranks_like_the_filtered_join(store):
+    # the unfiltered query takes FTS5's top k before the join; a filter matching every article
+    # goes through the join path, so both must give the same chunks, order and scores
+    for i in range(12):
+        add(store, art(f"a{i}", " ".join(["canal"] * (i % 4 + 1) + ["ship"] * (i % 3 + 1) + ["filler"] * i),
+                       published=date(2021, 3, 1)))
+    plain = store.lexical_search("ship canal", k=5)
+    joined = store.lexical_search("ship canal", k=5, since=date(2000, 1, 1))
+    assert len(plain) == 5
+    assert [(h.chunk.id, round(h.score, 9)) for h in plain] == [(h.chunk.id, round(h.score, 9)) for h in joined]
+
+
 def test_fts_query_quotes_content_words_and_drops_stop_words():
     assert fts_query('What did "Ever Given" do?') == '"ever" OR "given"'
     assert fts_query("the of and what") == ""
