@@ -23,7 +23,7 @@ from .compose import AnswerSettings, compose
 from .confidence import confidence, gather
 from .copies import same_text_key
 from .errors import EmptyQuestionError
-from .question import analyse
+from .question import Question, analyse
 from .retrieve import RetrievalSettings, Retriever
 from .scoring import Candidate, cheap_score, final_scores, idf_weights, prescore
 from .sentences import Sentence, split_sentences
@@ -92,9 +92,12 @@ class Assistant:
         wanted = {h.article_id for h in hits} | {m for h in hits for m in h.group}
         articles = {a.id: a for a in self.index.articles(wanted)}
         hits = [h for h in hits if h.article_id in articles]  # deleted since retrieval
-        ranked, vecs = self._rank_sentences(query, qvec, hits, articles, prefer_articles=cited_in(history))
+        q = analyse(query)
+        df, n = self.index.doc_freqs(q.terms)
+        idf = idf_weights(q.terms, df, n)
+        ranked, vecs = self._rank_sentences(q, idf, qvec, hits, articles, prefer_articles=cited_in(history))
         answer = compose(question, query, ranked, vecs, articles, {h.chunk_id: h for h in hits}, self.settings,
-                         confidence=self._confidence(query, ranked, articles))
+                         confidence=self._confidence(q, idf, ranked, articles))
         answer.notes.extend(time_notes)
         if not hits and (sources or since or until):
             answer.notes.append("No article matches the outlet/date filters.")
@@ -129,10 +132,9 @@ class Assistant:
             return question
         return rewrite(question, history)
 
-    def _rank_sentences(self, query: str, qvec: np.ndarray, hits: list[Hit], articles: dict[str, Article],
-                        prefer_articles: set[str] | None = None
+    def _rank_sentences(self, q: Question, idf: dict[str, float], qvec: np.ndarray, hits: list[Hit],
+                        articles: dict[str, Article], prefer_articles: set[str] | None = None
                         ) -> tuple[list[Candidate], dict[tuple[str, int], np.ndarray]]:
-        q = analyse(query)
         cands: list[Candidate] = []
         for rank, h in enumerate(hits):
             for s in self._article_sentences(articles[h.article_id]):
@@ -148,8 +150,7 @@ class Assistant:
             if key not in seen and (twin is None or twin not in seen):
                 seen.update((key, twin) if twin else (key,))
                 unique.append(c)
-        df, n = self.index.doc_freqs(q.terms)
-        pre = prescore(q, unique, idf_weights(q.terms, df, n))
+        pre = prescore(q, unique, idf)
         pre.sort(key=cheap_score, reverse=True)
         top = pre[: self.settings.embed_top]
         if not top:
@@ -163,18 +164,16 @@ class Assistant:
         vecs = {(c.article_id, c.sentence.start): v for c, v in zip(top, svecs)}
         return ranked, vecs
 
-    def _confidence(self, query: str, ranked: list[Candidate], articles: dict[str, Article]) -> float:
+    def _confidence(self, q: Question, idf: dict[str, float], ranked: list[Candidate],
+                    articles: dict[str, Article]) -> float:
         if not ranked:
             return 0.0
         best = ranked[0]
         sents = self._article_sentences(articles[best.article_id])
         i = next((j for j, s in enumerate(sents) if s.start == best.sentence.start), 0)
         window = " ".join(s.text for s in sents[max(0, i - 1): i + 2])
-        q = analyse(query)
-        df, n = self.index.doc_freqs(q.terms)
-        ev = gather(q, best.sentence.text, window, articles[best.article_id].text, idf_weights(q.terms, df, n),
-                    best.type_match,
-                    best.semantic, best.score)
+        ev = gather(q, best.sentence.text, window, articles[best.article_id].text, idf,
+                    best.type_match, best.semantic, best.score)
         return confidence(ev)
 
     def _article_sentences(self, article: Article) -> list[Sentence]:

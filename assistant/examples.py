@@ -9,26 +9,19 @@ articles first, one question per subject. Limits: an article whose opening names
 
 from __future__ import annotations
 
-import re
-
+from .referents import names
 from .sentences import split_sentences
 
-_NAME = r"(?:[A-Z][\w'’.-]*|(?:al|el|ad|ar|as)-[A-Z][\w'’-]*)"  # "Hayat Tahrir al-Sham"
-_CAP_RUN = re.compile(_NAME + r"(?:\s+(?:of|the|de|la|for|and)?\s*" + _NAME + ")*")
-_SKIP = frozenset("""the a an in on at after before as when while monday tuesday wednesday thursday friday saturday
-    sunday january february march april may june july august september october november december""".split())
+_TRIM = frozenset("of for and de la the".split())
 
 
 def subject_of(text: str) -> str:
     best = ""
     for s in split_sentences(text)[:2]:
-        for m in _CAP_RUN.finditer(s.text):
-            words = m.group(0).split()
-            while words and words[0].lower() in _SKIP:
-                words.pop(0)
-            while words and words[-1].lower() in _SKIP | {"of", "for", "and", "de", "la"}:
+        for phrase, _, _ in names(s.text):
+            words = phrase.split()
+            while words and words[-1].lower() in _TRIM:
                 words.pop()
-            words = [w.rstrip(".,;:'’") for w in words]
             cand = " ".join(words[:6])
             if len(words) >= 2 and len(cand) > len(best):
                 best = cand

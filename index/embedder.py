@@ -165,13 +165,6 @@ class SentenceTransformerEmbedder:
         # tokenizers.Tokenizer returns an Encoding, a transformers tokenizer a list of ids
         return len(getattr(encoded, "ids", encoded))
 
-    def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
-        """`count_tokens` of many texts in one call (the Rust tokenizer batches them)."""
-        tok = self._get_tokenizer()
-        if hasattr(tok, "encode_batch"):
-            return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
-        return [self.count_tokens(t) for t in texts]
-
     def _get_tokenizer(self):
         if self._tokenizer is None:
             fast = self._local_dir / "tokenizer.json" if self._local_dir else None
