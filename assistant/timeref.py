@@ -109,8 +109,12 @@ def _rules(ref: date) -> list[tuple[re.Pattern, Callable[[re.Match], tuple[date 
     ]
 
 
-_EVENT = re.compile(r"\b(?P<rel>before|after|since|prior to)\s+(?P<event>the\s+[^,.;?!]{3,60}?|[A-Z][^,.;?!]{2,60}?)"
+# the event is "the ..." or a name ("after Hurricane Ian"): a capital, whatever the flag says
+_EVENT = re.compile(r"\b(?P<rel>before|after|since|prior to)\s+(?P<event>the\s+[^,.;?!]{3,60}?|(?-i:[A-Z])[^,.;?!]{2,60}?)"
                     r"(?=\s*(?:[,.;?!]|$))", re.I)
+
+
+_ASKS = re.compile(r"\b(?:which|what|who|whom|whose|where|when|how)\b", re.I)
 
 
 def _strip(text: str, m: re.Match) -> str:
@@ -147,7 +151,9 @@ def resolve(question: str, reference: date, find_event: Callable[[str], date | N
                          f"“{m.group(0)}” read as published {_show(since, until)}{ref_note}.")
     m = _EVENT.search(question)
     # "the fall of Hama", not "the election": one word names too many events to date any
-    if m and find_event and len([w for w in words(m["event"]) if w not in STOPWORDS]) >= 2:
+    # "after the flooding in which state?" asks about the event: it is what is searched, not a date
+    if m and find_event and len([w for w in words(m["event"]) if w not in STOPWORDS]) >= 2 \
+            and not _ASKS.search(m["event"]):
         when = find_event(m["event"])
         if when is None:
             return None

@@ -241,6 +241,13 @@ class NewsIndex:
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
         return self.store.chunks(chunk_ids)
 
+    def published(self, article_ids) -> dict[str, date | None]:
+        """Article id -> publication date (None when undated) for the ids that exist."""
+        return self.store.published(article_ids)
+
+    def newest_date(self) -> date | None:
+        return self.store.date_range()[1]
+
     # -- near-duplicate groups (wire copies; see `groups`) ----------------------------------------------
     def group_members(self, article_id: str) -> list[Article]:
         """Every article of `article_id`'s near-duplicate group, itself included, first article

@@ -220,6 +220,17 @@ class Store:
             out.extend(self._article(r) for r in rows)
         return out
 
+    def published(self, ids: Iterable[str]) -> dict[str, date | None]:
+        """Article id -> publication date, for the given ids that exist (one query per 500)."""
+        out: dict[str, date | None] = {}
+        ids = list(dict.fromkeys(ids))
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = self.conn.execute(f"SELECT id, published FROM articles WHERE id IN ({','.join('?' * len(part))})",
+                                     part)
+            out.update((r[0], _date_or_none(r[1])) for r in rows)
+        return out
+
     def article_ids_for_path(self, path: str) -> list[str]:
         return self.article_ids_for_path_tx(self.conn, path)
 

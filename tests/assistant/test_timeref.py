@@ -143,3 +143,22 @@ def test_one_word_events_are_too_vague_to_date():
     asked = []
     assert resolve("What did the UN say after the earthquakes?", REF, lambda p: asked.append(p) or REF) is None
     assert asked == []
+
+
+@pytest.mark.parametrize("question", [
+    "Dozens of people were unaccounted for early Thursday after severe flooding in which state?",
+    "Who spoke after the storm in which town?",
+    "What closed after the outbreak of what disease?",
+])
+def test_an_event_phrase_holding_the_question_word_is_what_is_asked_not_a_date(question):
+    asked = []
+    assert resolve(question, date(2022, 7, 20), lambda p: asked.append(p) or date(2022, 7, 1), "given") is None
+    assert asked == []  # nothing was even looked up
+
+
+def test_a_lower_case_phrase_after_since_is_not_taken_for_a_name():
+    # only "the ..." or a capitalised name is an event: "since severe flooding hit" is not
+    assert resolve("What changed since severe flooding hit?", date(2022, 7, 20), lambda p: date(2022, 7, 1),
+                   "given") is None
+    assert resolve("What changed since Hurricane Ian hit?", date(2022, 7, 20), lambda p: date(2022, 7, 1),
+                   "given").since == date(2022, 7, 1)
