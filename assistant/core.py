@@ -87,7 +87,8 @@ class Assistant:
 
         query, since, until, time_notes = apply_time(self.index, query, since, until, parse_day(as_of, "as_of"))
         qvec = self.index.embed_query(query)
-        hits = self.retriever.search(query, qvec, k=k, sources=sources, since=since, until=until)
+        hits = self.retriever.search(query, qvec, k=k, sources=sources, since=since, until=until,
+                                       as_of=parse_day(as_of, "as_of"))
         # wire copies (issue #8): a hit's group members are loaded too, so citations can name them
         wanted = {h.article_id for h in hits} | {m for h in hits for m in h.group}
         articles = {a.id: a for a in self.index.articles(wanted)}
