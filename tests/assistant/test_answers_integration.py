@@ -1,0 +1,131 @@
+"""Answers on the bundled sample articles with the real model (loaded once per session, shared
+sample index): the questions of examples/questions.jsonl find their gold article and a sentence
+holding the expected answer, the whole file evaluates at the documented level, and questions
+the articles cannot answer abstain. Facts are asserted (article, expected string, abstained),
+never wording."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant.eval_metrics import answer_hit, source_matches
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+QUESTIONS = ROOT / "examples" / "questions.jsonl"
+LINES = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+ANSWERABLE = [x for x in LINES if not x.get("unanswerable")]
+
+# answerable questions of the file whose answer the assistant currently misses (see the report)
+MISSED = {
+    "What was the name of the ship that struck the Francis Scott Key Bridge?":
+        "bug: answers with the bridge-collapse sentence, which does not name the Dali",
+    "Who announced that NASA's Perseverance rover had touched down on Mars?":
+        "bug: answers with the landing sentence, which does not name Swati Mohan",
+}
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_index_dir, real_embedder):
+    from assistant import Assistant
+
+    a = Assistant(sample_index_dir, embedder=real_embedder)
+    yield a
+    a.close()
+
+
+def _param(x):
+    reason = MISSED.get(x["question"])
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(x, id=x["question"][:60].rstrip(), marks=marks)
+
+
+@pytest.mark.parametrize("item", [_param(x) for x in ANSWERABLE])
+def test_bundled_question_is_answered_from_its_article(assistant, item):
+    ans = assistant.ask(item["question"])
+    assert not ans.abstained, ans.text
+    # the best citation is a gold article (by file name, as the eval matches sources)
+    assert any(source_matches(s, ans.citations[0]) for s in item["sources"]), [c.path for c in ans.citations]
+    # the expected answer is in the answer, inside one of the quoted sentences
+    assert answer_hit(ans.text, item["answers"]), ans.text
+    assert any(answer_hit(c.quote, item["answers"]) for c in ans.citations)
+    assert any(c.quote in ans.text for c in ans.citations)  # quoted verbatim
+    marks = {int(n) for n in re.findall(r"\[(\d+)\]", ans.text)}
+    assert marks == {c.n for c in ans.citations}
+
+
+def test_citations_locate_the_quote_in_the_stored_article(assistant):
+    ans = assistant.ask("Who is the chairman of the Suez Canal Authority?")
+    assert "Osama Rabie" in ans.text
+    for c in ans.citations:
+        art = assistant.index.article(c.article_id)
+        assert art.text[c.start:c.end] == c.quote
+        assert art.text[c.passage_start:c.passage_start + len(c.passage)] == c.passage
+        assert c.source and c.published and c.url.startswith("https://example.")
+
+
+@pytest.mark.parametrize("question", [
+    "Who won the 1998 World Cup final?",
+    "What is the boiling point of mercury?",
+    "What is the recipe for sourdough bread?",  # docs/QUALITY.md names it
+    "Who wrote Pride and Prejudice?",
+])
+def test_clearly_unrelated_questions_abstain(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.abstained, (ans.confidence, ans.text)
+    assert ans.confidence < assistant.settings.min_confidence
+    assert not re.search(r"\[\d+\]", ans.text)  # related reading is listed, not cited as support
+    assert 1 <= len(ans.citations) <= assistant.settings.related
+
+
+@pytest.mark.xfail(strict=True, reason="bug: off-topic questions whose words meet an unrelated sentence are "
+                                        "answered with it (France's football team, Tonga's prime minister and "
+                                        "capital, a bridge that 'fell'), although docs/QUALITY.md says off-topic "
+                                        "questions such as 'Who is the president of France?' abstain")
+@pytest.mark.parametrize("question", [
+    "Who is the president of France?",
+    "Who is the prime minister of Canada?",
+    "What is the capital of Australia?",
+    "When did the Berlin Wall fall?",
+])
+def test_off_topic_questions_sharing_a_word_abstain(assistant, question):
+    assert assistant.ask(question).abstained
+
+
+def test_raising_the_threshold_turns_an_answer_into_an_abstention(sample_index_dir, real_embedder):
+    from assistant import AnswerSettings, Assistant
+
+    a = Assistant(sample_index_dir, embedder=real_embedder, answer=AnswerSettings(min_confidence=1.0))
+    try:
+        ans = a.ask("Who is the chairman of the Suez Canal Authority?")
+        assert ans.abstained and ans.citations  # the right passage is still offered as related reading
+        assert any("Osama Rabie" in c.passage for c in ans.citations)
+    finally:
+        a.close()
+
+
+def test_filters_on_the_sample_articles(assistant):
+    q = "When was the Ever Given refloated?"
+    ans = assistant.ask(q, sources=["harbor ledger"])
+    assert ans.citations and {c.source for c in ans.citations} == {"Harbor Ledger"}
+    ans = assistant.ask(q, since="2021-03-30", until="2021-03-31")
+    assert ans.citations and all(str(c.published) == "2021-03-30" for c in ans.citations)
+
+
+def test_evaluating_the_bundled_questions(assistant):
+    from assistant.eval_data import load_eval_file
+    from assistant.evaluate import evaluate
+
+    report = evaluate(assistant, load_eval_file(QUESTIONS))
+    m = report.overall
+    assert m.questions == len(LINES) and m.unanswerable == len(LINES) - len(ANSWERABLE) and m.errors == 0
+    # docs/QUALITY.md: gold source top-5 1.00, top-1 0.97, no false abstention; answer-hit was 0.985
+    # there (two misses now, see MISSED), abstention on the five unanswerable 0.20 (a known shortfall)
+    assert m.recall_at_5 == 1.0 and m.recall_at_1 >= 0.9
+    assert m.false_abstention_rate == 0.0
+    assert m.answer_hit >= 0.85
+    assert m.abstention_rate >= 0.2
