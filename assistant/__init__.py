@@ -14,7 +14,8 @@ from .types import Answer, Citation, Conflict, Copy, Hit
 _LAZY = {
     "Assistant": ".core", "ask": ".core", "AnswerSettings": ".compose", "RetrievalSettings": ".retrieve",
     "AssistantError": ".errors", "EmptyQuestionError": ".errors", "IndexNotFoundError": ".errors",
-    "Conversation": ".conversation",
+    "Conversation": ".conversation", "LLMSettings": ".llm_settings", "resolve_llm": ".llm_settings",
+    "LLMError": ".errors",
 }
 
 
@@ -27,4 +28,5 @@ def __getattr__(name):
 
 
 __all__ = ["Assistant", "ask", "Answer", "Citation", "Conflict", "Copy", "Hit", "AnswerSettings",
-           "RetrievalSettings", "AssistantError", "EmptyQuestionError", "IndexNotFoundError", "Conversation"]
+           "RetrievalSettings", "AssistantError", "EmptyQuestionError", "IndexNotFoundError", "Conversation",
+           "LLMSettings", "resolve_llm", "LLMError"]

@@ -5,6 +5,10 @@ One question goes: validate -> understand (follow-ups lean on earlier turns) -> 
 passages into sentences with offsets -> score them -> compose 1–3 cited sentences, or abstain.
 The model is the only heavy part and is loaded once per Assistant; everything else is a few
 SQLite queries and small numpy work, so a warm `ask()` costs tens of milliseconds.
+
+With `llm=LLMSettings(...)` (off by default) an LLM also rewrites follow-ups and writes the
+answer from the best passages, checked sentence by sentence; the extractive answer stays the
+fallback (see `assistant.llm_answer`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from index.models import Article
 from .compose import AnswerSettings, compose
 from .confidence import confidence, gather
 from .copies import same_text_key
-from .errors import EmptyQuestionError
+from .errors import EmptyQuestionError, LLMError
 from .question import Question, analyse
 from .retrieve import RetrievalSettings, Retriever
 from .scoring import Candidate, cheap_score, final_scores, idf_weights, prescore
@@ -55,7 +59,8 @@ def parse_day(value, field: str) -> date | None:
 
 class Assistant:
     def __init__(self, index_dir=None, *, embedder=None, retrieval: RetrievalSettings | None = None,
-                 answer: AnswerSettings | None = None, index=None):
+                 answer: AnswerSettings | None = None, index=None, llm=None):
+        """`llm`: an `LLMSettings` to have answers written by an LLM (None: extractive only)."""
         from index.ingest import open_index
 
         self.index = index or open_index(index_dir, embedder=embedder)
@@ -63,13 +68,24 @@ class Assistant:
         self.settings = answer or AnswerSettings()
         self._sentences: OrderedDict[str, list[Sentence]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self.llm = llm
+        self._llm = None
+        if llm is not None:
+            from .llm_answer import LLMAnswerer
+
+            self._llm = LLMAnswerer(llm, self)
 
     # -- asking -------------------------------------------------------------------------------------
     def ask(self, question: str, history: History | None = None, k: int | None = None,
-            sources: Sequence[str] | None = None, since=None, until=None, as_of=None) -> Answer:
+            sources: Sequence[str] | None = None, since=None, until=None, as_of=None, *,
+            on_delta=None, use_llm: bool = True) -> Answer:
         """`as_of` (a date): the reference date for relative time in the question ("last week";
-        default: the newest article's date) and articles published later are left out."""
-        filters = {"k": k, "sources": sources, "since": since, "until": until, "as_of": as_of}
+        default: the newest article's date) and articles published later are left out.
+        With an LLM configured: `on_delta(text)` receives its answer as it streams (before it is
+        checked; the returned Answer is the checked one); `use_llm=False` answers extractively."""
+        filters = {"k": k, "sources": sources, "since": since, "until": until, "as_of": as_of,
+                   "on_delta": on_delta, "use_llm": use_llm}
+        llm = self._llm if use_llm else None
         if not isinstance(question, str) or not question.strip():
             raise EmptyQuestionError()
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
@@ -81,7 +97,7 @@ class Assistant:
         sources = [s for s in (sources or []) if s] or None
         self.index.refresh()
 
-        query = self.understand(question, history)
+        query, llm_failed = self._understand(question, history, llm)
         # news (issue #8): a time phrase in the question becomes since/until, see `timeref`
         from .timeref import apply as apply_time
 
@@ -104,6 +120,9 @@ class Assistant:
             answer.notes.append("No article matches the outlet/date filters.")
         if history and answer.abstained:
             return self._lean_on_history(question, history, answer, filters)
+        if llm is not None and not answer.abstained:
+            # an abstention stays one: the LLM is only asked when the passages answer
+            return llm.answer(question, answer, ranked, hits, articles, on_delta=on_delta, failed=llm_failed)
         return answer
 
     def _lean_on_history(self, question: str, history: History, answer: Answer, filters: dict) -> Answer:
@@ -122,6 +141,19 @@ class Assistant:
             return answer
         second.question = question
         return second
+
+    def _understand(self, question: str, history: History | None, llm) -> tuple[str, LLMError | None]:
+        """(query, error): the LLM rewrites a question asked after earlier turns when configured;
+        the LLM-free `understand` when it is not, fails (the error is kept so the answer step does
+        not wait on a dead server again) or gives no usable question."""
+        if history and llm is not None and llm.settings.rewrite_followups:
+            try:
+                got = llm.rewrite(question, history)
+            except LLMError as e:
+                return self.understand(question, history), e
+            if got:
+                return " ".join(got.split())[:MAX_QUESTION_CHARS], None
+        return self.understand(question, history), None
 
     def understand(self, question: str, history: History | None) -> str:
         """The text to search for. A follow-up leans on earlier turns (see `followup`)."""

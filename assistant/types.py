@@ -95,7 +95,9 @@ class Conflict:
 class Answer:
     """What `ask()` returns. `text` is 1–3 sentences with [n] marks pointing into `citations`.
     When `abstained` is true, `text` says the articles don't answer the question and
-    `citations` are related reading, not support."""
+    `citations` are related reading, not support. `mode` says what wrote `text`: "extractive"
+    (the articles' own sentences) or "llm" (an LLM, checked sentence by sentence; see
+    `assistant.verify`); `unsupported` lists the LLM's sentences its citations don't support."""
 
     question: str
     text: str
@@ -106,6 +108,7 @@ class Answer:
     conflicts: list[Conflict] = field(default_factory=list)
     mode: str = "extractive"
     notes: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -118,6 +121,7 @@ class Answer:
             "conflicts": [c.to_dict() for c in self.conflicts],
             "mode": self.mode,
             "notes": list(self.notes),
+            "unsupported": list(self.unsupported),
         }
 
     @classmethod
@@ -132,4 +136,5 @@ class Answer:
                      for x in d.get("conflicts", [])]
         return cls(question=d["question"], text=d["text"], citations=cits, abstained=d.get("abstained", False),
                    confidence=d.get("confidence", 0.0), query=d.get("query", ""), conflicts=conflicts,
-                   mode=d.get("mode", "extractive"), notes=list(d.get("notes", [])))
+                   mode=d.get("mode", "extractive"), notes=list(d.get("notes", [])),
+                   unsupported=list(d.get("unsupported", [])))
