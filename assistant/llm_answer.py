@@ -194,7 +194,7 @@ def clean_rewrite(reply: str) -> str | None:
     """The question from a rewrite reply: its first line, without a 'Question:' label or quotes;
     None when that is empty, too long, or not words."""
     line = next((ln for ln in reply.strip().splitlines() if ln.strip()), "")
-    line = _PREFIX.sub("", line.strip().strip("*`").strip()).strip().strip("\"'“”`").strip()
+    line = _PREFIX.sub("", re.sub(r"[*`]+", "", line).strip()).strip().strip("\"'“”").strip()
     if not 3 <= len(line) <= MAX_REWRITE_CHARS or not re.search(r"[^\W\d_]", line):
         return None
     return line
