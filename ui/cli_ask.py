@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 from ui.cli import add_index_arg
+from ui.cli_llm import LLM_EPILOG, StreamEcho, add_llm_args, llm_settings, mode_line, with_llm
 
 
 def add_ask(sub) -> None:
@@ -17,7 +18,8 @@ def add_ask(sub) -> None:
                     "marks, then the numbered sources (title - outlet, date) with the quoted sentence. "
                     "When the articles don't answer it, says so and lists related passages. Where outlets "
                     "agree or disagree the answer says so, naming outlet and date; relative time in the "
-                    "question ('last week', 'in 2022') filters by publication date.")
+                    "question ('last week', 'in 2022') filters by publication date.",
+        epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")
     add_index_arg(p)
     p.add_argument("--json", action="store_true", help="print the whole Answer as JSON")
@@ -32,11 +34,14 @@ def add_ask(sub) -> None:
                         "instead of the newest article's date, and later articles are left out")
     p.add_argument("--timeline", metavar="SUBJECT",
                    help="instead of answering, list dated, cited statements about SUBJECT, oldest first")
+    add_llm_args(p)
     p.set_defaults(run=run_ask)
 
 
-def format_answer(answer, width: int = 100) -> str:
-    lines = [textwrap.fill(answer.text, width)]
+def format_answer(answer, width: int = 100, *, show_text: bool = True) -> str:
+    """The answer, its numbered sources and notes; `show_text=False` when the text was already
+    printed (streamed by the LLM)."""
+    lines = [textwrap.fill(answer.text, width)] if show_text else []
     if answer.citations:
         lines.append("")
         lines.append("Related reading:" if answer.abstained else "Sources:")
@@ -53,7 +58,9 @@ def format_answer(answer, width: int = 100) -> str:
                 _copy_label(x) for x in c.copies), width - 4), "    "))
     for note in answer.notes:
         lines.append(f"note: {note}")
-    return "\n".join(lines)
+    for claim in getattr(answer, "unsupported", ()):
+        lines.append(f"unsupported: {claim}")
+    return "\n".join(lines).lstrip("\n")
 
 
 def _copy_label(copy) -> str:
@@ -80,7 +87,9 @@ def run_ask(args) -> int:
     if not args.timeline and args.question is None:  # an empty one is the Assistant's typed error
         print("assistant ask: error: give a question, or --timeline SUBJECT", file=sys.stderr)
         return 2
-    a = Assistant(args.index)
+    llm = None if args.timeline else llm_settings(args)
+    a = Assistant(args.index, **with_llm(llm))
+    echo = StreamEcho() if llm is not None and not args.json else None
     try:
         if args.timeline:
             entries = a.timeline(args.timeline, k=args.k or 20, sources=args.source or None, since=args.since,
@@ -92,12 +101,25 @@ def run_ask(args) -> int:
             sys.stdout.flush()
             return 0
         answer = a.ask(args.question, k=args.k, sources=args.source or None, since=args.since, until=args.until,
-                       as_of=args.as_of)
+                       as_of=args.as_of, on_delta=echo)
     finally:
         a.close()
     if args.json:
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(format_answer(answer))
+        print(render(answer, echo, llm))
     sys.stdout.flush()
     return 0
+
+
+def render(answer, echo, llm, width: int = 100, fmt=format_answer) -> str:
+    """The answer after a (possibly) streamed LLM reply, with the line saying which mode answered."""
+    label = echo.finish(answer) if echo is not None else None
+    streamed = echo is not None and echo.started
+    body = fmt(answer, width, show_text=not streamed or label is not None)
+    if label:
+        body = f"{label}\n{body}"
+    elif streamed:
+        body = "\n" + body  # a blank line between the streamed text and the sources
+    line = mode_line(answer, llm)
+    return f"{body}\n{line}" if line else body

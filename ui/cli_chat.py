@@ -21,7 +21,8 @@ import textwrap
 from pathlib import Path
 
 from ui.cli import add_index_arg
-from ui.cli_ask import format_answer
+from ui.cli_ask import format_answer, render
+from ui.cli_llm import LLM_EPILOG, StreamEcho, add_llm_args, llm_settings, with_llm
 
 PROMPT = "you> "
 WIDTH = 100
@@ -40,18 +41,20 @@ def add_chat(sub) -> None:
         description="Chat with the indexed articles in the terminal. Each answer is 1-3 of their own "
                     "sentences with [n] marks and a short source list; follow-up questions can refer to "
                     "earlier turns. Type /help for the commands.",
-        epilog="Questions can also be piped, one per line: printf 'Q1\\nQ2\\n' | assistant chat")
+        epilog="Questions can also be piped, one per line: printf 'Q1\\nQ2\\n' | assistant chat. " + LLM_EPILOG)
     add_index_arg(p)
     p.add_argument("--source", action="append", default=[], metavar="OUTLET",
                    help="only use articles from this outlet (repeatable)")
     p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
+    add_llm_args(p)
     p.set_defaults(run=run_chat)
 
 
-def format_turn(answer, width: int = WIDTH) -> str:
-    """The answer and one line per source; what was searched when it differs from the question."""
-    lines = [textwrap.fill(answer.text, width)]
+def format_turn(answer, width: int = WIDTH, *, show_text: bool = True) -> str:
+    """The answer and one line per source; what was searched when it differs from the question.
+    `show_text=False` when the text was already printed (streamed by the LLM)."""
+    lines = [textwrap.fill(answer.text, width)] if show_text else []
     if answer.citations:
         lines.append("Related reading:" if answer.abstained else "Sources:")
     for c in answer.citations:
@@ -59,6 +62,8 @@ def format_turn(answer, width: int = WIDTH) -> str:
         lines.append(f"  [{c.n}] {c.title} — {c.source or 'unknown outlet'}, {when}")
     for note in answer.notes:
         lines.append(f"note: {note}")
+    for claim in getattr(answer, "unsupported", ()):
+        lines.append(f"unsupported: {claim}")
     if answer.query and answer.query != answer.question:
         # a follow-up was read with earlier turns: show how, so a wrong reading can be rephrased
         lines.append(f"(searched: {answer.query})")
@@ -98,14 +103,16 @@ def run_chat(args) -> int:
     from index.errors import NewsIndexError
 
     interactive = sys.stdin.isatty()
-    assistant = Assistant(args.index)
+    llm = llm_settings(args)
+    assistant = Assistant(args.index, **with_llm(llm))
     rl = path = None
     if interactive:
         path = history_file()
         rl = _readline(path)
     try:
         stats = assistant.stats()
-        print(f"News assistant: {stats.articles} articles. Ask a question; /help for commands, /quit to leave.")
+        mode = f" Answers by LLM {llm.model}, checked against the articles." if llm else ""
+        print(f"News assistant: {stats.articles} articles.{mode} Ask a question; /help for commands, /quit to leave.")
         chat = assistant.chat()
         filters = {"sources": args.source or None, "since": args.since, "until": args.until}
         while True:
@@ -133,15 +140,16 @@ def run_chat(args) -> int:
             elif command.startswith("/"):
                 print(f"unknown command {line.strip().split()[0]}: type /help", file=sys.stderr)
             else:
+                echo = StreamEcho() if llm is not None else None
                 try:
-                    answer = chat.ask(line, **filters)
+                    answer = chat.ask(line, on_delta=echo, **filters) if echo else chat.ask(line, **filters)
                 except NewsIndexError as e:
                     print(f"error: {e}", file=sys.stderr)
                     continue
                 except KeyboardInterrupt:
                     print("\n(question abandoned)")
                     continue
-                print(format_turn(answer))
+                print(render(answer, echo, llm, WIDTH, format_turn))
             print()
             sys.stdout.flush()
     finally:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ui.cli import add_index_arg
+from ui.cli_llm import LLM_EPILOG, add_llm_args, llm_settings
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
@@ -23,7 +24,7 @@ def add_serve(sub) -> None:
                     "quoted sentences highlighted, filter by outlet and date, upload articles. "
                     "Also offers the /ask API endpoint (see docs/UI.md).",
         epilog="Listening on a non-local --host requires --auth USER:PASSWORD, --auth-file FILE or "
-               "--no-auth.")
+               "--no-auth. " + LLM_EPILOG)
     add_index_arg(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -36,6 +37,7 @@ def add_serve(sub) -> None:
     g.add_argument("--auth", metavar="USER:PASSWORD", help="require this login")
     g.add_argument("--auth-file", metavar="FILE", help="require the login in FILE (one line: user:password)")
     g.add_argument("--no-auth", action="store_true", help="allow a non-local --host without a login")
+    add_llm_args(p)
     p.set_defaults(run=run_serve)
 
 
@@ -77,8 +79,9 @@ def run_serve(args) -> int:
         return fail(f"--port must be 1-65535, got {args.port}")
     if args.max_upload_mb <= 0:
         return fail(f"--max-upload-mb must be positive, got {args.max_upload_mb:g}")
+    llm = llm_settings(args)  # a bad LLM configuration is refused before gradio loads
     from ui.web import serve
 
     serve(args.index, host=args.host.strip("[]"), port=args.port, samples=args.samples,
-          max_upload_mb=args.max_upload_mb, auth=auth, upload_dir=args.upload_dir)
+          max_upload_mb=args.max_upload_mb, auth=auth, upload_dir=args.upload_dir, llm=llm)
     return 0

@@ -173,14 +173,16 @@ def launch(app: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, auth=No
     return url
 
 
-def open_assistant(index_dir, samples=None, echo=print):
-    """An Assistant over `index_dir`; when the index is missing or empty and `samples` is given,
-    ingest the sample folder first (progress printed through `echo`)."""
+def open_assistant(index_dir, samples=None, echo=print, llm=None):
+    """An Assistant over `index_dir` (answers by the LLM `llm` when given); when the index is
+    missing or empty and `samples` is given, ingest the sample folder first (progress printed
+    through `echo`)."""
     from assistant import Assistant
     from index.config import resolve_index_dir
 
     d = resolve_index_dir(index_dir)
-    a = Assistant(d) if (d / "index.sqlite3").exists() or not samples else None
+    kw = {"llm": llm} if llm is not None else {}  # stand-ins without an llm parameter keep working
+    a = Assistant(d, **kw) if (d / "index.sqlite3").exists() or not samples else None
     if a is not None and (a.stats().articles or not samples):
         return a
     folder = Path(samples)
@@ -203,17 +205,19 @@ def open_assistant(index_dir, samples=None, echo=print):
     echo(f"  {report.summary()}")
     for s in report.skipped[:20]:
         echo(f"  skipped: {s}")
-    return a or Assistant(d)
+    return a or Assistant(d, **kw)
 
 
 def serve(index_dir, host: str = "127.0.0.1", port: int = 7860, samples=None, *, max_upload_mb: float = 20,
-          auth: tuple[str, str] | None = None, upload_dir=None, block: bool = True, echo=print) -> str:
+          auth: tuple[str, str] | None = None, upload_dir=None, block: bool = True, echo=print, llm=None) -> str:
     """Open (or seed from `samples`) the index and serve the page. Uploads are kept in
     `upload_dir`, by default a sibling of the index dir ("<index>-uploads"), never inside it:
     `assistant ingest --rebuild` replaces the index dir wholesale."""
     from index.config import resolve_index_dir
 
-    a = open_assistant(index_dir, samples, echo)
+    a = open_assistant(index_dir, samples, echo, llm)
+    if llm is not None:
+        echo(f"Answers are written by the LLM {llm.describe()} and checked against the articles.")
     d = resolve_index_dir(index_dir)
     upload_dir = Path(upload_dir) if upload_dir else d.resolve().with_name(d.resolve().name + "-uploads")
     app = build_app(a, max_upload_mb=max_upload_mb, upload_dir=upload_dir, warm_up=True)

@@ -9,6 +9,12 @@ Calls into the Assistant are serialised by one lock: an upload being embedded an
 arriving from other tabs must not interleave inside the index. Streaming happens outside the
 lock, so one slow reader does not hold everybody up.
 
+With an LLM configured (`assistant.llm`), its answer is shown as it is generated, marked as a
+draft, and replaced by the checked answer at the end. The Assistant runs in a worker thread that
+holds the lock and hands the pieces over a queue (gradio may resume a generator on another
+thread, and a lock must be released by the thread that took it). Limit: the lock is held while
+the LLM writes, so with an LLM, questions from several tabs are answered one after another.
+
 No exception escapes to the page: typed errors (NewsIndexError and subclasses, bad filters,
 refused uploads) become their one-line message; anything else is logged with its traceback
 here and the page gets a generic apology.
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 import time
 from datetime import date
@@ -112,10 +119,15 @@ class Handlers:
             return
         yield msgs + [{"role": "assistant", "content": R.pending_html()}], conv, \
             R.sources_html(history_of(conv)), ""
+        streamed = False
         try:
             history = history_of(conv)
-            with self.lock:
-                answer = self.a.ask(question, history=history or None, sources=outlets, since=d1, until=d2)
+            if self.llm is not None:
+                answer, streamed = yield from self._ask_streaming(
+                    question, msgs, conv, dict(history=history or None, sources=outlets, since=d1, until=d2))
+            else:
+                with self.lock:
+                    answer = self.a.ask(question, history=history or None, sources=outlets, since=d1, until=d2)
         except Exception as e:  # noqa: BLE001 - every failure becomes a chat message
             msgs.append({"role": "assistant", "content": R.error_html(friendly(e))})
             yield msgs, {**conv, "messages": msgs}, R.sources_html(history_of(conv)), ""
@@ -124,21 +136,56 @@ class Handlers:
         turn = len(turns)
         panel = R.sources_html([(q, Answer.from_dict(d)) for q, d in turns])
         filters = describe_filters(outlets, d1, d2)
-        n = len(R.answer_pieces(answer, turn))
+        n = 0 if streamed else len(R.answer_pieces(answer, turn))
         # Extractive answers are complete at once; streaming is presentation: words appear in
-        # small steps, always cut between whole words or whole citation anchors.
+        # small steps, always cut between whole words or whole citation anchors. (An LLM answer
+        # has streamed already: its checked version replaces the draft at once.)
         for upto in range(WORDS_PER_STEP, n, WORDS_PER_STEP):
-            yield msgs + [{"role": "assistant", "content": R.answer_html(answer, turn, upto=upto)}], \
-                conv, panel, ""
+            yield msgs + [{"role": "assistant", "content": R.answer_html(answer, turn, upto=upto,
+                                                                         model=self.model)}], conv, panel, ""
             time.sleep(self.stream_delay)
-        msgs.append({"role": "assistant", "content": R.answer_html(answer, turn, filters=filters)})
+        msgs.append({"role": "assistant", "content": R.answer_html(answer, turn, filters=filters, model=self.model)})
         yield msgs, {"turns": turns, "messages": msgs}, panel, ""
+
+    @property
+    def llm(self):
+        """The Assistant's LLM settings, or None (extractive answers only)."""
+        return getattr(self.a, "llm", None)
+
+    @property
+    def model(self) -> str:
+        return self.llm.model if self.llm is not None else ""
+
+    def _ask_streaming(self, question, msgs, conv, kwargs):
+        """Generator: yields page updates with the LLM's draft as it grows; returns (Answer,
+        whether any draft was shown). The Assistant's own errors are re-raised here."""
+        pieces: queue.Queue = queue.Queue()
+
+        def work():
+            try:
+                with self.lock:
+                    pieces.put(("done", self.a.ask(question, on_delta=lambda p: pieces.put(("piece", p)), **kwargs)))
+            except BaseException as e:  # noqa: BLE001 - handed to the page's generator
+                pieces.put(("error", e))
+
+        threading.Thread(target=work, name="news-llm-answer", daemon=True).start()
+        panel, draft, shown, last = R.sources_html(history_of(conv)), "", False, 0.0
+        while True:
+            kind, item = pieces.get()
+            if kind == "error":
+                raise item
+            if kind == "done":
+                return item, shown
+            draft += item
+            if time.monotonic() - last >= self.stream_delay:  # don't flood the browser with tiny updates
+                last, shown = time.monotonic(), True
+                yield msgs + [{"role": "assistant", "content": R.draft_html(draft, self.model)}], conv, panel, ""
 
     def warm_up(self) -> None:
         """Load the model before the first person asks (the first ask() is ~10x slower)."""
         try:
             with self.lock:
-                self.a.ask("warm up")
+                self.a.ask("warm up", **({"use_llm": False} if self.llm is not None else {}))
         except Exception:  # noqa: BLE001 - a failed warm-up shows up again on the first real ask
             log.debug("warm-up failed", exc_info=True)
 
@@ -158,7 +205,7 @@ class Handlers:
 
         if refresh:
             part(self.a.refresh, lambda e: friendly(e))
-        status = part(lambda: R.status_html(self.a.stats()), lambda e: R.error_html(friendly(e)))
+        status = part(lambda: R.status_html(self.a.stats(), llm=self.model), lambda e: R.error_html(friendly(e)))
         outlets = part(lambda: list(self.a.outlets()), lambda e: friendly(e) and [])
         examples = part(lambda: [str(x) for x in self.a.example_questions(N_EXAMPLES)][:N_EXAMPLES],
                         lambda e: friendly(e) and [])

@@ -10,6 +10,11 @@ Anchors: citation marks [n] become `<a class="cite" href="#src-T-N">` where T is
 and the source panel gives entry N of turn T the id `src-T-N`; the page's click hook (ui.web) and
 the browser's own #fragment jump both rely on that pairing.
 
+LLM answers (`Answer.mode == "llm"`) carry a line naming the model and saying the sentences were
+checked; a sentence the check marked "[unsupported]" shows that mark as a flag, and sentences
+the check left out are listed under the answer. The draft shown while an LLM writes is plain
+escaped text, labelled as not yet checked.
+
 Limits: passages are trimmed to ~CONTEXT characters either side of the quote; a quote that cannot
 be located in its passage is shown on its own, highlighted, above the passage.
 """
@@ -20,7 +25,7 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-MARK = re.compile(r"\[(\d{1,3})\]")
+MARK = re.compile(r"\[(\d{1,3})\]|\[unsupported\]")
 CONTEXT = 320
 ABSTAIN_LABEL = "The articles don't say."
 EMPTY_SOURCES = ('<div class="na-sources na-empty">Ask a question: the articles behind the answer '
@@ -65,6 +70,10 @@ def answer_pieces(answer, turn: int) -> list[str]:
     pos = 0
     for m in MARK.finditer(text):
         pieces.extend(_words(text[pos:m.start()]))
+        if m.group(1) is None:  # a sentence the check found unsupported (assistant.verify)
+            pieces.append(UNSUPPORTED_FLAG)
+            pos = m.end()
+            continue
         n = int(m.group(1))
         pieces.append(cite_anchor(turn, n) if n in known else esc(m.group(0)))
         pos = m.end()
@@ -76,14 +85,19 @@ def _words(segment: str) -> list[str]:
     return [esc(w) for w in re.findall(r"\S+\s*|\s+", segment)]
 
 
+UNSUPPORTED_FLAG = ('<span class="na-unsupported" title="The cited passages do not support this sentence">'
+                    'unsupported</span>')
+
+
 def cite_anchor(turn: int, n: int) -> str:
     return (f'<a class="cite" href="#src-{turn}-{n}" title="Show source {n}">'
             f'&#91;{n}&#93;</a>')
 
 
-def answer_html(answer, turn: int, *, upto: int | None = None, filters: str = "") -> str:
+def answer_html(answer, turn: int, *, upto: int | None = None, filters: str = "", model: str = "") -> str:
     """The assistant's chat message. `upto` limits the text to the first pieces (streaming); the
-    conflicts and notes are only added to the complete message."""
+    conflicts and notes are only added to the complete message. `model`: the LLM's name, shown
+    on an LLM answer."""
     pieces = answer_pieces(answer, turn)
     done = upto is None or upto >= len(pieces)
     body = "".join(pieces if done else pieces[:upto])
@@ -91,14 +105,41 @@ def answer_html(answer, turn: int, *, upto: int | None = None, filters: str = ""
     out = [f'<div class="{cls}">']
     if answer.abstained and "don't say" not in (answer.text or "").replace("’", "'"):
         out.append(f'<div class="na-abstain-label">{esc(ABSTAIN_LABEL)}</div>')
+    if getattr(answer, "mode", "extractive") == "llm":
+        out.append(f'<div class="na-mode">{esc(mode_label(model))}</div>')
     out.append(f'<p class="na-text">{body}{"" if done else "<span class=na-caret>▍</span>"}</p>')
     if done:
         out.append(conflicts_html(answer, turn))
+        out.append(left_out_html(answer))
         notes = list(answer.notes) + ([filters] if filters else [])
         if notes:
             out.append('<ul class="na-notes">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
     out.append("</div>")
     return "".join(out)
+
+
+def mode_label(model: str = "") -> str:
+    who = f"Written by LLM {model}" if model else "Written by an LLM"
+    return who + " · each sentence checked against its source"
+
+
+def left_out_html(answer) -> str:
+    """The LLM's sentences the check rejected and that are not in the text (dropped, or the
+    extractive answer took over)."""
+    gone = [c for c in getattr(answer, "unsupported", ()) or () if c not in (answer.text or "")]
+    if not gone:
+        return ""
+    items = "".join(f"<li>{esc(c)}</li>" for c in gone)
+    return (f'<details class="na-left-out"><summary>Left out: {len(gone)} sentence{"s" if len(gone) > 1 else ""} '
+            f'of the LLM not supported by the articles</summary><ul>{items}</ul></details>')
+
+
+def draft_html(text: str, model: str = "") -> str:
+    """What the LLM has written so far, before the check: plain text, labelled as a draft."""
+    who = f"LLM {model}" if model else "The LLM"
+    return (f'<div class="na-answer na-draft"><div class="na-mode">{esc(who)} is writing · checked against '
+            f'the sources when done</div><p class="na-text">{esc(" ".join(text.split()))}'
+            '<span class=na-caret>▍</span></p></div>')
 
 
 def conflicts_html(answer, turn: int) -> str:
@@ -192,7 +233,8 @@ def sources_html(turns: list[tuple[str, object]]) -> str:
 
 
 # -- status line and ingest report ---------------------------------------------------------------
-def status_html(stats) -> str:
+def status_html(stats, llm: str = "") -> str:
+    """The header's line about the index; `llm`: the model's name when answers are written by one."""
     if stats is None:
         return '<div class="na-status">Index not available.</div>'
     outlets = [o for o in (_get(stats, "outlets") or {}) if o]
@@ -202,6 +244,8 @@ def status_html(stats) -> str:
                                           if outlets else "")]
     if first and last:
         parts.append(f"published {_day(first)} – {_day(last)}")
+    if llm:
+        parts.append(f"answers by LLM {llm}, checked against the articles")
     return f'<div class="na-status">{esc(" · ".join(parts))}</div>'
 
 

@@ -31,6 +31,11 @@ a.cite:hover { background: var(--color-accent-soft); }
 .na-conflicts ul, .na-notes { margin: 4px 0 0; padding-left: 18px; }
 .na-notes { font-size: .8rem; color: var(--body-text-color-subdued); }
 .na-error { color: #b91c1c; font-weight: 500; }
+.na-mode { font-size: .78rem; color: var(--body-text-color-subdued); margin-bottom: 2px; }
+.na-draft p.na-text { opacity: .8; }
+.na-unsupported { font-size: .75rem; font-weight: 600; color: #b45309; border: 1px solid #d97706;
+  border-radius: 4px; padding: 0 3px; }
+.na-left-out { font-size: .8rem; color: var(--body-text-color-subdued); margin-top: 4px; }
 .na-pending { color: var(--body-text-color-subdued); font-style: italic; }
 /* gradio sets overflow:visible inline on blocks, hence !important */
 #na-sources-panel { max-height: 80vh; overflow-y: auto !important; padding-right: 6px; position: sticky; top: 8px; }
