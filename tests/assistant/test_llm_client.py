@@ -56,7 +56,7 @@ def test_a_server_ignoring_stream_true_is_read_as_one_reply(fake_llm):
     assert list(client(fake_llm.url).stream(MESSAGES)) == ["Whole reply."]
 
 
-@pytest.mark.parametrize("step, error, text, streams", [
+FAILURES = [  # (reply, error, reason contains, streaming modes it applies to)
     (lambda: sleep(1.0), LLMTimeoutError, "timeout after 0.3 s", (False, True)),
     (malformed, LLMReplyError, "malformed reply", (False, True)),
     (lambda: status(500, "boom"), LLMHTTPError, "/v1: boom", (False, True)),
@@ -64,11 +64,12 @@ def test_a_server_ignoring_stream_true_is_read_as_one_reply(fake_llm):
     (lambda: raw_sse(["data: [DONE]"]), LLMReplyError, "empty reply", (True,)),
     (lambda: raw_sse(['data: {"error": {"message": "model crashed"}}']), LLMReplyError, "model crashed", (True,)),
     (lambda: raw_sse(['data: {"choices": "nope"}']), LLMReplyError, "malformed reply", (True,)),
-])
-@pytest.mark.parametrize("stream", [False, True])
-def test_each_failure_is_a_typed_error_with_a_reason(fake_llm, step, error, text, streams, stream):
-    if stream not in streams:
-        pytest.skip("a streaming-only case")
+]
+
+
+@pytest.mark.parametrize("step, error, text, stream",
+                         [(step, err, text, s) for step, err, text, modes in FAILURES for s in modes])
+def test_each_failure_is_a_typed_error_with_a_reason(fake_llm, step, error, text, stream):
     fake_llm.script(step())
     c = client(fake_llm.url, timeout=0.3)
     with pytest.raises(error) as info:
