@@ -51,8 +51,10 @@ def parse_day(value, field: str) -> date | None:
         return None
     if isinstance(value, date):
         return value
+    if not isinstance(value, str):  # 20210329 is not a date, whatever fromisoformat makes of it
+        raise ConfigError(f"{field} must be a date like 2024-12-06, got {value!r}")
     try:
-        return date.fromisoformat(str(value).strip())
+        return date.fromisoformat(value.strip())
     except ValueError:
         raise ConfigError(f"{field} must be a date like 2024-12-06, got {value!r}") from None
 

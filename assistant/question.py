@@ -89,8 +89,10 @@ def stem(word: str) -> str:
     w = word.lower().strip("'’")
     if w.endswith("'s") or w.endswith("’s"):
         w = w[:-2]
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
+    # an irregular form goes to its base, then on like a regular word: "struck" meets "strikes"
+    w = _IRREGULAR.get(w, w)
+    if w.endswith("ies") and len(w) > 5:
+        w = w[:-3] + "y"  # "casualties" -> "casualty", then on as the singular would
     for suf in ("ments", "ment", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):
         if len(w) - len(suf) >= 4 and w.endswith(suf):
             w = w[: -len(suf)]
@@ -121,31 +123,58 @@ _LEAD = re.compile(
 _META = frozenset("name names type kind sort number amount title identity".split())
 
 
+_DETERMINERS = frozenset("the a an its their his her this that these those".split())
+
+
+def _is_verb(word: str, following: str) -> bool:
+    """A verb after the head noun, guessed without a tagger: a past form ("designed", "won"), or
+    a word followed by a determiner ("owns the ..."), which a noun in a noun phrase never is."""
+    return word.endswith("ed") or word in _IRREGULAR or following in _DETERMINERS
+
+
 def _focus(text: str, terms: list[str]) -> str:
     """The head of the first phrase after the wh-word: "which wildly popular show was" -> show;
     through "the name of the X" to X."""
     run: list[str] = []
-    for w in words(_LEAD.sub("", text, count=1)):
+    ws = words(_LEAD.sub("", text, count=1))
+    for i, w in enumerate(ws):
         if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
             if run and run[-1] not in _META:
                 break
             if run:
                 run = []
             continue
+        if run and run[-1] not in _META and _is_verb(w, ws[i + 1] if i + 1 < len(ws) else ""):
+            break  # "which architect designed the spire": the verb ends the phrase
         run.append(w)
     head = run[-1] if run else ""
     return head if head in terms and head not in _META else ""
 
 
+def asking_part(text: str) -> str:
+    """The sentence that asks, in a question with a lead-in ("Gas prices hit a record this week.
+    How much does a gallon cost?"): the last one ending in "?" or opening with a question word;
+    the whole text when there is no such sentence or only one sentence."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“'‘])", text.strip()) if p]
+    if len(parts) < 2:
+        return text
+    for p in reversed(parts):
+        if p.rstrip(" \"”'’").endswith("?") or _LEAD.match(p) and _LEAD.match(p).group(0).strip():
+            return p
+    return text
+
+
 def analyse(text: str) -> Question:
-    kind = next((k for k, rx in _KINDS if rx.search(text)), "other")
+    # the kind of answer and the focus come from the sentence that asks; terms from all of it
+    asking = asking_part(text)
+    kind = next((k for k, rx in _KINDS if rx.search(asking)), "other")
     terms: list[str] = []
     for w in words(text):
         if w in STOPWORDS or (len(w) < 2 and not w.isdigit()) or w in terms:
             continue
         terms.append(w)
     caps = frozenset(m.group(0).lower() for m in re.finditer(r"\b[A-Z][a-zA-Z'’-]+", text))
-    return Question(text, kind, tuple(terms), tuple(stem(t) for t in terms), caps, _focus(text, terms))
+    return Question(text, kind, tuple(terms), tuple(stem(t) for t in terms), caps, _focus(asking, terms))
 
 
 # "how far" wants a distance, "how long" a duration, "how much" money or an amount

@@ -80,11 +80,28 @@ def final_scores(cands: list[Candidate], sem: np.ndarray) -> list[Candidate]:
         s = float(max(0.0, s))
         n_words = len(words(c.sentence.text))
         # very short fragments ("Read more.") and run-on walls of text make poor answers
-        shape = 1.0 if 6 <= n_words <= 60 else 0.85
+        shape = (1.0 if 6 <= n_words <= 60 else 0.85) * form_factor(c.sentence.text)
         score = shape * (w["semantic"] * s + w["lexical"] * c.lexical
                          + w["type"] * (1.0 if c.type_match else 0.0) + w["retrieval"] * _retrieval_prior(c.hit_rank))
         out.append(replace(c, semantic=s, score=score))
     return sorted(out, key=lambda c: (-c.score, c.hit_rank, c.sentence.start))
+
+
+_CLOSERS = " \"'”’)]»"
+
+
+def form_factor(text: str) -> float:
+    """A question states nothing: quiz pages and explainers quote questions word for word, and
+    such a sentence matches the question best while answering nothing. A line without closing
+    punctuation is a headline, caption or list item, a weaker answer than a reported sentence."""
+    end = text.rstrip(_CLOSERS)[-1:]
+    if end == "?":
+        return QUESTION_FACTOR
+    return 1.0 if end in (".", "!", ":", ";") or not end else HEADLINE_FACTOR
+
+
+QUESTION_FACTOR = 0.6
+HEADLINE_FACTOR = 0.9
 
 
 def cheap_score(c: Candidate) -> float:

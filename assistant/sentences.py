@@ -43,7 +43,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if word in _ABBREV or word.rstrip(".") in _ABBREV:
         return True
     # single capital initial ("J. Smith"), but not a one-letter sentence end like "Plan B."
-    return len(word) == 1 and text[j].isupper() and j > 0 and text[j - 1] == " " and \
+    # (at a line's start or after an opening bracket or quote too: "(J. Smith)")
+    return len(word) == 1 and text[j].isupper() and (j == 0 or text[j - 1] in " \t\n([\"'“‘") and \
         dot + 2 < len(text) and text[dot + 2].isupper()
 
 

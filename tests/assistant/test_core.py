@@ -112,9 +112,7 @@ def test_until_alone_keeps_older_articles(assistant):
 
 @pytest.mark.parametrize("field,value", [
     ("since", "yesterday"), ("until", "2021-13-01"), ("since", "29/03/2021"), ("until", 3.5),
-    pytest.param("until", 20210329, marks=pytest.mark.xfail(
-        strict=True, reason="bug: parse_day promises a ConfigError for anything but a date, an ISO string or None, "
-                            "but an int like 20210329 is read as 2021-03-29 (str() then fromisoformat's basic form)")),
+    ("until", 20210329),
 ])
 def test_bad_dates_are_config_errors_naming_the_field(assistant, field, value):
     with pytest.raises(ConfigError, match=field) as e:

@@ -81,9 +81,6 @@ def test_documented_limit_an_abbreviation_ending_a_sentence_joins_the_next():
     assert texts("He lives in the U.S. The next day he left.") == ["He lives in the U.S. The next day he left."]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an initial at the start of a line or after '(' is split off as "
-                                        "its own sentence ('J.' / 'Smith said ...'); the module promises not to "
-                                        "split after initials")
 @pytest.mark.parametrize("text,expected", [
     ("The report came out.\nJ. Smith wrote it.", ["The report came out.", "J. Smith wrote it."]),
     ("It was signed (J. Smith) on Monday.", ["It was signed (J. Smith) on Monday."]),
