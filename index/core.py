@@ -25,10 +25,12 @@ from .embedder import Embedder, SentenceTransformerEmbedder, resolve_model
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from .models import Article, Chunk, IndexStats, SearchHit
 from . import groups
-from .store import DB_NAME, FORMAT_VERSION, Store
+from .store import DB_NAME, FORMAT_VERSION, Store, fts_terms
 from .vectors import VECTORS_NAME, VectorIndex, choose_kind
 
 LOCK_NAME = "write.lock"
+COMMON_SHARE = 0.05  # a search word in more chunks than this share is left out of BM25 (see _selective)
+COMMON_MIN_CHUNKS = 20_000
 
 
 class NewsIndex:
@@ -214,7 +216,22 @@ class NewsIndex:
         return [SearchHit(chunks[i], s) for i, s in pairs if i in chunks]
 
     def lexical_search(self, text: str, k: int, *, sources=None, since=None, until=None) -> list[SearchHit]:
-        return self.store.lexical_search(text, k, sources=sources, since=since, until=until)
+        return self.store.lexical_search(self._selective(text), k, sources=sources, since=since, until=until)
+
+    def _selective(self, text: str) -> str:
+        """`text` without the words that are in more than 5 % of a large index's chunks ("new",
+        "people"). BM25 ranks every chunk matching any word, so one such word costs most of a
+        search at 1M chunks while adding almost nothing to the ranking (IDF below ~3): on the
+        RealTimeQA questions at 1M the top 10 stayed 98 % the same at less than half the time.
+        Small indexes keep every word (the limit is at least 20,000 chunks); the rarest word is
+        always kept."""
+        terms = fts_terms(text)
+        df, n = self.doc_freqs(terms) if terms else ({}, 0)
+        limit = max(COMMON_SHARE * n, COMMON_MIN_CHUNKS)
+        if not terms or max(df.values()) <= limit:
+            return text
+        keep = [t for t in terms if df[t] <= limit] or [min(terms, key=lambda t: df[t])]
+        return " ".join(keep)
 
     def doc_freqs(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
         """(chunks containing each term, total chunks), cached until the index changes."""

@@ -68,15 +68,20 @@ _STOP = frozenset(
 _WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
 
 
-def fts_query(text: str, max_terms: int = 32) -> str:
-    """Turn free text into a safe FTS5 OR-query of its content words (quoted, so no syntax leaks)."""
+def fts_terms(text: str, max_terms: int = 32) -> list[str]:
+    """The content words of free text, lower-case, in order, once each: what BM25 searches for."""
     seen: list[str] = []
     for w in _WORD.findall(text.lower()):
         w = w.strip("'’-")
         if len(w) < 2 and not w.isdigit() or w in _STOP or w in seen:
             continue
         seen.append(w)
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in seen[:max_terms])
+    return seen[:max_terms]
+
+
+def fts_query(text: str, max_terms: int = 32) -> str:
+    """Turn free text into a safe FTS5 OR-query of its content words (quoted, so no syntax leaks)."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in fts_terms(text, max_terms))
 
 
 def _date_or_none(value: str | None) -> date | None:

@@ -186,3 +186,23 @@ def test_a_second_writer_waits_then_gives_up(index_dir, fake_embedder):
         pass
     idx.close()
     other.close()
+
+
+def test_words_in_most_chunks_of_a_large_index_are_left_out_of_bm25(index_dir, fake_embedder, monkeypatch):
+    import index.core as core
+
+    idx = open_index(index_dir, embedder=fake_embedder)
+    df, n = idx.doc_freqs(["canal", "ship", "rescue"])
+    assert df["rescue"] < df["canal"] and df["rescue"] < df["ship"]  # the sample texts' counts
+    # a small index keeps every word
+    assert idx._selective("canal rescue ship") == "canal rescue ship"
+    # pretend the index is large: words in more than the share are dropped, the rare one stays
+    monkeypatch.setattr(core, "COMMON_MIN_CHUNKS", 0)
+    monkeypatch.setattr(core, "COMMON_SHARE", (df["rescue"] + 0.5) / n)
+    assert idx._selective("canal rescue ship") == "rescue"
+    # when every word is common, the rarest one is searched rather than nothing
+    monkeypatch.setattr(core, "COMMON_SHARE", 0.0)
+    assert idx._selective("ship rescue") == "rescue"
+    assert [h.chunk.id for h in idx.lexical_search("canal rescue ship", 5)] == \
+        [h.chunk.id for h in idx.store.lexical_search("rescue", 5)]
+    idx.close()
