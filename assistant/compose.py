@@ -35,7 +35,7 @@ ABSTAIN_TEXT = "The articles don't say."
 @dataclass(frozen=True)
 class AnswerSettings:
     max_sentences: int = 3
-    min_confidence: float = 0.30  # calibrated on SQuAD v2 + RealTimeQA dev: docs/QUALITY.md
+    min_confidence: float = 0.35  # calibrated on SQuAD v2 + RealTimeQA dev: docs/QUALITY.md
     follow_ratio: float = 0.80  # a further sentence must score at least this share of the best
     duplicate_jaccard: float = 0.6  # content-word overlap at which two sentences state the same fact
     duplicate_cosine: float = 0.90

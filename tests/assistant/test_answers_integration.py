@@ -82,15 +82,13 @@ def test_clearly_unrelated_questions_abstain(assistant, question):
     assert 1 <= len(ans.citations) <= assistant.settings.related
 
 
-@pytest.mark.xfail(strict=True, reason="bug: off-topic questions whose words meet an unrelated sentence are "
-                                        "answered with it (France's football team, Tonga's prime minister and "
-                                        "capital, a bridge that 'fell'), although docs/QUALITY.md says off-topic "
-                                        "questions such as 'Who is the president of France?' abstain")
 @pytest.mark.parametrize("question", [
     "Who is the president of France?",
     "Who is the prime minister of Canada?",
-    "What is the capital of Australia?",
     "When did the Berlin Wall fall?",
+    pytest.param("What is the capital of Australia?", marks=pytest.mark.xfail(
+        strict=True, reason="known limit: the Tonga report has 'the capital of Tonga' and names Australia, so "
+                            "every surface signal says it answers; telling them apart needs a reading model")),
 ])
 def test_off_topic_questions_sharing_a_word_abstain(assistant, question):
     assert assistant.ask(question).abstained

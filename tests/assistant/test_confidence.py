@@ -39,6 +39,7 @@ def test_strong_support_and_weak_support_fall_on_either_side_of_the_default_thre
 
 @pytest.mark.parametrize("change", [
     {"missing": 0.5}, {"missing": 1.0}, {"number_missing": True}, {"negation_mismatch": True}, {"type_missing": True},
+    {"name_missing": True}, {"other_year": True},
 ])
 def test_each_warning_sign_lowers_the_confidence(change):
     assert confidence(replace(BASE, **change)) < confidence(BASE)
@@ -107,3 +108,31 @@ def test_unanswerable_looking_evidence_scores_below_answerable_evidence():
                  False, 0.6, 0.5)
     assert bad.missing == pytest.approx(1.0) and bad.number_missing and bad.type_missing
     assert confidence(bad) < confidence(good)
+
+
+def test_an_article_covering_less_of_the_question_lowers_the_confidence():
+    values = [confidence(replace(BASE, cover=c)) for c in (1.0, 0.7, 0.4, 0.1)]
+    assert values == sorted(values, reverse=True) and len(set(values)) == len(values)
+
+
+def test_cover_and_names_come_from_the_whole_article():
+    q = analyse("Who is the president of France?")
+    idf = {"president": 1.7, "france": 2.6}
+    football = "France, the defending champions, looked beaten until the 80th minute."
+    e = gather(q, football, football, football, idf, True, 0.3, 0.5)
+    assert e.cover == pytest.approx(2.6 / 4.3) and not e.name_missing
+    q = analyse("Who is the prime minister of Canada?")
+    tonga = "Prime Minister Siaosi Sovaleni described the eruption as a disaster for Tonga."
+    e = gather(q, tonga, tonga, tonga, {"prime": 2.6, "minister": 2.6, "canada": 2.6}, True, 0.2, 0.5)
+    assert e.name_missing and e.cover == pytest.approx(2 / 3)
+
+
+def test_a_sentence_about_another_year_than_the_one_asked_halves_the_confidence():
+    q = analyse("Who won the 1998 World Cup final?")
+    s = "Argentina won the 2022 World Cup on 18 December 2022."
+    e = gather(q, s, s, s, {"won": 3.0, "1998": 4.0, "world": 2.0, "cup": 2.0, "final": 2.0}, True, 0.5, 0.6)
+    assert e.other_year
+    assert confidence(e) == pytest.approx(confidence(replace(e, other_year=False)) / 2)
+    # the asked year anywhere in the article, or no year in the sentence: no conflict
+    assert not gather(q, s, s, s + " France won in 1998.", {}, True, 0.5, 0.6).other_year
+    assert not gather(q, "Argentina won the final.", s, "Argentina won the final.", {}, True, 0.5, 0.6).other_year
