@@ -39,7 +39,8 @@ class AnswerSettings:
     follow_ratio: float = 0.80  # a further sentence must score at least this share of the best
     duplicate_jaccard: float = 0.6  # content-word overlap at which two sentences state the same fact
     duplicate_cosine: float = 0.90
-    embed_top: int = 24  # sentences embedded per question (bounds the model's work)
+    embed_top: int = 16  # sentences embedded per question (bounds the model's work; 16 and 24 gave
+    # the same answers on RealTimeQA, SQuAD and the samples, 12 lost some: docs/QUALITY.md)
     related: int = 3  # passages offered as related reading when abstaining
     news: bool = True  # attribution, agreement and disagreement wording (see `news`); False: plain quotes
     conflict_ratio: float = 0.65  # sentences compared for disagreement score at least this share of the best
