@@ -67,10 +67,10 @@ def test_quit_stops_reading(sample_index_dir, tmp_path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo terminal")
-@pytest.mark.skip(reason="hangs on this machine: after Ctrl-C on the pty the prompt never reaches the "
-                         "reader (blocking os.read); to be reworked with select() and a deadline")
 def test_terminal_ctrl_c_clears_the_line_and_ctrl_d_exits(sample_index_dir, tmp_path):
     import pty
+    import select
+    import signal
 
     pid, fd = pty.fork()
     if pid == 0:  # the child: the chat on a terminal, so readline and the history file are used
@@ -80,31 +80,65 @@ def test_terminal_ctrl_c_clears_the_line_and_ctrl_d_exits(sample_index_dir, tmp_
     seen = b""
 
     def read_until(marker: bytes, timeout: float = 120) -> bytes:
+        """Output up to `marker`; never blocks past the deadline (select, not a bare read)."""
         nonlocal seen
         end = time.monotonic() + timeout
         while marker not in seen and time.monotonic() < end:
-            try:
-                seen += os.read(fd, 4096)
-            except OSError:
-                break
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    seen += os.read(fd, 4096)
+                except OSError:  # the child closed the terminal
+                    break
         assert marker in seen, seen.decode(errors="replace")
         got, seen = seen, seen[seen.index(marker) + len(marker):]
         return got
 
-    read_until(b"you> ")
-    os.write(fd, b"half a question\x03")  # Ctrl-C: the line is dropped, the chat goes on
-    read_until(b"you> ")
-    os.write(fd, b"/help\r")
-    assert b"/sources" in read_until(b"you> ")
-    os.write(fd, b"\x04")  # Ctrl-D at an empty prompt: leave
-    _, status = os.waitpid(pid, 0)
-    rest = b""
+    def settle(quiet: float = 0.5) -> None:
+        """Wait until the chat has been silent for `quiet` s, as a person reads before typing."""
+        nonlocal seen
+        while select.select([fd], [], [], quiet)[0]:
+            seen += _drain(fd)
+
+    status = None
     try:
-        while chunk := os.read(fd, 4096):
-            rest += chunk
-    except OSError:
-        pass
+        read_until(b"you> ")
+        settle()
+        os.write(fd, b"half a question\x03")  # Ctrl-C: the line is dropped, the chat goes on
+        read_until(b"you> ")
+        os.write(fd, b"/help\r")
+        assert b"/sources" in read_until(b"you> ")
+        os.write(fd, b"\x04")  # Ctrl-D at an empty prompt: leave
+        end = time.monotonic() + 60
+        while status is None and time.monotonic() < end:
+            reaped, code = os.waitpid(pid, os.WNOHANG)
+            if reaped:
+                status = code
+            else:
+                seen += _drain(fd)
+                time.sleep(0.1)
+        assert status is not None, "the chat did not leave on Ctrl-D"
+    finally:
+        if status is None:  # never leave a chat running behind a failed test
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    rest = _drain(fd)
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0
     assert b"Traceback" not in seen + rest
     assert (tmp_path / "data" / "news-assistant" / "chat_history").exists()
+
+
+def _drain(fd: int) -> bytes:
+    import select
+
+    out = b""
+    while select.select([fd], [], [], 0)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    return out
