@@ -137,7 +137,11 @@ def _focus(text: str, terms: list[str]) -> str:
     through "the name of the X" to X."""
     run: list[str] = []
     ws = words(_LEAD.sub("", text, count=1))
+    country_us = bool(re.search(r"\bU\.?S\.?(?![\w.])|\bUS\b", text))  # "US" is a place, not "us"
     for i, w in enumerate(ws):
+        if w in ("us", "u.s") and country_us:
+            run.append(w)  # "which major US retailer": the run goes on to its head
+            continue
         if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
             if run and run[-1] not in _META:
                 break

@@ -156,3 +156,12 @@ def test_person_and_place_questions_want_a_name_the_question_does_not_give():
 
 def test_other_questions_have_no_answer_type():
     assert not typ("Why did the grid fail?", "The grid failed because 40 gas plants froze on 15 February.")
+
+
+@pytest.mark.parametrize("question,focus", [
+    ("Which major US retailer announced it is slashing prices?", "retailer"),
+    ("Which U.S. state banned the app?", "state"),
+])
+def test_us_in_capitals_is_the_country_not_the_pronoun(question, focus):
+    assert analyse(question).focus == focus
+    assert analyse("Who told us the news?").focus == ""
