@@ -192,13 +192,15 @@ class Store:
         return int(c.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
 
     # -- reads ---------------------------------------------------------------------------------------
-    def existing_ids(self, ids: Sequence[str]) -> set[str]:
-        out: set[str] = set()
+    def _rows_in(self, select: str, ids: Sequence) -> Iterator[tuple]:
+        """Rows of `select`, whose WHERE ends in `IN ({})`, for every id: 500 ids per query, well
+        under SQLite's limit on bound variables."""
         for i in range(0, len(ids), 500):
             part = list(ids[i:i + 500])
-            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(part))})"
-            out.update(r[0] for r in self.conn.execute(q, part))
-        return out
+            yield from self.conn.execute(select.format(",".join("?" * len(part))), part)
+
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        return {r[0] for r in self._rows_in("SELECT id FROM articles WHERE id IN ({})", ids)}
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute(
@@ -217,37 +219,21 @@ class Store:
         if ids is None:
             rows = self.conn.execute(f"SELECT {cols} FROM articles ORDER BY published, title")
             return [self._article(r) for r in rows]
-        out = []
-        ids = list(dict.fromkeys(ids))
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            rows = self.conn.execute(f"SELECT {cols} FROM articles WHERE id IN ({','.join('?' * len(part))})", part)
-            out.extend(self._article(r) for r in rows)
-        return out
+        rows = self._rows_in(f"SELECT {cols} FROM articles WHERE id IN ({{}})", list(dict.fromkeys(ids)))
+        return [self._article(r) for r in rows]
 
     def published(self, ids: Iterable[str]) -> dict[str, date | None]:
-        """Article id -> publication date, for the given ids that exist (one query per 500)."""
-        out: dict[str, date | None] = {}
-        ids = list(dict.fromkeys(ids))
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            rows = self.conn.execute(f"SELECT id, published FROM articles WHERE id IN ({','.join('?' * len(part))})",
-                                     part)
-            out.update((r[0], _date_or_none(r[1])) for r in rows)
-        return out
+        """Article id -> publication date, for the given ids that exist."""
+        rows = self._rows_in("SELECT id, published FROM articles WHERE id IN ({})", list(dict.fromkeys(ids)))
+        return {r[0]: _date_or_none(r[1]) for r in rows}
 
     def article_ids_for_path(self, path: str) -> list[str]:
         return self.article_ids_for_path_tx(self.conn, path)
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
-        out: dict[int, Chunk] = {}
-        ids = [int(i) for i in chunk_ids]
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            q = f"SELECT id, article_id, ord, start, end, text FROM chunks WHERE id IN ({','.join('?' * len(part))})"
-            for r in self.conn.execute(q, part):
-                out[r[0]] = Chunk(id=r[0], article_id=r[1], order=r[2], start=r[3], end=r[4], text=r[5])
-        return out
+        rows = self._rows_in("SELECT id, article_id, ord, start, end, text FROM chunks WHERE id IN ({})",
+                             [int(i) for i in chunk_ids])
+        return {r[0]: Chunk(id=r[0], article_id=r[1], order=r[2], start=r[3], end=r[4], text=r[5]) for r in rows}
 
     def chunk_ids(self) -> np.ndarray:
         return np.fromiter((r[0] for r in self.conn.execute("SELECT id FROM chunks ORDER BY id")), dtype=np.int64)
@@ -290,15 +276,16 @@ class Store:
             q = ("SELECT c.id, c.article_id, c.ord, c.start, c.end, c.text, -f.r AS s FROM "
                  "(SELECT rowid, bm25(chunk_fts, 0.5, 1.0) AS r FROM chunk_fts WHERE chunk_fts MATCH ? "
                  "ORDER BY r LIMIT ?) f JOIN chunks c ON c.id = f.rowid ORDER BY f.r")
-            rows = self.conn.execute(q, [match, k]).fetchall()
-            return [SearchHit(Chunk(r[0], r[1], r[2], r[3], r[4], r[5]), float(r[6])) for r in rows]
-        where, params = self._filter_sql(sources, since, until)
-        q = (
-            "SELECT c.id, c.article_id, c.ord, c.start, c.end, c.text, -bm25(chunk_fts, 0.5, 1.0) AS s "
-            "FROM chunk_fts JOIN chunks c ON c.id = chunk_fts.rowid JOIN articles a ON a.id = c.article_id "
-            f"WHERE chunk_fts MATCH ? AND {where} ORDER BY bm25(chunk_fts, 0.5, 1.0) LIMIT ?"
-        )
-        rows = self.conn.execute(q, [match, *params, k]).fetchall()
+            params = [match, k]
+        else:
+            where, filters = self._filter_sql(sources, since, until)
+            q = (
+                "SELECT c.id, c.article_id, c.ord, c.start, c.end, c.text, -bm25(chunk_fts, 0.5, 1.0) AS s "
+                "FROM chunk_fts JOIN chunks c ON c.id = chunk_fts.rowid JOIN articles a ON a.id = c.article_id "
+                f"WHERE chunk_fts MATCH ? AND {where} ORDER BY bm25(chunk_fts, 0.5, 1.0) LIMIT ?"
+            )
+            params = [match, *filters, k]
+        rows = self.conn.execute(q, params).fetchall()
         return [SearchHit(Chunk(r[0], r[1], r[2], r[3], r[4], r[5]), float(r[6])) for r in rows]
 
     def doc_freq(self, term: str) -> int:
