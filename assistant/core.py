@@ -103,10 +103,10 @@ class Assistant:
         # news (issue #8): a time phrase in the question becomes since/until, see `timeref`
         from .timeref import apply as apply_time
 
-        query, since, until, time_notes = apply_time(self.index, query, since, until, parse_day(as_of, "as_of"))
+        reference = parse_day(as_of, "as_of")
+        query, since, until, time_notes = apply_time(self.index, query, since, until, reference)
         qvec = self.index.embed_query(query)
-        hits = self.retriever.search(query, qvec, k=k, sources=sources, since=since, until=until,
-                                       as_of=parse_day(as_of, "as_of"))
+        hits = self.retriever.search(query, qvec, k=k, sources=sources, since=since, until=until, as_of=reference)
         # wire copies (issue #8): a hit's group members are loaded too, so citations can name them
         wanted = {h.article_id for h in hits} | {m for h in hits for m in h.group}
         articles = {a.id: a for a in self.index.articles(wanted)}

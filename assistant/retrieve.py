@@ -18,11 +18,10 @@ it off. Fitted on nothing but this rule of thumb; its effect on RealTimeQA is in
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
-
-import math
 
 import numpy as np
 
