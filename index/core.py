@@ -226,18 +226,18 @@ class NewsIndex:
         Small indexes keep every word (the limit is at least 20,000 chunks); the rarest word is
         always kept."""
         terms = fts_terms(text)
-        df, n = self.doc_freqs(terms) if terms else ({}, 0)
+        if not terms or self._chunk_total() <= COMMON_MIN_CHUNKS:  # no word can pass the limit
+            return text
+        df, n = self.doc_freqs(terms)
         limit = max(COMMON_SHARE * n, COMMON_MIN_CHUNKS)
-        if not terms or max(df.values()) <= limit:
+        if max(df.values()) <= limit:
             return text
         keep = [t for t in terms if df[t] <= limit] or [min(terms, key=lambda t: df[t])]
         return " ".join(keep)
 
     def doc_freqs(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
         """(chunks containing each term, total chunks), cached until the index changes."""
-        if self._df_generation != self._generation:
-            self._df_cache, self._df_generation = {}, self._generation
-            self._n_chunks = self.store.counts()[1]
+        total = self._chunk_total()
         cache = self._df_cache
         out = {}
         for t in terms:
@@ -247,7 +247,14 @@ class NewsIndex:
                     cache.clear()
                 n = cache[t] = self.store.doc_freq(t)
             out[t] = n  # read from `out`, not the cache: another thread may clear it meanwhile
-        return out, self._n_chunks
+        return out, total
+
+    def _chunk_total(self) -> int:
+        """Chunks in the index; also drops the term-frequency cache when the index has changed."""
+        if self._df_generation != self._generation:
+            self._df_cache, self._df_generation = {}, self._generation
+            self._n_chunks = self.store.counts()[1]
+        return self._n_chunks
 
     def article(self, article_id: str) -> Article | None:
         return self.store.article(article_id)
