@@ -30,3 +30,13 @@ def write_reports(folder: Path) -> Path:
     for name, source, day, title, body in REPORTS:
         write_txt(folder, name, title, body, source=source, published=day)
     return folder
+
+
+def index_reports(folder: Path):
+    """The reports written under `folder/src` and ingested into `folder/idx` with the fake embedder:
+    (index folder, ingest report)."""
+    from index import ingest
+    from tests.fakes import FakeEmbedder
+
+    report = ingest([write_reports(folder / "src")], folder / "idx", embedder=FakeEmbedder())
+    return folder / "idx", report

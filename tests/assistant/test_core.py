@@ -13,21 +13,17 @@ import pytest
 import assistant.core as core
 from assistant import Answer, Assistant, Citation
 from assistant.errors import EmptyQuestionError
-from index import ingest
 from index.errors import ConfigError, IndexNotFoundError
-from tests.answer_samples import write_reports
+from tests.answer_samples import index_reports
 
 CHAIRMAN = "Who is the chairman of the Suez Canal Authority?"
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    from tests.fakes import FakeEmbedder
-
-    d = tmp_path_factory.mktemp("core")
-    report = ingest([write_reports(d / "src")], d / "idx", embedder=FakeEmbedder())
+    d, report = index_reports(tmp_path_factory.mktemp("core"))
     assert len(report.added) == 4 and not report.skipped
-    return d / "idx"
+    return d
 
 
 @pytest.fixture
@@ -190,8 +186,7 @@ def test_module_level_ask_reuses_one_assistant_per_index(index_dir, tmp_path, fa
     assert "Osama Rabie" in a1.text and "7.8" in a2.text
     assert {c.source for c in a3.citations} <= {"Northwind Post"}
     # another index gets its own Assistant
-    other = tmp_path / "other"
-    ingest([write_reports(tmp_path / "src")], other, embedder=fake_embedder)
+    other = index_reports(tmp_path)[0]
     ask(CHAIRMAN, index_dir=other)
     assert len(made) == 2
     monkeypatch.setenv("ASSISTANT_INDEX", str(index_dir))

@@ -10,6 +10,7 @@ import pytest
 from assistant import Assistant
 from assistant.errors import EmptyQuestionError
 from index import ingest
+from tests.index.helpers import write_txt
 
 ARTICLES = [
     ("b.txt", "Harbor Ledger", "2024-12-05", "Rebels Take Hama",
@@ -28,10 +29,8 @@ ARTICLES = [
 @pytest.fixture
 def assistant(tmp_path, fake_embedder):
     docs = tmp_path / "docs"
-    docs.mkdir()
     for name, source, day, title, body in ARTICLES:
-        head = [f"title: {title}"] + ([f"source: {source}"] if source else []) + ([f"published: {day}"] if day else [])
-        (docs / name).write_text("---\n" + "\n".join(head) + "\n---\n\n" + body + "\n", encoding="utf-8")
+        write_txt(docs, name, title, body, source=source, published=day)
     ingest([docs], tmp_path / "idx", embedder=fake_embedder)
     a = Assistant(tmp_path / "idx", embedder=fake_embedder)
     yield a

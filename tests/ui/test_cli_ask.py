@@ -15,8 +15,7 @@ import pytest
 
 from assistant import Answer
 from assistant.core import Assistant as RealAssistant
-from index import ingest
-from tests.answer_samples import write_reports
+from tests.answer_samples import index_reports
 from tests.conftest import ROOT
 from ui.cli import main
 
@@ -26,11 +25,7 @@ REFLOATED = "When was the Ever Given refloated in the Suez Canal?"
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    from tests.fakes import FakeEmbedder
-
-    d = tmp_path_factory.mktemp("cli-ask")
-    ingest([write_reports(d / "src")], d / "idx", embedder=FakeEmbedder())
-    return d / "idx"
+    return index_reports(tmp_path_factory.mktemp("cli-ask"))[0]
 
 
 @pytest.fixture

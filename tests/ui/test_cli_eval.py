@@ -9,8 +9,7 @@ import re
 import pytest
 
 from assistant.core import Assistant as RealAssistant
-from index import ingest
-from tests.answer_samples import write_reports
+from tests.answer_samples import index_reports
 from ui.cli import main
 
 QA = [
@@ -25,11 +24,7 @@ QA = [
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    from tests.fakes import FakeEmbedder
-
-    d = tmp_path_factory.mktemp("cli-eval")
-    ingest([write_reports(d / "src")], d / "idx", embedder=FakeEmbedder())
-    return d / "idx"
+    return index_reports(tmp_path_factory.mktemp("cli-eval"))[0]
 
 
 @pytest.fixture
