@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from .config import IndexConfig, resolve_index_dir
-from .embedder import Embedder, SentenceTransformerEmbedder, resolve_model
+from .embedder import Embedder, SentenceTransformerEmbedder, usable_cores, resolve_model
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from .models import Article, Chunk, IndexStats, SearchHit
 from . import groups
@@ -31,6 +31,8 @@ from .vectors import VECTORS_NAME, VectorIndex, choose_kind
 LOCK_NAME = "write.lock"
 COMMON_SHARE = 0.05  # a search word in more chunks than this share is left out of BM25 (see _selective)
 COMMON_MIN_CHUNKS = 20_000
+SPLIT_MIN_CHUNKS = 200_000  # lexical search over more chunks than this runs on several threads
+MAX_SPLIT = 4
 
 
 class NewsIndex:
@@ -216,7 +218,10 @@ class NewsIndex:
         return [SearchHit(chunks[i], s) for i, s in pairs if i in chunks]
 
     def lexical_search(self, text: str, k: int, *, sources=None, since=None, until=None) -> list[SearchHit]:
-        return self.store.lexical_search(self._selective(text), k, sources=sources, since=since, until=until)
+        text = self._selective(text)
+        # thread start-up and merging cost ~1 ms: worth it only where BM25 takes tens of ms
+        parts = min(usable_cores(), MAX_SPLIT) if self._chunk_total() > SPLIT_MIN_CHUNKS else 1
+        return self.store.lexical_search(text, k, sources=sources, since=since, until=until, parts=parts)
 
     def _selective(self, text: str) -> str:
         """`text` without the words that are in more than 5 % of a large index's chunks ("new",

@@ -110,7 +110,7 @@ def normalise_rows(x: np.ndarray) -> np.ndarray:
     return x / norms
 
 
-def _usable_cores() -> int:
+def usable_cores() -> int:
     try:
         n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
@@ -150,7 +150,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
             raise ConfigError(f"workers must be a positive integer or None (one per core), got {workers!r}")
-        self.workers = workers or _usable_cores()
+        self.workers = workers or usable_cores()
         self._model = None
         self._engine = None  # TorchBertEncoder, False once found unsupported
         self._fast = None  # NumpyBertEncoder, False once found unsupported

@@ -206,3 +206,24 @@ def test_words_in_most_chunks_of_a_large_index_are_left_out_of_bm25(index_dir, f
     assert [h.chunk.id for h in idx.lexical_search("canal rescue ship", 5)] == \
         [h.chunk.id for h in idx.store.lexical_search("rescue", 5)]
     idx.close()
+
+
+def test_a_large_index_splits_its_lexical_search_over_the_cores(index_dir, fake_embedder, monkeypatch):
+    import index.core as core
+
+    idx = open_index(index_dir, embedder=fake_embedder)
+    seen = []
+    real = idx.store.lexical_search
+
+    def spy(text, k, **kw):
+        seen.append(kw["parts"])
+        return real(text, k, **kw)
+
+    monkeypatch.setattr(idx.store, "lexical_search", spy)
+    small = idx.lexical_search("canal rescue ship", 5)
+    monkeypatch.setattr(core, "SPLIT_MIN_CHUNKS", 0)
+    monkeypatch.setattr(core, "usable_cores", lambda: 3)
+    large = idx.lexical_search("canal rescue ship", 5)
+    assert seen == [1, 3]
+    assert [h.chunk.id for h in large] == [h.chunk.id for h in small]
+    idx.close()

@@ -9,7 +9,7 @@ import pytest
 
 from index.chunking import Span
 from index.models import Article, Chunk
-from index.store import Store, fts_query
+from index.store import Store, _split_range, fts_query
 
 DIM = 4
 
@@ -112,6 +112,40 @@ def test_unfiltered_top_k_path_ranks_like_the_filtered_join(store):
     joined = store.lexical_search("ship canal", k=5, since=date(2000, 1, 1))
     assert len(plain) == 5
     assert [(h.chunk.id, round(h.score, 9)) for h in plain] == [(h.chunk.id, round(h.score, 9)) for h in joined]
+
+
+@pytest.mark.parametrize("parts", [2, 3, 7, 50])
+def test_a_search_split_by_chunk_id_range_finds_the_same_hits(store, parts):
+    for i in range(20):
+        add(store, art(f"a{i}", " ".join(["canal"] * (i % 4 + 1) + ["ship"] * (i % 3 + 1) + ["filler"] * (i % 5)),
+                       published=date(2021, 3, 1 + i % 20)))
+    for kw in ({}, {"since": date(2021, 3, 5)}):
+        one = store.lexical_search("ship canal", k=6, **kw)
+        split = store.lexical_search("ship canal", k=6, parts=parts, **kw)
+        assert len(one) == 6
+        assert [(h.chunk.id, round(h.score, 9)) for h in split] == [(h.chunk.id, round(h.score, 9)) for h in one]
+    assert store._pool is not None
+    pool_conns = list(store._pool_conns)
+    assert pool_conns  # the pool threads read through their own connections...
+    store.close()
+    assert store._pool is None and not store._pool_conns  # ...closed with the store
+    with pytest.raises(Exception):
+        pool_conns[0].execute("SELECT 1")
+
+
+def test_a_split_search_of_an_empty_store_finds_nothing(store):
+    assert store.lexical_search("ship", k=5, parts=4) == []
+
+
+def test_split_range_covers_every_id_once():
+    for lo, hi, parts in [(1, 10, 3), (5, 5, 4), (1, 1_000_000, 4), (7, 9, 2), (1, 4, 4)]:
+        ranges = _split_range(lo, hi, parts)
+        assert len(ranges) == min(parts, hi - lo + 1)
+        covered = [i for a, b in ranges for i in range(a, b + 1)] if hi - lo < 1000 else None
+        if covered is not None:
+            assert covered == list(range(lo, hi + 1))
+        assert ranges[0][0] == lo and ranges[-1][1] == hi
+        assert all(b + 1 == c for (_, b), (c, _) in zip(ranges, ranges[1:]))
 
 
 def test_fts_query_quotes_content_words_and_drops_stop_words():
