@@ -261,6 +261,29 @@ class Assistant:
     def refresh(self) -> bool:
         return self.index.refresh()
 
+    def warm(self, background: bool = False) -> None:
+        """Load what a process answering many questions wants: the torch engine for the ~16
+        candidate sentences each question embeds, where the CPU does bf16 (40-60 ms less per
+        question than the numpy encoder at 100k-1M chunks; ~1 s and ~0.45 GB to load, see
+        docs/BENCHMARKS.md). A one-off question (the CLI's `ask`) is quicker without it, so
+        nothing loads unless asked. `background=True` loads on a daemon thread; questions asked
+        meanwhile use the numpy encoder, and a failure there leaves them on it."""
+        embedder = self.index.embedder
+        load = getattr(embedder, "load_torch", None)
+        if load is None or getattr(embedder, "precision", None) != "bf16":
+            return  # a stand-in embedder, or fp32, where torch is no faster than numpy
+        if not background:
+            load()
+            return
+
+        def quietly():
+            try:
+                load()
+            except Exception:  # noqa: BLE001 - questions keep the numpy encoder
+                pass
+
+        threading.Thread(target=quietly, name="news-warm", daemon=True).start()
+
     def close(self) -> None:
         self.index.close()
 

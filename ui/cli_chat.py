@@ -105,6 +105,7 @@ def run_chat(args) -> int:
     interactive = sys.stdin.isatty()
     llm = llm_settings(args)
     assistant = Assistant(args.index, **with_llm(llm))
+    assistant.warm(background=True)  # a conversation asks many questions
     rl = path = None
     if interactive:
         path = history_file()

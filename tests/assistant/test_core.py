@@ -194,3 +194,40 @@ def test_module_level_ask_reuses_one_assistant_per_index(index_dir, tmp_path, fa
     assert len(made) == 2
     for a in core._SHARED.values():
         a.close()
+
+
+# -- warm -------------------------------------------------------------------------------------------
+class _Loads:
+    def __init__(self, precision, fails=False):
+        self.precision, self.fails, self.loads = precision, fails, 0
+
+    def load_torch(self):
+        self.loads += 1
+        if self.fails:
+            raise RuntimeError("no torch here")
+
+
+def test_warm_loads_the_torch_engine_only_where_bf16_makes_it_faster(assistant, monkeypatch):
+    import threading
+
+    bf16, fp32 = _Loads("bf16"), _Loads("fp32")
+    monkeypatch.setattr(assistant.index, "embedder", fp32)
+    assistant.warm()
+    assert fp32.loads == 0
+    monkeypatch.setattr(assistant.index, "embedder", bf16)
+    assistant.warm()
+    assert bf16.loads == 1
+    failing = _Loads("bf16", fails=True)
+    monkeypatch.setattr(assistant.index, "embedder", failing)
+    with pytest.raises(RuntimeError):
+        assistant.warm()  # in the foreground the caller hears of it
+    assistant.warm(background=True)  # in the background it is swallowed
+    for t in threading.enumerate():
+        if t.name == "news-warm":
+            t.join(5)
+    assert failing.loads == 2
+
+
+def test_warm_is_a_no_op_for_an_embedder_without_torch(assistant):
+    assistant.warm()  # the fake embedder: nothing to load, nothing raised
+    assert assistant.ask("How many people were displaced?").question
