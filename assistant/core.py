@@ -293,7 +293,8 @@ _SHARED_LOCK = threading.Lock()
 
 
 def ask(question: str, index_dir=None, **kwargs) -> Answer:
-    """Module-level convenience: one opened Assistant per index directory, reused across calls."""
+    """Module-level convenience: one opened Assistant per index directory, reused across calls
+    (and warmed in the background on first use, since reuse means more questions are coming)."""
     from index.config import resolve_index_dir
 
     key = str(resolve_index_dir(index_dir).resolve())
@@ -301,4 +302,5 @@ def ask(question: str, index_dir=None, **kwargs) -> Answer:
         a = _SHARED.get(key)
         if a is None:
             a = _SHARED[key] = Assistant(key)
+            a.warm(background=True)
     return a.ask(question, **kwargs)

@@ -168,12 +168,15 @@ def test_answer_round_trips_through_json(assistant):
 # -- module-level ask() ----------------------------------------------------------------------------------
 
 def test_module_level_ask_reuses_one_assistant_per_index(index_dir, tmp_path, fake_embedder, monkeypatch):
-    made = []
+    made, warmed = [], []
 
     class Counting(Assistant):
         def __init__(self, index_dir=None, **kw):
             made.append(index_dir)
             super().__init__(index_dir, embedder=fake_embedder, **kw)
+
+        def warm(self, background=False):
+            warmed.append(background)
 
     monkeypatch.setattr(core, "Assistant", Counting)
     monkeypatch.setattr(core, "_SHARED", {})
@@ -182,7 +185,7 @@ def test_module_level_ask_reuses_one_assistant_per_index(index_dir, tmp_path, fa
     a1 = ask(CHAIRMAN, index_dir=index_dir)
     a2 = ask("What was the magnitude of the earthquake?", index_dir=str(index_dir) + "/.")  # same folder, spelt apart
     a3 = ask(CHAIRMAN, index_dir=index_dir, sources=["Northwind Post"])
-    assert len(made) == 1
+    assert len(made) == 1 and warmed == [True]  # reuse means more questions: warmed once, in the background
     assert "Osama Rabie" in a1.text and "7.8" in a2.text
     assert {c.source for c in a3.citations} <= {"Northwind Post"}
     # another index gets its own Assistant
