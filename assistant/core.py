@@ -72,6 +72,7 @@ class Assistant:
         self._cache_lock = threading.Lock()
         self.llm = llm
         self._llm = None
+        self._asked = 0  # questions so far: a second one means a process that keeps asking
         if llm is not None:
             from .llm_answer import LLMAnswerer
 
@@ -97,6 +98,9 @@ class Assistant:
         if since and until and since > until:
             raise ConfigError(f"since ({since}) is after until ({until})")
         sources = [s for s in (sources or []) if s] or None
+        self._asked += 1
+        if self._asked == 2:
+            self.warm(background=True)  # one-off questions (the CLI's ask) never pay for it
         self.index.refresh()
 
         query, llm_failed = self._understand(question, history, llm)
@@ -267,11 +271,14 @@ class Assistant:
         question than the numpy encoder at 100k-1M chunks; ~1 s and ~0.45 GB to load, see
         docs/BENCHMARKS.md). A one-off question (the CLI's `ask`) is quicker without it, so
         nothing loads unless asked. `background=True` loads on a daemon thread; questions asked
-        meanwhile use the numpy encoder, and a failure there leaves them on it."""
+        meanwhile use the numpy encoder, and a failure there leaves them on it. `ask` calls it in
+        the background at a process's second question; $ASSISTANT_QUERY_ENCODER=numpy keeps
+        every question on numpy (nothing loads)."""
         embedder = self.index.embedder
         load = getattr(embedder, "load_torch", None)
-        if load is None or getattr(embedder, "precision", None) != "bf16":
-            return  # a stand-in embedder, or fp32, where torch is no faster than numpy
+        if (load is None or getattr(embedder, "precision", None) != "bf16"
+                or getattr(embedder, "query_encoder", "auto") == "numpy"):
+            return  # a stand-in embedder; fp32, where torch is no faster; or numpy asked for
         if not background:
             load()
             return

@@ -185,7 +185,7 @@ def test_module_level_ask_reuses_one_assistant_per_index(index_dir, tmp_path, fa
     a1 = ask(CHAIRMAN, index_dir=index_dir)
     a2 = ask("What was the magnitude of the earthquake?", index_dir=str(index_dir) + "/.")  # same folder, spelt apart
     a3 = ask(CHAIRMAN, index_dir=index_dir, sources=["Northwind Post"])
-    assert len(made) == 1 and warmed == [True]  # reuse means more questions: warmed once, in the background
+    assert len(made) == 1 and warmed and all(warmed)  # reuse means more questions: warmed, in the background
     assert "Osama Rabie" in a1.text and "7.8" in a2.text
     assert {c.source for c in a3.citations} <= {"Northwind Post"}
     # another index gets its own Assistant
@@ -234,3 +234,22 @@ def test_warm_loads_the_torch_engine_only_where_bf16_makes_it_faster(assistant, 
 def test_warm_is_a_no_op_for_an_embedder_without_torch(assistant):
     assistant.warm()  # the fake embedder: nothing to load, nothing raised
     assert assistant.ask("How many people were displaced?").question
+
+
+def test_the_second_question_warms_in_the_background(assistant, monkeypatch):
+    calls = []
+    monkeypatch.setattr(assistant, "warm", lambda background=False: calls.append(background))
+    assistant._asked = 0
+    assistant.ask("How many people were displaced?")
+    assert calls == []  # a one-off question never loads anything
+    assistant.ask("What was the magnitude of the earthquake?")
+    assistant.ask("Who chairs the canal authority?")
+    assert calls == [True]
+
+
+def test_warm_respects_an_explicit_numpy_query_encoder(assistant, monkeypatch):
+    numpy_only = _Loads("bf16")
+    numpy_only.query_encoder = "numpy"
+    monkeypatch.setattr(assistant.index, "embedder", numpy_only)
+    assistant.warm()
+    assert numpy_only.loads == 0
