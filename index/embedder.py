@@ -157,6 +157,7 @@ class SentenceTransformerEmbedder:
         self._tokenizer = None
         self._dim: int | None = None
         self._lock = threading.Lock()
+        self._engine_lock = threading.Lock()  # its own: a question must not wait on the engine's load
 
     # -- cheap facts, read from the model folder without loading torch --------------------------
     @property
@@ -246,7 +247,7 @@ class SentenceTransformerEmbedder:
         """The packed torch encoder for this model (loaded on first call), or None when the folder
         is not one it reproduces - sentence-transformers then runs the model."""
         if self._engine is None:
-            with self._lock:
+            with self._engine_lock:
                 if self._engine is None:
                     from .fast_encoder import unsupported_reason
 

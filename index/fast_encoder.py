@@ -313,10 +313,8 @@ class NumpyBertEncoder:
         if not texts:
             return out
         ids = self.tokenize(texts)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         with _BlasThreads(self.threads):
-            for s in range(0, len(order), batch_size):
-                part = order[s:s + batch_size]
+            for part in length_sorted_batches(ids, batch_size):
                 out[part] = self._forward([ids[i] for i in part])
         if self.normalize:
             norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -370,6 +368,13 @@ class NumpyBertEncoder:
         if self.pooling == "max":
             return np.maximum.reduceat(x, starts, axis=0)
         return np.add.reduceat(x, starts, axis=0) / lens[:, None].astype(np.float32)
+
+
+def length_sorted_batches(ids: list[list[int]], batch_size: int) -> list[list[int]]:
+    """Positions of `ids`, shortest sequence first, cut into batches of `batch_size`: neighbours
+    in length share a batch, so padding a batch to its longest wastes little."""
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    return [order[s:s + batch_size] for s in range(0, len(order), batch_size)]
 
 
 def _bucket_bounds(lens: np.ndarray, waste: float = 1.25, max_rows: int = 32):

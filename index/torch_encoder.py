@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .fast_encoder import NumpyBertEncoder, gelu
+from .fast_encoder import NumpyBertEncoder, gelu, length_sorted_batches
 
 
 class TorchBertEncoder:
@@ -79,8 +79,7 @@ class TorchBertEncoder:
         if not texts:
             return out
         ids = self.tokenize(texts)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        batches = [order[s:s + batch_size] for s in range(0, len(order), batch_size)]
+        batches = length_sorted_batches(ids, batch_size)
         workers = max(1, min(workers, len(batches)))
 
         def run(mine: list[list[int]]) -> None:
