@@ -36,7 +36,7 @@ ABSTAIN_TEXT = "The articles don't say."
 class AnswerSettings:
     max_sentences: int = 3
     min_confidence: float = 0.35  # calibrated on SQuAD v2 + RealTimeQA dev: docs/QUALITY.md
-    follow_ratio: float = 0.80  # a further sentence must score at least this share of the best
+    follow_ratio: float = 0.75  # a further sentence must score at least this share of the best (docs/QUALITY.md)
     duplicate_jaccard: float = 0.6  # content-word overlap at which two sentences state the same fact
     duplicate_cosine: float = 0.90
     embed_top: int = 16  # sentences embedded per question (bounds the model's work; 16 and 24 gave
