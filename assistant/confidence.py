@@ -62,17 +62,34 @@ def gather(q: Question, sentence: str, window: str, article_text: str, idf: dict
     numbers = [s for t, s in zip(q.terms, q.term_stems) if re.search(r"\d", t)]
     negated = bool(NEGATIONS & set(words(q.text)))
     total = sum(idf.get(t, 0.0) for t in q.terms) or 1.0
-    cover = sum(idf.get(t, 0.0) for t, s in zip(q.terms, q.term_stems) if s in in_article) / total
     # names the question gives, not its opening word ("Which" or a capitalised first word)
     names = [s for t, s in zip(q.terms, q.term_stems) if t in q.capitals and not q.text.lower().startswith(t)]
+    name_forms = _name_forms(in_article) if names else frozenset()
+    found = [s in in_article or (t in q.capitals and _name_in(s, name_forms))
+             for t, s in zip(q.terms, q.term_stems)]
+    cover = sum(idf.get(t, 0.0) for t, f in zip(q.terms, found) if f) / total
     return Evidence(
         semantic=semantic, score=score, missing=(max(missing) / top) if missing else 0.0,
         number_missing=any(s not in in_article for s in numbers),
         negation_mismatch=negated and not (NEGATIONS & set(words(sentence))),
         type_missing=q.kind in ("number", "date") and not type_match,
-        cover=cover, name_missing=any(s not in in_article for s in names),
+        cover=cover, name_missing=any(not _name_in(s, name_forms) for s in names),
         other_year=_other_year(q.text, sentence, article_text),
     )
+
+
+def _name_forms(article_stems: frozenset[str]) -> frozenset[str]:
+    """The article's words, and the parts of its hyphenated ones ("al-Jawlani" gives "jawlani")."""
+    return article_stems | {p for w in article_stems if "-" in w for p in w.split("-") if p}
+
+
+def _name_in(name: str, forms: frozenset[str]) -> bool:
+    """A name the question gives is in the article as itself, as part of a hyphenated word, or
+    as the start of a longer word: the adjective of a place ("Israel" in "Israeli", "Iran" in
+    "Iranian", "Syria" in "Syrian"). Names shorter than 4 letters must match whole."""
+    if name in forms:
+        return True
+    return len(name) >= 4 and any(f.startswith(name) for f in forms)
 
 
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")

@@ -29,6 +29,7 @@ from .copies import same_text_key
 from .errors import EmptyQuestionError, LLMError
 from .question import Question, analyse
 from .retrieve import RetrievalSettings, Retriever
+from .acronyms import stem_definitions
 from .scoring import Candidate, cheap_score, final_scores, idf_weights, prescore
 from .sentences import Sentence, split_sentences
 from .types import Answer, Hit
@@ -69,6 +70,7 @@ class Assistant:
         self.retriever = Retriever(self.index, retrieval)
         self.settings = answer or AnswerSettings()
         self._sentences: OrderedDict[str, list[Sentence]] = OrderedDict()
+        self._acronyms: OrderedDict[str, dict[str, frozenset[str]]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.llm = llm
         self._llm = None
@@ -189,7 +191,7 @@ class Assistant:
             if key not in seen and (twin is None or twin not in seen):
                 seen.update((key, twin) if twin else (key,))
                 unique.append(c)
-        pre = prescore(q, unique, idf)
+        pre = prescore(q, unique, idf, {a: self._article_acronyms(articles[a]) for a in {c.article_id for c in unique}})
         pre.sort(key=cheap_score, reverse=True)
         top = pre[: self.settings.embed_top]
         if not top:
@@ -214,6 +216,17 @@ class Assistant:
         ev = gather(q, best.sentence.text, window, articles[best.article_id].text, idf,
                     best.type_match, best.semantic, best.score)
         return confidence(ev)
+
+    def _article_acronyms(self, article: Article) -> dict[str, frozenset[str]]:
+        with self._cache_lock:
+            got = self._acronyms.get(article.id)
+        if got is None:
+            got = stem_definitions(article.text)
+            with self._cache_lock:
+                self._acronyms[article.id] = got
+                while len(self._acronyms) > 2048:
+                    self._acronyms.popitem(last=False)
+        return got
 
     def _article_sentences(self, article: Article) -> list[Sentence]:
         with self._cache_lock:

@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .acronyms import expanded
 from .question import Question, has_answer_type, stems, words
 from .sentences import Sentence
 
@@ -51,18 +52,29 @@ def idf_weights(terms: Sequence[str], doc_freq: dict[str, int], n_docs: int) -> 
 FOCUS_BOOST = 2.0  # the word a question is about counts double: it is where its answer sits
 
 
+def has_stem(term_stem: str, sent_stems: frozenset[str]) -> bool:
+    """The term, or the noun of who does it: "leads" meets "leader", "owns" "owner", "rules" "ruler"."""
+    return term_stem in sent_stems or (len(term_stem) >= 3 and (
+        term_stem + "er" in sent_stems or term_stem + "r" in sent_stems))
+
+
 def lexical_score(q: Question, sent_stems: frozenset[str], idf: dict[str, float]) -> float:
     weights = [idf.get(t, 1.0) * (FOCUS_BOOST if t == q.focus else 1.0) for t in q.terms]
     total = sum(weights)
     if total <= 0:
         return 0.0
-    return sum(w for w, s in zip(weights, q.term_stems) if s in sent_stems) / total
+    return sum(w for w, s in zip(weights, q.term_stems) if has_stem(s, sent_stems)) / total
 
 
-def prescore(q: Question, cands: list[Candidate], idf: dict[str, float]) -> list[Candidate]:
+def prescore(q: Question, cands: list[Candidate], idf: dict[str, float],
+             acronyms: dict[str, dict[str, frozenset[str]]] | None = None) -> list[Candidate]:
+    """`acronyms`: article id -> the acronyms it defines (`acronyms.stem_definitions`), so a
+    sentence using one matches the question's words for the full name, and vice versa."""
     out = []
     for c in cands:
         st = frozenset(stems(c.sentence.text))
+        if acronyms and acronyms.get(c.article_id):
+            st = expanded(st, acronyms[c.article_id])
         lex = lexical_score(q, st, idf)
         typ = has_answer_type(q.kind, c.sentence.text, q)
         out.append(replace(c, stems=st, lexical=lex, type_match=typ))

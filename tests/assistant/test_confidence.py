@@ -136,3 +136,17 @@ def test_a_sentence_about_another_year_than_the_one_asked_halves_the_confidence(
     # the asked year anywhere in the article, or no year in the sentence: no conflict
     assert not gather(q, s, s, s + " France won in 1998.", {}, True, 0.5, 0.6).other_year
     assert not gather(q, "Argentina won the final.", s, "Argentina won the final.", {}, True, 0.5, 0.6).other_year
+
+
+def test_a_name_counts_as_present_in_its_adjective_or_a_hyphenated_word():
+    q = analyse("What did Israel say its strikes targeted?")
+    s = "The Israeli military stated the strikes targeted weapons depots."
+    e = gather(q, s, s, s, {"israel": 3.0, "strikes": 2.0, "targeted": 2.0}, True, 0.6, 0.6)
+    assert not e.name_missing and e.cover == pytest.approx(1.0)
+    q = analyse("What did Jawlani tell Homs residents?")
+    s = 'Abu Mohammed al-Jawlani declared to Homs residents, "your time has come."'
+    assert not gather(q, s, s, s, {"jawlani": 4.0, "homs": 3.0, "residents": 1.0}, True, 0.6, 0.6).name_missing
+    # but a short name must match whole, and another name is still missing
+    q = analyse("What did Iraq say about Laos?")
+    s = "Iraqi officials spoke about the Iranian drones."
+    assert gather(q, s, s, s, {"iraq": 3.0, "laos": 3.0}, True, 0.6, 0.6).name_missing
