@@ -103,6 +103,7 @@ class Store:
         self.path = Path(index_dir) / DB_NAME
         self._local = threading.local()
         self._pool = None  # threads for a lexical search split by rowid range (see lexical_search)
+        self._pool_size = 0
         self._pool_conns: list[sqlite3.Connection] = []
         self._pool_lock = threading.Lock()
 
@@ -329,10 +330,11 @@ class Store:
 
     def _pool_for(self, n: int):
         with self._pool_lock:
-            if self._pool is None or self._pool._max_workers < n:
+            if self._pool is None or self._pool_size < n:
                 from concurrent.futures import ThreadPoolExecutor
 
                 old, self._pool = self._pool, ThreadPoolExecutor(max_workers=n, thread_name_prefix="bm25")
+                self._pool_size = n
                 if old is not None:
                     old.shutdown(wait=False)
             return self._pool
