@@ -218,27 +218,23 @@ class Assistant:
         return confidence(ev)
 
     def _article_acronyms(self, article: Article) -> dict[str, frozenset[str]]:
-        with self._cache_lock:
-            got = self._acronyms.get(article.id)
-        if got is None:
-            got = stem_definitions(article.text)
-            with self._cache_lock:
-                self._acronyms[article.id] = got
-                while len(self._acronyms) > 2048:
-                    self._acronyms.popitem(last=False)
-        return got
+        return self._per_article(self._acronyms, article, stem_definitions)
 
     def _article_sentences(self, article: Article) -> list[Sentence]:
+        return self._per_article(self._sentences, article, split_sentences)
+
+    def _per_article(self, cache: OrderedDict, article: Article, compute):
+        """`compute(article.text)`, kept for the 2,048 articles used most recently."""
         with self._cache_lock:
-            got = self._sentences.get(article.id)
+            got = cache.get(article.id)
             if got is not None:
-                self._sentences.move_to_end(article.id)
+                cache.move_to_end(article.id)
                 return got
-        got = split_sentences(article.text)
+        got = compute(article.text)
         with self._cache_lock:
-            self._sentences[article.id] = got
-            while len(self._sentences) > 2048:
-                self._sentences.popitem(last=False)
+            cache[article.id] = got
+            while len(cache) > 2048:
+                cache.popitem(last=False)
         return got
 
     def timeline(self, subject: str, k: int = 20, sources: Sequence[str] | None = None, since=None,
