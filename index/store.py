@@ -84,6 +84,9 @@ def fts_query(text: str, max_terms: int = 32) -> str:
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in fts_terms(text, max_terms))
 
 
+_MIN_ROWID, _MAX_ROWID = -(2 ** 63), 2 ** 63 - 1  # SQLite's rowid range: "every chunk"
+
+
 def _split_range(lo: int, hi: int, parts: int) -> list[tuple[int, int]]:
     """[lo, hi] cut into `parts` contiguous, non-overlapping inclusive ranges (fewer if it is short)."""
     parts = max(1, min(parts, hi - lo + 1))
@@ -311,11 +314,13 @@ class Store:
                 "ORDER BY bm25(chunk_fts, 0.5, 1.0) LIMIT ?"
             )
             params = [match, *filters, k]
-        # two subqueries: min() and max() in one SELECT scan the whole table (66 ms at 1M chunks)
-        lo, hi = self.conn.execute("SELECT (SELECT min(id) FROM chunks), (SELECT max(id) FROM chunks)").fetchone()
-        if lo is None:
-            return []
-        ranges = _split_range(lo, hi, parts)
+        ranges = [(_MIN_ROWID, _MAX_ROWID)]
+        if parts > 1:
+            # two subqueries: min() and max() in one SELECT scan the whole table (66 ms at 1M chunks)
+            lo, hi = self.conn.execute("SELECT (SELECT min(id) FROM chunks), (SELECT max(id) FROM chunks)").fetchone()
+            if lo is None:
+                return []
+            ranges = _split_range(lo, hi, parts)
 
         def run(bounds, conn=None):
             args = [params[0], *bounds, *params[1:]]
