@@ -9,12 +9,13 @@ Imports are lazy: `import assistant` loads neither torch nor FAISS.
 
 from __future__ import annotations
 
-from .types import Answer, Citation, Conflict, Copy, Hit
+from .records import Answer, Citation, Conflict, Copy, Hit
 
 _LAZY = {
-    "Assistant": ".core", "ask": ".core", "AnswerSettings": ".compose", "RetrievalSettings": ".retrieve",
+    "Assistant": ".assistant", "ask": ".assistant", "AnswerSettings": ".reading.compose",
+    "RetrievalSettings": ".retrieve",
     "AssistantError": ".errors", "EmptyQuestionError": ".errors", "IndexNotFoundError": ".errors",
-    "Conversation": ".conversation", "LLMSettings": ".llm_settings", "resolve_llm": ".llm_settings",
+    "Conversation": ".conversation.chat", "LLMSettings": ".llm.settings", "resolve_llm": ".llm.settings",
     "LLMError": ".errors",
 }
 

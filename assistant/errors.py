@@ -23,7 +23,7 @@ class EvalFileError(AssistantError):
 class LLMError(AssistantError):
     """The optional LLM (an OpenAI-compatible server) could not give a usable reply. `reason` is a
     short phrase for a note ("timeout after 20 s"); `ask()` catches these and falls back to the
-    extractive answer, so they only reach callers of `assistant.llm_client` directly."""
+    extractive answer, so they only reach callers of `assistant.llm.client` directly."""
 
     def __init__(self, reason: str):
         self.reason = reason

@@ -27,8 +27,8 @@ import numpy as np
 
 from index.errors import ConfigError
 
-from .copies import TextIn, collapse_groups
-from .types import Hit
+from assistant.news.copies import TextIn, collapse_groups
+from assistant.records import Hit
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def _check_data(data: Path, sets: list[str]) -> bool:
 
 
 def cmd_quality(args, sets: list[str], limit: int | None, failures: int = 0, fresh: bool = False) -> int:
-    from index.embedder import SentenceTransformerEmbedder
+    from index.encoders.embedder import SentenceTransformerEmbedder
 
     from .quality import markdown_table, run_set, system_info
 
@@ -99,7 +99,7 @@ def _cpu_seconds() -> float:
 
 
 def cmd_ingest_realtimeqa(args) -> int:
-    from index.embedder import SentenceTransformerEmbedder
+    from index.encoders.embedder import SentenceTransformerEmbedder
 
     from .convert import convert
     from .quality import ensure_index, system_info

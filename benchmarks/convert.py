@@ -1,5 +1,5 @@
 """Converters: public evaluation sets -> an articles JSONL the index ingests + a QA JSONL that
-`assistant.eval_data.load_eval_file` reads.
+`assistant.eval.data.load_eval_file` reads.
 
 - realtimeqa: corpus = every article of all `*_gold.jsonl` and `*_gcs.jsonl` (deduped by url
   without its #fragment;

@@ -2,11 +2,11 @@
 
 Each article's text is cut into 800-character chunks (LangChain's RecursiveCharacterTextSplitter,
 chunk_size=800, no overlap, counted in characters), embedded with the same MiniLM model the index
-uses (`index.embedder.SentenceTransformerEmbedder`), and searched with a flat inner-product FAISS
+uses (`index.encoders.embedder.SentenceTransformerEmbedder`), and searched with a flat inner-product FAISS
 index. The "answer" is the top chunk; its citations are the articles of the top chunks, one per
 article, in rank order. It never abstains.
 
-It has the assistant's `ask(question, history=None) -> Answer` shape, so `assistant.evaluate`
+It has the assistant's `ask(question, history=None) -> Answer` shape, so `assistant.eval.run`
 scores both with the same code. Limits: no cleaning, no titles, no lexical search, history
 ignored; vectors are cached in `cache_dir` keyed by the corpus bytes, model and chunk size
 (in blocks while embedding, so an interrupted run resumes).
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.types import Answer, Citation
+from assistant.records import Answer, Citation
 
 CHUNK_CHARS = 800
 SEARCH_CHUNKS = 50   # chunks fetched per question before keeping one per article
@@ -37,7 +37,7 @@ class NaiveBaseline:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         if embedder is None:
-            from index.embedder import SentenceTransformerEmbedder
+            from index.encoders.embedder import SentenceTransformerEmbedder
 
             embedder = SentenceTransformerEmbedder()
         self.embedder = embedder

@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from assistant.eval_data import load_eval_file
-from assistant.eval_report import ROWS, EvalReport, format_rate
-from assistant.evaluate import evaluate, warm_up
+from assistant.eval.data import load_eval_file
+from assistant.eval.report import ROWS, EvalReport, format_rate
+from assistant.eval.run import evaluate, warm_up
 
 from .convert import ConvertedSet, convert
 from .naive import NaiveBaseline
@@ -127,7 +127,7 @@ def _progress(label: str):
 def run_set(name: str, data_dir: Path, out_dir: Path, *, limit: int | None = None, embedder=None,
             fresh: bool = False) -> SetResult:
     from assistant import Assistant
-    from index.embedder import SentenceTransformerEmbedder
+    from index.encoders.embedder import SentenceTransformerEmbedder
 
     conv = convert(name, data_dir, out_dir)
     for note in conv.notes:

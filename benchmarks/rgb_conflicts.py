@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.eval_metrics import answer_hit
+from assistant.eval.metrics import answer_hit
 
 from . import OUT, SHARED_EVAL
 from .convert import flatten, read_jsonl
@@ -58,7 +58,7 @@ def run(data: Path, limit: int | None = None, failures: int = 0, out: Path | Non
         wrong: bool = True) -> dict:
     from assistant import Assistant
     from index import ingest
-    from index.embedder import SentenceTransformerEmbedder
+    from index.encoders.embedder import SentenceTransformerEmbedder
 
     records = read_jsonl(Path(data) / "rgb" / "en_fact.jsonl")[:limit]
     emb = SentenceTransformerEmbedder()

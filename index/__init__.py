@@ -4,46 +4,26 @@ Public API (imported lazily so `import index` stays cheap):
     ingest(paths, index_dir=None) -> IngestReport
     open_index(index_dir=None) -> NewsIndex
     delete(article_ids, paths=..., index_dir=None) -> list[str]
+    rebuild(index_dir=None) -> IngestReport
 and the records Article, Chunk, IngestReport, IndexStats, plus the errors in `index.errors`.
+
+Rooms: `loading/` (files to `Article` records), `chunking`, `encoders/` (the embedding model),
+`store` (SQLite), `vectors` (FAISS), `dedup/` (near-duplicate groups), `text/` (the one text
+toolkit: words, stems, stopwords, months, numbers), `news_index` (the open index), `pipeline`
+(the write paths).
 """
 
 from __future__ import annotations
 
-import sys
-import types
-
 from .errors import (ArticleNotFoundError, ConfigError, IndexBusyError, IndexCorruptError,
                      IndexMismatchError, IndexNotFoundError, ModelLoadError, NewsIndexError)
-from .models import Article, Chunk, IndexStats, IngestReport, LoadWarning, Progress, SearchHit, Skipped
+from .records import Article, Chunk, IndexStats, IngestReport, LoadWarning, Progress, SearchHit, Skipped
 
 _LAZY = {
-    "open_index": ".ingest", "delete": ".ingest", "rebuild": ".ingest",
-    "NewsIndex": ".core", "IndexConfig": ".config", "SentenceTransformerEmbedder": ".embedder",
-    "Embedder": ".embedder",
+    "ingest": ".pipeline", "open_index": ".pipeline", "delete": ".pipeline", "rebuild": ".pipeline",
+    "NewsIndex": ".news_index", "IndexConfig": ".config", "resolve_index_dir": ".config",
+    "SentenceTransformerEmbedder": ".encoders.embedder", "Embedder": ".encoders.embedder",
 }
-
-
-class _IndexPackage(types.ModuleType):
-    """`index.ingest` is the public function, not the submodule of the same name.
-
-    Python binds a submodule onto its package when the submodule is first imported, which made
-    `from index import ingest` hand back the module `index.ingest` instead of the function.
-    Whatever is assigned to the name, the function is what it reads back (unless a non-module
-    value, e.g. a test double, is assigned explicitly)."""
-
-    @property
-    def ingest(self):
-        value = self.__dict__.get("ingest")
-        if value is None or isinstance(value, types.ModuleType):
-            from .ingest import ingest as value
-        return value
-
-    @ingest.setter
-    def ingest(self, value):
-        self.__dict__["ingest"] = value
-
-
-sys.modules[__name__].__class__ = _IndexPackage
 
 
 def __getattr__(name):
@@ -55,8 +35,8 @@ def __getattr__(name):
 
 
 __all__ = [
-    "ingest", "open_index", "delete", "rebuild", "NewsIndex", "IndexConfig", "SentenceTransformerEmbedder",
-    "Embedder", "Article", "Chunk", "IndexStats", "IngestReport", "LoadWarning", "Progress", "SearchHit",
-    "Skipped", "ArticleNotFoundError", "ConfigError", "IndexBusyError", "IndexCorruptError",
-    "IndexMismatchError", "IndexNotFoundError", "ModelLoadError", "NewsIndexError",
+    "ingest", "open_index", "delete", "rebuild", "NewsIndex", "IndexConfig", "resolve_index_dir",
+    "SentenceTransformerEmbedder", "Embedder", "Article", "Chunk", "IndexStats", "IngestReport", "LoadWarning",
+    "Progress", "SearchHit", "Skipped", "ArticleNotFoundError", "ConfigError", "IndexBusyError",
+    "IndexCorruptError", "IndexMismatchError", "IndexNotFoundError", "ModelLoadError", "NewsIndexError",
 ]

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .errors import ConfigError
+from index.errors import ConfigError
 
 # Sentence ends come before single spaces so a chunk rarely stops mid-sentence.
 _SEPARATORS = ["\n\n", "\n", r"(?<=[.!?])\s+", r"(?<=[;:])\s+", r"\s+", ""]

@@ -21,8 +21,8 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from . import groups
-from .models import Article, Chunk, SearchHit
+from index.dedup import groups
+from index.records import Article, Chunk, SearchHit
 
 FORMAT_VERSION = 1
 DB_NAME = "index.sqlite3"

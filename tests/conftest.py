@@ -23,7 +23,7 @@ def fake_embedder():
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from index.embedder import SentenceTransformerEmbedder
+    from index.encoders.embedder import SentenceTransformerEmbedder
 
     emb = SentenceTransformerEmbedder()
     emb.embed(["warm up"])

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assistant.eval_data import load_eval_file
+from assistant.eval.data import load_eval_file
 from benchmarks.__main__ import main as bench_main
 from benchmarks.convert import convert, convert_realtimeqa, convert_rgb, convert_squad2, flatten, iso_date
 
@@ -141,7 +141,7 @@ def test_convert_command_and_missing_data(tmp_path, rtqa, capsys):
 
 
 def test_naive_baseline_answers_with_top_chunk_and_is_scored_like_the_assistant(tmp_path):
-    from assistant.evaluate import evaluate
+    from assistant.eval.run import evaluate
     from benchmarks.naive import NaiveBaseline
     from tests.fakes import FakeEmbedder
 

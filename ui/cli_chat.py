@@ -1,5 +1,5 @@
 """`assistant chat`: a conversation in the terminal. Follow-up questions ("Who is its leader?",
-"And in Hama?") are read against the earlier turns (see `assistant.followup`).
+"And in Hama?") are read against the earlier turns (see `assistant.conversation.followup`).
 
 Each answer is printed with a compact source list (n, title — outlet, date); `/sources` shows the
 last answer's sources in full (quoted sentences, links), `/reset` starts a new conversation,

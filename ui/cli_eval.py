@@ -1,6 +1,6 @@
 """`assistant eval`: measure the assistant on question files with known answers.
 
-Reads JSON Lines eval files (see `assistant.eval_data`), asks every question of the index and
+Reads JSON Lines eval files (see `assistant.eval.data`), asks every question of the index and
 prints recall of gold sources, answer-hit, abstention rates and latency, then the failures.
 Exit status 0 whatever the scores (it is a measurement, not a test); 1 when a file cannot be
 read (the typed EvalFileError becomes a one-line message in `ui.cli.main`).
@@ -69,14 +69,14 @@ def make_assistant(index_dir):
 
 
 def run_eval(args) -> int:
-    from assistant.eval_data import load_eval_file
+    from assistant.eval.data import load_eval_file
 
     items = []
     for f in args.files:  # every file is checked before the (slow) model loads
         loaded = load_eval_file(f)
         items.extend(loaded if args.limit is None else loaded[: args.limit])
 
-    from assistant.evaluate import evaluate, warm_up
+    from assistant.eval.run import evaluate, warm_up
 
     assistant = make_assistant(args.index)
     bar, update = _progress(not args.json)

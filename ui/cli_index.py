@@ -51,7 +51,7 @@ def _progress_bar(quiet: bool):
 
 def run_ingest(args) -> int:
     from index import IndexConfig
-    from index.ingest import ingest, rebuild
+    from index.pipeline import ingest, rebuild
 
     if not args.paths and not args.rebuild:
         print("assistant ingest: give at least one file or folder (or --rebuild)", file=sys.stderr)
@@ -94,7 +94,7 @@ def run_stats(args) -> int:
     from index.store import Store
     from index.config import resolve_index_dir
     from index.errors import IndexNotFoundError
-    from index.ingest import open_index
+    from index.pipeline import open_index
 
     d = resolve_index_dir(args.index)
     if not (d / "index.sqlite3").exists():
@@ -152,7 +152,7 @@ def add_delete(sub) -> None:
 
 
 def run_delete(args) -> int:
-    from index.ingest import delete
+    from index.pipeline import delete
 
     if not args.ids and not args.path:
         print("assistant delete: give an ARTICLE_ID or --path FILE", file=sys.stderr)

@@ -2,7 +2,7 @@
 printing an answer as the LLM streams it.
 
 Settings come from the flags, else the environment, else the config file (see
-`assistant.llm_settings`); `--no-llm` turns a configured LLM off for one run. The API key is
+`assistant.llm.settings`); `--no-llm` turns a configured LLM off for one run. The API key is
 named by the variable that holds it (`--llm-api-key-env`), never given on the command line,
 where other users of the machine could read it in the process list.
 
@@ -47,7 +47,7 @@ def llm_settings(args):
     ConfigError for a bad or half-given configuration."""
     if getattr(args, "no_llm", False):
         return None
-    from assistant.llm_settings import resolve_llm
+    from assistant.llm.settings import resolve_llm
 
     return resolve_llm(args.llm_base_url, args.llm_model, args.llm_api_key_env, config_file=args.config,
                        timeout=args.llm_timeout, on_unsupported=args.llm_unsupported)

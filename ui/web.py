@@ -197,7 +197,7 @@ def open_assistant(index_dir, samples=None, echo=print, llm=None):
             echo(f"  {p.stage}: {p.articles_read} read, {p.articles_added} added, {p.chunks_added} passages")
 
     if a is None:
-        from index.ingest import ingest
+        from index.pipeline import ingest
 
         report = ingest([folder], d, progress=progress)
     else:

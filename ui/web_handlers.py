@@ -29,7 +29,7 @@ import threading
 import time
 from datetime import date
 
-from assistant.types import Answer
+from assistant.records import Answer
 from index.errors import NewsIndexError
 from ui import web_render as R
 from ui import web_upload

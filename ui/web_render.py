@@ -70,7 +70,7 @@ def answer_pieces(answer, turn: int) -> list[str]:
     pos = 0
     for m in MARK.finditer(text):
         pieces.extend(_words(text[pos:m.start()]))
-        if m.group(1) is None:  # a sentence the check found unsupported (assistant.verify)
+        if m.group(1) is None:  # a sentence the check found unsupported (assistant.llm.verify)
             pieces.append(UNSUPPORTED_FLAG)
             pos = m.end()
             continue

@@ -27,7 +27,7 @@ _MAGIC = {b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/Office file", b"\x89PNG": "a P
           b"\x7fELF": "a program", b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7-Zip archive"}
 _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|article|main|section|div|p|h[1-6]|title)\b",
                         re.IGNORECASE)
-_MAX_CONTROL_SHARE = 0.05  # the same bar as index.loaders
+_MAX_CONTROL_SHARE = 0.05  # the same bar as index.loading.walk
 
 
 class UploadRejected(ValueError):

@@ -36,7 +36,7 @@ TILE_COSINE = 0.95
 
 @dataclass
 class Pieces:
-    articles: list  # index.models.Article
+    articles: list  # index.records.Article
     article_of: np.ndarray  # piece -> index into articles
     starts: np.ndarray
     ends: np.ndarray
@@ -57,8 +57,8 @@ def ensure_corpus(data: Path, out: Path) -> Path:
 
 
 def load_articles(corpus: Path) -> list:
-    from index.loaders import iter_articles
-    from index.models import Article
+    from index.loading.walk import iter_articles
+    from index.records import Article
 
     seen, arts = set(), []
     for item in iter_articles([corpus]):
@@ -69,7 +69,7 @@ def load_articles(corpus: Path) -> list:
 
 
 def pieces(corpus: Path, limit: int = REAL_PIECES) -> Pieces:
-    from assistant.sentences import split_sentences
+    from assistant.reading.sentences import split_sentences
 
     arts = load_articles(corpus)
     art_of, starts, ends, texts = [], [], [], []
@@ -91,7 +91,7 @@ def _embed_worker(args):
     import torch
 
     torch.set_num_threads(threads)
-    from index.embedder import SentenceTransformerEmbedder
+    from index.encoders.embedder import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(query_encoder="torch", batch_size=64).embed(texts)
 
@@ -142,9 +142,9 @@ def build_index(n: int, index_dir: Path, p: Pieces, vecs: np.ndarray, embedder=N
     """Write an index of n chunks (see the module doc); returns build figures."""
     import shutil
 
-    from index.core import NewsIndex
-    from index.embedder import SentenceTransformerEmbedder
-    from index.ingest import embedding_text  # noqa: F401 - the text convention the vectors follow
+    from index.news_index import NewsIndex
+    from index.encoders.embedder import SentenceTransformerEmbedder
+    from index.pipeline import embedding_text  # noqa: F401 - the text convention the vectors follow
     from index.store import Store
     from index.vectors import VECTORS_NAME, VectorIndex, choose_kind
 

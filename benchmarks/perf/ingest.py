@@ -56,7 +56,7 @@ def _count_chunks(index_dir: Path) -> int:
 
 def export_chunks(index_dir: Path, out: Path) -> int:
     """The texts our ingest embedded, in order, for the peer."""
-    from index.ingest import embedding_text
+    from index.pipeline import embedding_text
 
     with sqlite3.connect(index_dir / "index.sqlite3") as c, open(out, "w", encoding="utf-8") as f:
         n = 0
@@ -78,7 +78,7 @@ def run_peer(chunks: Path, out_dir: Path, env: dict | None = None) -> dict:
 
 def precision_check(chunks: Path, n: int = 256) -> dict:
     """Cosine between fp32 and bf16 (and numpy) embeddings of the same n chunk texts."""
-    from index.embedder import SentenceTransformerEmbedder, cpu_has_bf16
+    from index.encoders.embedder import SentenceTransformerEmbedder, cpu_has_bf16
 
     texts = [json.loads(line)["text"] for line, _ in zip(open(chunks, encoding="utf-8"), range(n))]
     fp32 = SentenceTransformerEmbedder(precision="fp32", query_encoder="torch").embed(texts)
@@ -99,8 +99,8 @@ def overhead_profile(corpus: Path, index_dir: Path) -> dict:
     import cProfile
     import pstats
 
-    from index.embedder import SentenceTransformerEmbedder
-    from index.ingest import ingest
+    from index.encoders.embedder import SentenceTransformerEmbedder
+    from index.pipeline import ingest
 
     class Timed(SentenceTransformerEmbedder):
         embed_s = 0.0

@@ -19,7 +19,7 @@ from . import Timer, md_table, save, say
 
 
 def queries(out: Path, n_heldout: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    from index.embedder import SentenceTransformerEmbedder
+    from index.encoders.embedder import SentenceTransformerEmbedder
 
     from . import data as d
     from .data import questions

@@ -50,7 +50,7 @@ def _worker(n: int, encoder: str, questions_path: str) -> dict:
     import resource
 
     from assistant import Assistant
-    from index.embedder import SentenceTransformerEmbedder
+    from index.encoders.embedder import SentenceTransformerEmbedder
 
     qs = [json.loads(line)["question"] for line in open(questions_path, encoding="utf-8") if line.strip()]
     t = time.perf_counter()
@@ -133,7 +133,7 @@ def export_texts(n: int, path: Path) -> None:
     """The first n chunk texts (as embedded: headline + text) for the LangChain peer."""
     import sqlite3
 
-    from index.ingest import embedding_text
+    from index.pipeline import embedding_text
 
     with sqlite3.connect(index_dir(n) / "index.sqlite3") as c, open(path, "w", encoding="utf-8") as f:
         for title, text in c.execute("SELECT a.title, c.text FROM chunks c JOIN articles a ON a.id = c.article_id "

@@ -22,7 +22,7 @@ T0 = time.perf_counter()
 def _embeddings(batch_size: int = 32):
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    from index.embedder import bundled_model_path
+    from index.encoders.embedder import bundled_model_path
 
     return HuggingFaceEmbeddings(model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"},
                                  encode_kwargs={"batch_size": batch_size})

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from assistant.eval_metrics import answer_hit, source_matches
+from assistant.eval.metrics import answer_hit, source_matches
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
@@ -115,8 +115,8 @@ def test_filters_on_the_sample_articles(assistant):
 
 
 def test_evaluating_the_bundled_questions(assistant):
-    from assistant.eval_data import load_eval_file
-    from assistant.evaluate import evaluate
+    from assistant.eval.data import load_eval_file
+    from assistant.eval.run import evaluate
 
     report = evaluate(assistant, load_eval_file(QUESTIONS))
     m = report.overall

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from assistant.retrieve import RetrievalSettings, Retriever, cap_per_article, rrf
-from assistant.types import Hit
+from assistant.records import Hit
 from index import ingest, open_index
 from index.errors import ConfigError
-from index.models import Article, Chunk, SearchHit
+from index.records import Article, Chunk, SearchHit
 from tests.index.helpers import sample_folder
 
 # -- rrf ----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 from index import delete, ingest, open_index
 from index.errors import ArticleNotFoundError, IndexNotFoundError
-from index.models import Article
+from index.records import Article
 from index.store import Store
 from tests.index.helpers import (QUAKE, SMALL_CHUNKS, SUEZ, assert_consistent, dense_ids, sample_folder,
                                  write_jsonl)

@@ -13,9 +13,9 @@ import sys
 import numpy as np
 import pytest
 
-import index.loader_html
+import index.loading.html
 from index import ingest, open_index
-from index.embedder import SentenceTransformerEmbedder
+from index.encoders.embedder import SentenceTransformerEmbedder
 from tests.conftest import ROOT, SAMPLES
 from tests.index.helpers import assert_consistent
 
@@ -30,7 +30,7 @@ def test_samples_ingest_without_skips_or_warnings(tmp_path, real_embedder, caplo
     report = ingest([SAMPLES], tmp_path / "idx", embedder=real_embedder)
     assert report.skipped == [] and report.warnings == []
     assert len(report.added) == N_SAMPLES and report.ok
-    assert index.loader_html._trafilatura() is not None, index.loader_html._trafilatura_state
+    assert index.loading.html._trafilatura() is not None, index.loading.html._trafilatura_state
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 

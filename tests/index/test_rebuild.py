@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 from index import ingest, open_index, rebuild
-from index.ingest import embedding_text
+from index.pipeline import embedding_text
 from index.errors import IndexMismatchError, IndexNotFoundError
 from tests.fakes import FakeEmbedder
 from tests.index.helpers import QUAKE, SMALL_CHUNKS, assert_consistent, dense_ids, sample_folder, write_jsonl
@@ -75,7 +75,7 @@ def test_rebuild_re_embeds_everything_with_the_new_model(index_dir, fake_embedde
 
 
 def test_failed_rebuild_leaves_the_old_index_intact(index_dir, fake_embedder, monkeypatch):
-    monkeypatch.setattr(importlib.import_module("index.ingest"), "_BATCH_CHUNKS", 1)  # one model call per article
+    monkeypatch.setattr(importlib.import_module("index.pipeline"), "_BATCH_CHUNKS", 1)  # one model call per article
     before = snapshot(index_dir, fake_embedder)
     failing = FailingEmbedder(ok_calls=2)
     with pytest.raises(MemoryError):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index.chunking import Span
-from index.models import Article, Chunk
+from index.records import Article, Chunk
 from index.store import Store, _split_range, fts_query
 
 DIM = 4

@@ -13,8 +13,8 @@ def fake_model(monkeypatch):
 
     from tests.reliability.fake_cli import ChildEmbedder
 
-    monkeypatch.setattr(importlib.import_module("index.embedder"), "SentenceTransformerEmbedder", ChildEmbedder)
-    monkeypatch.setattr(importlib.import_module("index.core"), "SentenceTransformerEmbedder", ChildEmbedder)
+    monkeypatch.setattr(importlib.import_module("index.encoders.embedder"), "SentenceTransformerEmbedder", ChildEmbedder)
+    monkeypatch.setattr(importlib.import_module("index.news_index"), "SentenceTransformerEmbedder", ChildEmbedder)
     return ChildEmbedder
 
 

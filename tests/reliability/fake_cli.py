@@ -42,9 +42,9 @@ class ChildEmbedder(FakeEmbedder):
 def install() -> None:
     import importlib
 
-    embedder = importlib.import_module("index.embedder")
-    core = importlib.import_module("index.core")
-    ingest = importlib.import_module("index.ingest")  # the module: `index.ingest` is the function
+    embedder = importlib.import_module("index.encoders.embedder")
+    core = importlib.import_module("index.news_index")
+    ingest = importlib.import_module("index.pipeline")  # the module: `index.pipeline` is the function
     embedder.SentenceTransformerEmbedder = ChildEmbedder
     core.SentenceTransformerEmbedder = ChildEmbedder  # bound by name at import
     if os.environ.get("FAKE_BATCH_CHUNKS"):

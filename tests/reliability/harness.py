@@ -202,7 +202,7 @@ def check_opens(d: Path, snap: Snapshot, keys: dict[str, str]) -> None:
     """Open a copy of `d` as the product does (repairing FAISS); FAISS must then hold exactly the
     chunks SQLite holds with the same vectors, and each article must be findable both ways.
     `keys`: article id -> its unique place name."""
-    from index.ingest import open_index
+    from index.pipeline import open_index
     from tests.fakes import FakeEmbedder
 
     copy = d.with_name(d.name + "-check")

@@ -1,6 +1,6 @@
 """Version and model guards (issue #7), as the CLI shows them: one line naming both sides and the
 fix, exit status 1, no traceback. The typed errors themselves (IndexMismatchError with .stored and
-.wanted) are tested in tests/index/test_core.py."""
+.wanted) are tested in tests/index/test_news_index.py."""
 
 from __future__ import annotations
 

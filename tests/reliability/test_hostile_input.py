@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.loaders import MIN_TEXT_CHARS, SUPPORTED_SUFFIXES, article_id, load_file
-from index.models import Article, LoadWarning, Skipped
+from index.loading.walk import MIN_TEXT_CHARS, SUPPORTED_SUFFIXES, article_id, load_file
+from index.records import Article, LoadWarning, Skipped
 from tests.reliability.corpus import make_articles, write_corpus
 from tests.reliability.harness import assert_vectors_found
 
@@ -83,7 +83,7 @@ def load_checked(path: Path) -> list:
 @pytest.fixture(scope="module", autouse=True)
 def _warm_html():
     """trafilatura's first import costs a second; keep it out of the per-example deadline."""
-    from index.loader_html import parse_html
+    from index.loading.html import parse_html
 
     list(parse_html("<html><body><p>warm up the extractor, please.</p></body></html>", "x.html"))
 

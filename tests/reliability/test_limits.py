@@ -4,7 +4,7 @@ live server, in tests/reliability/test_network.py."""
 
 from __future__ import annotations
 
-from index.loaders import DEFAULT_MAX_FILE_BYTES
+from index.loading.walk import DEFAULT_MAX_FILE_BYTES
 
 
 def test_cli_max_file_mb_skips_larger_files_with_a_reason(tmp_path, fake_model, capsys):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from assistant.core import MAX_QUESTION_CHARS
+from assistant.assistant import MAX_QUESTION_CHARS
 from assistant.errors import EmptyQuestionError
 from tests.reliability.harness import run_to_end
 

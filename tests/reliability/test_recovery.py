@@ -79,7 +79,7 @@ def _commit_while_rebuilding(monkeypatch, d, tmp_path, *, stage: str):
 
         monkeypatch.setattr(Store, "iter_vectors", racing)
     else:  # after the rebuild, before the reader takes the lock to save its repaired file
-        import index.core as core
+        import index.news_index as core
 
         original_lock = core.NewsIndex.write_lock
 

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from assistant import Answer
-from assistant.core import Assistant as RealAssistant
+from assistant.assistant import Assistant as RealAssistant
 from tests.answer_samples import index_reports
 from tests.conftest import ROOT
 from ui.cli import main

@@ -70,9 +70,9 @@ def test_missing_index_is_seeded_from_samples(monkeypatch, tmp_path):
     import importlib
 
     import assistant
-    from index.models import IngestReport
+    from index.records import IngestReport
 
-    ingest_module = importlib.import_module("index.ingest")  # `index.ingest` the attribute is the function
+    ingest_module = importlib.import_module("index.pipeline")  # `index.pipeline` the attribute is the function
     ingested = []
     monkeypatch.setattr(ingest_module, "ingest",
                         lambda paths, d, progress=None: ingested.append((paths, d)) or IngestReport(added=["a"]))

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from assistant.types import Answer
+from assistant.records import Answer
 from index.errors import IndexNotFoundError
 from tests.ui.fake_assistant import ARTICLES, FakeAssistant
 from ui import web_render as R

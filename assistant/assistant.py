@@ -1,0 +1,322 @@
+"""`Assistant`: open an index once, answer questions from it.
+
+One question goes: validate -> understand (follow-ups lean on earlier turns) -> embed the query
+-> hybrid retrieval (FAISS + BM25, fused, spread across articles) -> split the retrieved
+passages into sentences with offsets -> score them -> compose 1–3 cited sentences, or abstain.
+The model is the only heavy part and is loaded once per Assistant; everything else is a few
+SQLite queries and small numpy work, so a warm `ask()` costs tens of milliseconds.
+
+With `llm=LLMSettings(...)` (off by default) an LLM also rewrites follow-ups and writes the
+answer from the best passages, checked sentence by sentence; the extractive answer stays the
+fallback (see `assistant.llm.answer`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import date
+from typing import Sequence
+
+import numpy as np
+
+from index.errors import ConfigError
+from index.records import Article
+
+from assistant.reading.compose import AnswerSettings, compose
+from assistant.reading.confidence import confidence, gather
+from assistant.news.copies import same_text_key
+from assistant.errors import EmptyQuestionError, LLMError
+from assistant.reading.question import Question, analyse
+from assistant.retrieve import RetrievalSettings, Retriever
+from assistant.reading.acronyms import stem_definitions
+from assistant.reading.scoring import Candidate, cheap_score, final_scores, idf_weights, prescore
+from assistant.reading.sentences import Sentence, split_sentences
+from assistant.records import Answer, Hit
+
+MAX_QUESTION_CHARS = 1000  # the model reads ~256 tokens; longer questions are cut, not refused
+History = Sequence[tuple[str, Answer]]
+PREFER_BONUS = 0.02  # ranking bonus of a sentence from an article cited earlier in the conversation
+
+
+def cited_in(history: History | None) -> set[str] | None:
+    """Articles the recent answers cited as support (not related reading after an abstention)."""
+    ids = {c.article_id for _, a in list(history or [])[-3:] if a is not None and not a.abstained
+           for c in a.citations}
+    return ids or None
+
+
+def parse_day(value, field: str) -> date | None:
+    """A date, an ISO 'YYYY-MM-DD' string, or None; anything else is a ConfigError naming the field."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):  # 20210329 is not a date, whatever fromisoformat makes of it
+        raise ConfigError(f"{field} must be a date like 2024-12-06, got {value!r}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{field} must be a date like 2024-12-06, got {value!r}") from None
+
+
+class Assistant:
+    def __init__(self, index_dir=None, *, embedder=None, retrieval: RetrievalSettings | None = None,
+                 answer: AnswerSettings | None = None, index=None, llm=None):
+        """`llm`: an `LLMSettings` to have answers written by an LLM (None: extractive only)."""
+        from index.pipeline import open_index
+
+        self.index = index or open_index(index_dir, embedder=embedder)
+        self.retriever = Retriever(self.index, retrieval)
+        self.settings = answer or AnswerSettings()
+        self._sentences: OrderedDict[str, list[Sentence]] = OrderedDict()
+        self._acronyms: OrderedDict[str, dict[str, frozenset[str]]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.llm = llm
+        self._llm = None
+        self._asked = 0  # questions so far: a second one means a process that keeps asking
+        if llm is not None:
+            from assistant.llm.answer import LLMAnswerer
+
+            self._llm = LLMAnswerer(llm, self)
+
+    # -- asking -------------------------------------------------------------------------------------
+    def ask(self, question: str, history: History | None = None, k: int | None = None,
+            sources: Sequence[str] | None = None, since=None, until=None, as_of=None, *,
+            on_delta=None, use_llm: bool = True) -> Answer:
+        """`as_of` (a date): the reference date for relative time in the question ("last week";
+        default: the newest article's date) and articles published later are left out.
+        With an LLM configured: `on_delta(text)` receives its answer as it streams (before it is
+        checked; the returned Answer is the checked one); `use_llm=False` answers extractively."""
+        filters = {"k": k, "sources": sources, "since": since, "until": until, "as_of": as_of,
+                   "on_delta": on_delta, "use_llm": use_llm}
+        llm = self._llm if use_llm else None
+        if not isinstance(question, str) or not question.strip():
+            raise EmptyQuestionError()
+        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        if k is not None and (not isinstance(k, int) or k < 1):
+            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        since, until = parse_day(since, "since"), parse_day(until, "until")
+        if since and until and since > until:
+            raise ConfigError(f"since ({since}) is after until ({until})")
+        sources = [s for s in (sources or []) if s] or None
+        self._asked += 1
+        if self._asked == 2:
+            self.warm(background=True)  # one-off questions (the CLI's ask) never pay for it
+        self.index.refresh()
+
+        query, llm_failed = self._understand(question, history, llm)
+        # news (issue #8): a time phrase in the question becomes since/until, see `timeref`
+        from assistant.news.timeref import apply as apply_time
+
+        reference = parse_day(as_of, "as_of")
+        query, since, until, time_notes = apply_time(self.index, query, since, until, reference)
+        qvec = self.index.embed_query(query)
+        hits = self.retriever.search(query, qvec, k=k, sources=sources, since=since, until=until, as_of=reference)
+        # wire copies (issue #8): a hit's group members are loaded too, so citations can name them
+        wanted = {h.article_id for h in hits} | {m for h in hits for m in h.group}
+        articles = {a.id: a for a in self.index.articles(wanted)}
+        hits = [h for h in hits if h.article_id in articles]  # deleted since retrieval
+        q = analyse(query)
+        df, n = self.index.doc_freqs(q.terms)
+        idf = idf_weights(q.terms, df, n)
+        ranked, vecs = self._rank_sentences(q, idf, qvec, hits, articles, prefer_articles=cited_in(history))
+        answer = compose(question, query, ranked, vecs, articles, {h.chunk_id: h for h in hits}, self.settings,
+                         confidence=self._confidence(q, idf, ranked, articles))
+        answer.notes.extend(time_notes)
+        if not hits and (sources or since or until):
+            answer.notes.append("No article matches the outlet/date filters.")
+        if history and answer.abstained:
+            return self._lean_on_history(question, history, answer, filters)
+        if llm is not None and not answer.abstained:
+            # an abstention stays one: the LLM is only asked when the passages answer
+            return llm.answer(question, answer, ranked, hits, articles, on_delta=on_delta, failed=llm_failed)
+        return answer
+
+    def _lean_on_history(self, question: str, history: History, answer: Answer, filters: dict) -> Answer:
+        """Second pass (issue #4): a question searched as is that found nothing on its own is tried
+        once more with the names of recent turns (`followup.retry_query`: never for a question
+        naming its own subject); the retry is kept only if it answers."""
+        try:
+            from assistant.conversation.followup import retry_query
+        except ImportError:
+            return answer
+        query = retry_query(question, history)
+        if not query:
+            return answer
+        second = self.ask(query, None, **filters)
+        if second.abstained:
+            return answer
+        second.question = question
+        return second
+
+    def _understand(self, question: str, history: History | None, llm) -> tuple[str, LLMError | None]:
+        """(query, error): the LLM rewrites a question asked after earlier turns when configured;
+        the LLM-free `understand` when it is not, fails (the error is kept so the answer step does
+        not wait on a dead server again) or gives no usable question."""
+        if history and llm is not None and llm.settings.rewrite_followups:
+            try:
+                got = llm.rewrite(question, history)
+            except LLMError as e:
+                return self.understand(question, history), e
+            if got:
+                return " ".join(got.split())[:MAX_QUESTION_CHARS], None
+        return self.understand(question, history), None
+
+    def understand(self, question: str, history: History | None) -> str:
+        """The text to search for. A follow-up leans on earlier turns (see `followup`)."""
+        if not history:
+            return question
+        try:
+            from assistant.conversation.followup import rewrite
+        except ImportError:
+            return question
+        return rewrite(question, history)
+
+    def _rank_sentences(self, q: Question, idf: dict[str, float], qvec: np.ndarray, hits: list[Hit],
+                        articles: dict[str, Article], prefer_articles: set[str] | None = None
+                        ) -> tuple[list[Candidate], dict[tuple[str, int], np.ndarray]]:
+        cands: list[Candidate] = []
+        for rank, h in enumerate(hits):
+            for s in self._article_sentences(articles[h.article_id]):
+                # sentences overlapping the chunk, whole even where the chunk cut one
+                if s.end > h.start and s.start < h.end:
+                    cands.append(Candidate(h.article_id, s, rank, h.chunk_id))
+        group_of = {h.article_id: h.group for h in hits if h.group}
+        seen, unique = set(), []
+        for c in cands:
+            key = (c.article_id, c.sentence.start)
+            # wire copies (issue #8): a sentence word for word in two articles of one group counts once
+            twin = same_text_key(c.article_id, c.sentence.text, group_of) if group_of else None
+            if key not in seen and (twin is None or twin not in seen):
+                seen.update((key, twin) if twin else (key,))
+                unique.append(c)
+        pre = prescore(q, unique, idf, {a: self._article_acronyms(articles[a]) for a in {c.article_id for c in unique}})
+        pre.sort(key=cheap_score, reverse=True)
+        top = pre[: self.settings.embed_top]
+        if not top:
+            return [], {}
+        svecs = self.index.embedder.embed([c.sentence.text for c in top])
+        ranked = final_scores(top, svecs @ qvec)
+        if prefer_articles:
+            # in a conversation, near ties go to articles already cited; only the order changes,
+            # not the scores, so the confidence (and abstention) stays calibrated
+            ranked.sort(key=lambda c: -(c.score + PREFER_BONUS * (c.article_id in prefer_articles)))
+        vecs = {(c.article_id, c.sentence.start): v for c, v in zip(top, svecs)}
+        return ranked, vecs
+
+    def _confidence(self, q: Question, idf: dict[str, float], ranked: list[Candidate],
+                    articles: dict[str, Article]) -> float:
+        if not ranked:
+            return 0.0
+        best = ranked[0]
+        sents = self._article_sentences(articles[best.article_id])
+        i = next((j for j, s in enumerate(sents) if s.start == best.sentence.start), 0)
+        window = " ".join(s.text for s in sents[max(0, i - 1): i + 2])
+        ev = gather(q, best.sentence.text, window, articles[best.article_id].text, idf,
+                    best.type_match, best.semantic, best.score)
+        return confidence(ev)
+
+    def _article_acronyms(self, article: Article) -> dict[str, frozenset[str]]:
+        return self._per_article(self._acronyms, article, stem_definitions)
+
+    def _article_sentences(self, article: Article) -> list[Sentence]:
+        return self._per_article(self._sentences, article, split_sentences)
+
+    def _per_article(self, cache: OrderedDict, article: Article, compute):
+        """`compute(article.text)`, kept for the 2,048 articles used most recently."""
+        with self._cache_lock:
+            got = cache.get(article.id)
+            if got is not None:
+                cache.move_to_end(article.id)
+                return got
+        got = compute(article.text)
+        with self._cache_lock:
+            cache[article.id] = got
+            while len(cache) > 2048:
+                cache.popitem(last=False)
+        return got
+
+    def timeline(self, subject: str, k: int = 20, sources: Sequence[str] | None = None, since=None,
+                 until=None) -> list:
+        """Dated, cited statements about `subject`, oldest first (list of `timeline.TimelineEntry`)."""
+        from assistant.news.timeline import build
+
+        if not isinstance(k, int) or k < 1:
+            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        return build(self, subject, k=k, sources=[s for s in (sources or []) if s] or None,
+                     since=parse_day(since, "since"), until=parse_day(until, "until"))
+
+    # -- what the UI needs --------------------------------------------------------------------------
+    def chat(self):
+        from assistant.conversation.chat import Conversation
+
+        return Conversation(self)
+
+    def stats(self):
+        return self.index.stats()
+
+    def outlets(self) -> list[str]:
+        return sorted(o for o in self.index.store.outlets() if o)
+
+    def example_questions(self, n: int = 4) -> list[str]:
+        from assistant.news.examples import example_questions
+
+        return example_questions(self.index, n)
+
+    def ingest(self, paths, progress=None, **kw):
+        from index.pipeline import ingest
+
+        report = ingest(paths, index=self.index, progress=progress, **kw)
+        self.index.refresh()
+        return report
+
+    def refresh(self) -> bool:
+        return self.index.refresh()
+
+    def warm(self, background: bool = False) -> None:
+        """Load what a process answering many questions wants: the torch engine for the ~16
+        candidate sentences each question embeds, where the CPU does bf16 (40-60 ms less per
+        question than the numpy encoder at 100k-1M chunks; ~1 s and ~0.45 GB to load, see
+        docs/BENCHMARKS.md). A one-off question (the CLI's `ask`) is quicker without it, so
+        nothing loads unless asked. `background=True` loads on a daemon thread; questions asked
+        meanwhile use the numpy encoder, and a failure there leaves them on it. `ask` calls it in
+        the background at a process's second question; $ASSISTANT_QUERY_ENCODER=numpy keeps
+        every question on numpy (nothing loads)."""
+        embedder = self.index.embedder
+        load = getattr(embedder, "load_torch", None)
+        if (load is None or getattr(embedder, "precision", None) != "bf16"
+                or getattr(embedder, "query_encoder", "auto") == "numpy"):
+            return  # a stand-in embedder; fp32, where torch is no faster; or numpy asked for
+        if not background:
+            load()
+            return
+
+        def quietly():
+            try:
+                load()
+            except Exception:  # noqa: BLE001 - questions keep the numpy encoder
+                pass
+
+        threading.Thread(target=quietly, name="news-warm", daemon=True).start()
+
+    def close(self) -> None:
+        self.index.close()
+
+
+_SHARED: dict[str, Assistant] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def ask(question: str, index_dir=None, **kwargs) -> Answer:
+    """Module-level convenience: one opened Assistant per index directory, reused across calls
+    (and warmed in the background on first use, since reuse means more questions are coming)."""
+    from index.config import resolve_index_dir
+
+    key = str(resolve_index_dir(index_dir).resolve())
+    with _SHARED_LOCK:
+        a = _SHARED.get(key)
+        if a is None:
+            a = _SHARED[key] = Assistant(key)
+            a.warm(background=True)
+    return a.ask(question, **kwargs)

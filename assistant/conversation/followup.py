@@ -1,0 +1,211 @@
+"""Follow-up questions without a language model: does a question lean on earlier turns, and if
+so, what is actually searched (the query, which ends up in `Answer.query`).
+
+`is_followup(question, history)`, rules in order:
+1. an ellipsis: a marker at the start ("and ...", "what about X", "how about X") or a bare
+   fragment that asks nothing of its own ("Hama?");
+2. a pronoun that points back: its, he, him, his, she, her, they, them, their, or an "it" that
+   refers ("How much does it weigh?", not "how long did it take");
+3. the question names its own subject (capitalised names past the first word, numbers): it is
+   self-contained and searched as is: a new topic must not drag the old one along;
+4. otherwise this/that/these/those/there, or a very short question (<= 3 content words).
+
+`rewrite(question, history)`:
+- an ellipsis reuses the previous question (as it was searched) as a frame: the fragment's
+  names, numbers and ordinals replace those of the same kind ("Who won the Golden Ball at the
+  2022 World Cup?" + "And the Golden Boot?" -> "Who won the Golden Boot at the 2022 World Cup";
+  "How many people fled Homs?" + "And Hama?" -> "How many people fled Hama"), other fragments
+  are appended to it; a fragment that asks its own thing ("What about the death toll?") is
+  expanded like a pronoun question;
+- otherwise the referent of the last turn (`referents`: a name the last question searched for
+  or its answer found; the turn before only when the last names nothing, and not across a
+  topic switch) replaces the pronoun ("Who is its leader?" -> "Who is HTS's leader?"), or is
+  appended when there is no pronoun; with no name anywhere, up to 3 words of the last question
+  are appended. One referent only: every added word also pulls the previous answer back up.
+`retry_query` is the optional second pass of `Assistant.ask`: a question searched as is that
+found nothing, and names nothing of its own, is tried once more with the referent added.
+
+Limits: English only; capitalisation is the only evidence of a name (a question typed in lower
+case names nothing, so rule 4 may treat it as a follow-up); one referent is chosen by rules, not
+understood, so "its mirror" after "Which rocket launched the telescope?" points at the rocket.
+Deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from assistant.reading.question import STOPWORDS, analyse
+from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, TOKEN, WEAK, content_words, has_digit, has_name, it_refers,
+                        names, own_entities, pronoun_kind, referents, refers_with_it)
+from assistant.records import Answer
+
+History = Sequence[tuple[str, Answer]]
+
+MAX_REFERENT = 8  # longest referent substituted or added, in words
+FALLBACK_WORDS = 3  # words of the last question added when no turn named anything
+_MARKER = re.compile(r"^\s*(?:(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what|how)\s+about\b|what\s+else\b|"
+                     r"and\b|also\b)[\s,:;-]*", re.I)
+_ASKS = re.compile(r"^(who|whom|whose|what|when|where|which|why|how|is|are|was|were|did|does|do|has|have|"
+                   r"had|can|could|will|would|should)\b", re.I)
+
+
+def _ellipsis(question: str) -> str | None:
+    """What follows an ellipsis marker ("And in Hama?" -> "in Hama"), or the whole of a bare
+    fragment that asks nothing of its own ("Hama?", "The death toll?"); None otherwise.
+    "What else ..." is not an ellipsis: it asks for more about the same thing."""
+    m = _MARKER.match(question)
+    if m and not question[:m.end()].lower().startswith("what else"):
+        return question[m.end():].strip(" ?!.")
+    if not m and not _ASKS.match(question) and len(content_words(question)) <= 2:
+        return question.strip(" ?!.")
+    return None
+
+
+def is_followup(question: str, history: History | None) -> bool:
+    """Does `question` lean on the earlier turns? (Rules 1-4 of the module docstring.)"""
+    if not history:
+        return False
+    if _MARKER.match(question) or _ellipsis(question) is not None:
+        return True
+    low = [w.lower().strip(".,'’") for w in TOKEN.findall(question)]
+    if any(w in STRONG for w in low) or refers_with_it(question):
+        return True
+    if own_entities(question):
+        return False
+    return any(w in WEAK for w in low) or len(content_words(question)) <= 3
+
+
+# -- pronoun questions -----------------------------------------------------------------------------
+def _context(question: str, history: History) -> tuple[str, list[str]]:
+    """(referent, words): the best referent of the last turn, or, when it names nothing, of the
+    turn before (older turns weigh less; a turn that named a new subject of its own cuts the
+    older ones off); with no referent at all, up to `FALLBACK_WORDS` words of the last question."""
+    seen = {w.lower().strip(".,?!'’") for w in TOKEN.findall(question)}
+    recent = list(history)[-2:][::-1]
+    last_q = recent[0][0] if recent else ""
+    if len(recent) == 2 and own_entities(last_q) and not is_followup(last_q, list(history)[:-1]):
+        recent = recent[:1]  # the last turn named a subject of its own: a new topic
+    pronoun = pronoun_kind(question)
+    for q, a in recent:
+        for phrase in referents(q, a, pronoun):
+            new = [w for w in phrase.split() if w.lower() not in seen and w.lower() not in STOPWORDS]
+            if new and len(phrase.split()) <= MAX_REFERENT:
+                return phrase, []
+    if not recent:
+        return "", []
+    q = recent[0][0]
+    theirs = own_entities(q)
+    plain = [w for w in content_words(q) if w.lower() not in seen and not any(has_name(w, p) for p in theirs)]
+    return "", plain[:FALLBACK_WORDS]
+
+
+def context_terms(question: str, history: History) -> list[str]:
+    """The words a follow-up is searched with besides its own (see `expand`)."""
+    referent, words = _context(question, history)
+    return [w for w in referent.split() if w.lower() not in STOPWORDS] if referent else words
+
+
+def _substitute(question: str, name: str) -> str:
+    """The question with its pronoun replaced by `name`: "Who is its leader?" -> "Who is HTS's
+    leader?", "What did he tell the residents?" -> "What did Abu Mohammed al-Jawlani tell the
+    residents?". Unchanged when it has no pronoun of the kind it refers with."""
+    kind = pronoun_kind(question)
+    forms = {"person": "he him his she her hers", "thing": "it its", "group": "they them their theirs"}.get(kind)
+    if not forms:
+        return question
+
+    def put(m: re.Match) -> str:
+        low = m.group(0).lower()
+        if low == "it" and not it_refers(question, m):
+            return m.group(0)
+        possessive = low in ("his", "its", "their", "theirs", "hers") or (
+            low == "her" and re.match(r"\s+(?!(?:" + "|".join(sorted(STOPWORDS)) + r")\b)\w", question[m.end():]))
+        return f"{name}'s" if possessive else name
+
+    return re.sub(r"\b(?:" + forms.replace(" ", "|") + r")\b", put, question, flags=re.I)
+
+
+def expand(question: str, history: History) -> str:
+    """The question with its pronoun replaced by the referent of recent turns, else with the
+    referent (or the last question's words) added after it."""
+    referent, words = _context(question, history)
+    if referent:
+        replaced = _substitute(question, referent)
+        return replaced if replaced != question else f"{question} {referent}"
+    return f"{question} {' '.join(words)}" if words else question
+
+
+# -- ellipses and rewriting --------------------------------------------------------------------------
+def _frame(history: History) -> str:
+    """The previous question as it was understood: its query when it was itself rewritten."""
+    q, a = history[-1]
+    query = (a.query if a is not None else "") or q
+    return query if is_followup(q, history[:-1]) else q
+
+
+def _kind(slot: str) -> str:
+    return "number" if slot[:1].isdigit() else "ordinal" if slot.lower() in ORDINALS else "name"
+
+
+def _slots(text: str, fragment: bool = False) -> list[tuple[str, str]]:
+    """(slot, the word before it) for each name, number and ordinal ("second") of a question; in
+    a fragment ("Hama?") a capitalised first word is a name too."""
+    toks = [m.group(0).rstrip(".,?") for m in TOKEN.finditer(text)]
+    out = [(p, toks[pos - 1].lower() if pos else "") for p, pos, initial in names(text)
+           if not initial or (fragment and p.lower() not in STOPWORDS | IMPERATIVE)]
+    out += [(t, toks[i - 1].lower() if i else "") for i, t in enumerate(toks)
+            if has_digit(t) or t.lower() in ORDINALS]
+    return out
+
+
+def _swap(frame: str, rest: str) -> str:
+    """Put the fragment's names, numbers and ordinals in place of the frame's of the same kind:
+    the one sharing a word ("Golden Ball" -> "Golden Boot"), else after the same preposition
+    ("in Homs" -> "in Hama"), else the last one ("first" -> "second"). With nothing of its kind
+    to replace, a slot is added at the end, as are the fragment's other words."""
+    frame = frame.rstrip(" ?")
+    olds = _slots(frame)
+    added: list[str] = []
+    for new, prep in _slots(rest, fragment=True):
+        nw = set(new.lower().split())
+        same = [k for k in range(len(olds)) if _kind(olds[k][0]) == _kind(new)]
+        if not same:
+            added.append(new)
+            continue
+        i = max(same, key=lambda k: (len(nw & set(olds[k][0].lower().split())),
+                                     bool(prep) and olds[k][1] == prep, k))
+        old = olds.pop(i)[0]
+        frame = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, frame, count=1)
+    taken = set(frame.lower().split()) | set(" ".join(added).lower().split()) | {"one", "ones"}
+    extra = [w for w in content_words(rest) if w.lower() not in taken]
+    return " ".join([frame, *added, *extra])
+
+
+def rewrite(question: str, history: History | None) -> str:
+    """The query to search for `question` asked after `history` (earlier (question, Answer)
+    pairs, oldest first). A self-contained question comes back unchanged."""
+    question = " ".join(question.split())
+    if not history or not is_followup(question, history):
+        return question
+    rest = _ellipsis(question)
+    if rest and _ASKS.match(rest):
+        return expand(rest + "?", history)  # "And who owns it?" asks a question of its own
+    if rest and analyse(rest).kind == "other":
+        frame = _frame(history)
+        if _slots(rest, fragment=True):
+            return _swap(frame, rest)  # the same question about another name, date or "second one"
+        return f"{frame.rstrip(' ?')} {rest}".strip()
+    return expand(rest or question, history)  # "What about the death toll?" asks of its own
+
+
+def retry_query(question: str, history: History | None) -> str | None:
+    """A second query for a question that was searched as is and found nothing ("weak retrieval
+    on its own"): the question with the context terms of recent turns. None when the question
+    was already rewritten or names its own subject (a new topic must stay new)."""
+    question = " ".join(question.split())
+    if not history or is_followup(question, history) or own_entities(question):
+        return None
+    query = expand(question, history)
+    return query if query != question else None

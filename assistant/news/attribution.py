@@ -1,0 +1,179 @@
+"""News-aware wording of an answer: who reported each claim and when, where outlets agree, where
+they disagree, and which report is newest.
+
+The quoted sentences stay verbatim (each citation's quote is the article's text at start:end);
+what this module adds is a short prefix before a sentence in `Answer.text`:
+- agreement: a fact stated by two or more outlets -> "Reported by both Meridian Wire and Harbor
+  Ledger: ... [1][2]" (outlets unknown -> "Both reports agree: ..."); same outlet twice -> nothing;
+- disagreement (see `conflicts`): "Reports differ. According to Harbor Ledger (29 Mar 2021): ...
+  [1] According to Meridian Wire (30 Mar 2021): ... [2]";
+- changing quantities ("death toll", "displaced", "latest", "so far", "now", ...): the newest
+  dated report leads, "As of 25 Feb 2023, Civic Daily Review reports: ..."; older values follow
+  as "Earlier, Northwind Post (10 Feb 2023) reported: ...".
+An article without an outlet is named by its title ("an undated report, “Title”"); nothing is
+invented. Limits: the date said is the article's publication date, not a date in the sentence;
+one disagreement is spelled out per answer (the one about the most relevant sentences).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Sequence
+
+from index.records import Article
+
+from assistant.news.conflicts import Disagreement
+from assistant.reading.scoring import Candidate
+from assistant.records import Conflict
+from assistant.reading.values import quantities
+
+_CHANGING_COUNT = re.compile(r"\b(death toll|toll|killed|dead|deaths|died|casualties|fatalities|injured|wounded|"
+                             r"missing|displaced|fled|evacuated|homeless|refugees|arrested|detained|cases|infected|"
+                             r"count|number)\b", re.I)
+_RECENCY = re.compile(r"\b(latest|so far|to date|now|current|currently|as of|most recent|up to date|still|yet)\b",
+                      re.I)
+_MON = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def is_changing(text: str, kind: str) -> bool:
+    """Does the question ask for a quantity that changes as a story develops, or the latest state?"""
+    return bool(_RECENCY.search(text)) or (kind == "number" and bool(_CHANGING_COUNT.search(text)))
+
+
+def day(d: date) -> str:
+    return f"{d.day} {_MON[d.month - 1]} {d.year}"
+
+
+def _title(a: Article, n: int = 60) -> str:
+    t = " ".join((a.title or "").split())
+    return t if len(t) <= n else t[: n - 1].rstrip() + "…"
+
+
+def label(a: Article) -> str:
+    """'Harbor Ledger (29 Mar 2021)'; an outlet-less article by its title; never an invented name."""
+    when = day(a.published) if a.published else None
+    if a.source:
+        return f"{a.source} ({when or 'undated'})"
+    t = _title(a)
+    if when:
+        return f"a report of {when}" + (f", “{t}”" if t else "")
+    return "an undated report" + (f", “{t}”" if t else "")
+
+
+def join(names: Sequence[str]) -> str:
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def agreement_prefix(arts: Sequence[Article]) -> str:
+    """'Reported by both A and B: ' when two or more outlets (or unnamed reports) state the fact."""
+    arts = list({a.id: a for a in arts}.values())
+    if len(arts) < 2:
+        return ""
+    named = [a.source for a in arts if a.source]
+    if len(named) == len(arts):
+        distinct = list(dict.fromkeys(named))
+        if len(distinct) < 2:
+            return ""  # one outlet twice: agreement between outlets is not what this shows
+        return f"Reported by {'both ' if len(distinct) == 2 else ''}{join(distinct)}: "
+    return "Both reports agree: " if len(arts) == 2 else f"{len(arts)} reports agree: "
+
+
+def _newest(arts: Sequence[Article]) -> date | None:
+    ds = [a.published for a in arts if a.published]
+    return max(ds) if ds else None
+
+
+def _as_of(arts: Sequence[Article]) -> str:
+    """'As of 25 Feb 2023, Civic Daily Review reports: ' (outlets of the newest date only)."""
+    newest = _newest(arts)
+    if newest is None:
+        return agreement_prefix(arts) or f"According to {label(arts[0])}: "
+    latest = [a for a in arts if a.published == newest]
+    names = list(dict.fromkeys(a.source or label(a) for a in latest))
+    return f"As of {day(newest)}, {join(names)} report{'s' if len(names) == 1 else ''}: "
+
+
+def _according(arts: Sequence[Article]) -> str:
+    return f"According to {join([label(a) for a in arts])}: "
+
+
+@dataclass
+class Part:
+    """A sentence to quote, with near-identical sentences from other articles cited alongside."""
+
+    lead: Candidate
+    others: list[Candidate] = field(default_factory=list)
+
+    def candidates(self) -> list[Candidate]:
+        return [self.lead] + self.others
+
+
+def _key(c: Candidate) -> tuple[str, int]:
+    return c.article_id, c.sentence.start
+
+
+def render(parts: list[Part], disagreement: Disagreement | None, articles: dict[str, Article],
+           cite: Callable[[Candidate], int], *, changing: bool, max_sentences: int,
+           same_fact: Callable[[Candidate, Candidate], bool],
+           ranked: Sequence[Candidate]) -> tuple[str, list[Conflict]]:
+    """The answer text (prefixed, cited sentences) and the conflicts it spells out."""
+    out: list[str] = []
+    conflicts: list[Conflict] = []
+    used: set[tuple[str, int]] = set()
+
+    def arts_of(cands: Sequence[Candidate]) -> list[Article]:
+        return list({c.article_id: articles[c.article_id] for c in cands}.values())
+
+    def emit(prefix: str, cands: Sequence[Candidate]) -> tuple[int, ...]:
+        nums = tuple(dict.fromkeys(cite(c) for c in cands))
+        used.update(_key(c) for c in cands)
+        out.append(prefix + cands[0].sentence.text + " " + "".join(f"[{n}]" for n in nums))
+        return nums
+
+    if disagreement is not None:
+        groups = disagreement.groups[:max_sentences]
+        dated = changing and len({_newest(arts_of([c.cand for c in g])) for g in groups} - {None}) > 1
+        if dated:  # newest value first; undated values last
+            groups.sort(key=lambda g: -(_newest(arts_of([c.cand for c in g])) or date.min).toordinal())
+        out.append("Reports differ; the newest comes first." if dated else "Reports differ.")
+        opposed = {_key(c.cand) for g in disagreement.groups for c in g}
+        values = []
+        for i, g in enumerate(groups):
+            rep = g[0].cand
+            members = [rep] + [c.cand for c in g[1:]]
+            have = {m.article_id for m in members}
+            members += [o for o in ranked if _key(o) not in opposed and o.article_id not in have and same_fact(rep, o)]
+            members = list({_key(m): m for m in members}.values())
+            arts = arts_of(members)
+            if dated and i == 0:
+                prefix = _as_of(arts)
+            elif dated and _newest(arts):
+                prefix = f"Earlier, {join([label(a) for a in arts])} reported: "
+            else:
+                prefix = _according(arts)
+            values.append((g[0].value, emit(prefix, members)))
+        conflicts.append(Conflict(disagreement.subject, tuple(values)))
+
+    rest = [p for p in parts if not any(_key(c) in used for c in p.candidates())]
+    if changing and disagreement is None:  # newest report with a figure leads
+        rest.sort(key=lambda p: (not quantities(p.lead.sentence.text),
+                                 -(_newest(arts_of(p.candidates())) or date.min).toordinal()))
+    shown = len(out) - (1 if disagreement is not None else 0)
+    named = {k[0] for k in used}  # articles already attributed in the text
+    for i, p in enumerate(rest):
+        if shown >= max_sentences:
+            break
+        arts = arts_of(p.candidates())
+        if changing and {a.id for a in arts} <= named:
+            prefix = ""  # the same report(s) as an earlier sentence: named once is enough
+        elif changing:  # who said it and when matters for a figure that moves
+            prefix = _as_of(arts) if i == 0 and disagreement is None else _according(arts)
+        else:
+            prefix = agreement_prefix(arts)
+        emit(prefix, p.candidates())
+        named.update(a.id for a in arts)
+        shown += 1
+    return " ".join(out), conflicts

@@ -1,0 +1,91 @@
+"""`Assistant.timeline(subject)`: dated, cited statements about a subject, oldest first.
+
+The subject is retrieved like a question (hybrid search, a wider net of chunks); every sentence
+of the retrieved articles that mentions the subject (its content words: all of them for a one-
+or two-word subject, two thirds for longer ones; one is enough in an article whose title
+mentions the subject) and carries a date, a weekday or a number (two or more) becomes one
+entry, quoted verbatim with its offsets. Entries are ordered by the article's publication date,
+then by the first date the sentence itself gives, then by position; undated articles come last.
+When more than `k` sentences qualify, those covering more of the subject from better-ranked
+articles are kept.
+
+Limits: the date of an entry is when it was *reported*; a sentence's own date ("on 6 February")
+only breaks ties. Mentions are matched by word stems, so a pronoun ("the city") does not count
+as mentioning "Homs".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from assistant.errors import EmptyQuestionError
+from assistant.reading.question import analyse, stems
+from assistant.reading.values import dates, quantities
+
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One statement: `quote` is the article's text at `start:end`."""
+
+    date: date | None  # the article's publication date
+    source: str
+    title: str
+    quote: str
+    article_id: str
+    start: int
+    end: int
+    url: str = ""
+    path: str = ""
+    mentioned: date | None = None  # the first full date the sentence gives (year from the article)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["date"] = self.date.isoformat() if self.date else None
+        d["mentioned"] = self.mentioned.isoformat() if self.mentioned else None
+        return d
+
+
+def build(assistant, subject: str, k: int = 20, sources=None, since=None, until=None) -> list[TimelineEntry]:
+    if not isinstance(subject, str) or not subject.strip():
+        raise EmptyQuestionError()
+    subject = " ".join(subject.split())
+    want = set(analyse(subject).term_stems)
+    if not want:
+        return []
+    need = len(want) if len(want) <= 2 else math.ceil(2 * len(want) / 3)
+    index = assistant.index
+    index.refresh()
+    hits = assistant.retriever.search(subject, index.embed_query(subject), k=max(2 * k, 16), sources=sources,
+                                      since=since, until=until)
+    rank: dict[str, int] = {}
+    for i, h in enumerate(hits):
+        rank.setdefault(h.article_id, i)
+    found: list[tuple[tuple, TimelineEntry]] = []
+    seen: set[tuple] = set()
+    for a in index.articles(set(rank)):
+        year = a.published.year if a.published else None
+        title_ok = len(want & stems(a.title)) >= need  # an article about the subject: one word will do
+        for s in assistant._article_sentences(a):
+            got = len(want & stems(s.text))
+            if got < need and not (got and title_ok):
+                continue
+            ds = dates(s.text)
+            if not ds and not _WEEKDAY.search(s.text) and not any(q.value >= 2 for q in quantities(s.text)):
+                continue  # a timeline line carries a date or a figure ("one of the" is neither)
+            key = (s.text, a.published, a.source)
+            if key in seen:
+                continue
+            seen.add(key)
+            mentioned = next((d.resolve(year) for d in ds if d.resolve(year)), None)
+            e = TimelineEntry(a.published, a.source, a.title, s.text, a.id, s.start, s.end, a.url, a.path, mentioned)
+            found.append(((-got, rank[a.id], s.start), e))
+    found.sort(key=lambda x: x[0])
+    kept = [e for _, e in found[:k]]
+    # a sentence's own date orders statements of one day; one without borrows its article's date
+    return sorted(kept, key=lambda e: (e.date is None, e.date or date.min, e.mentioned or e.date or date.min,
+                                       e.article_id, e.start))

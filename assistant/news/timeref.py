@@ -1,0 +1,216 @@
+"""Relative time in questions ("last week", "in 2022", "since June", "before the fall of Hama")
+resolved to publication-date filters, against a reference date that is never the system clock.
+
+The reference date is the caller's `as_of`, else the newest article's date in the index (a
+collection of 2021 reports is asked about "last week" of its own time). One phrase per question
+is resolved, the first found; it becomes since/until (inclusive) and is removed from the text
+that is searched. Periods are calendar periods, except "this week", the seven days up to the reference
+date: "last week" is the Monday–Sunday week before the
+reference date's week, "last month" the previous calendar month, "this year" 1 January to the
+reference date; "in June" is the most recent June not after the reference date; "yesterday" is
+the day before it. A phrase naming a year ("in 2019", "before March 2024") may mean the event's
+time rather than the reports': when no article was published in that range it is searched as
+words instead of filtering everything out. "before/after/since <event>" is dated by the earliest dated article whose
+sentence mentions every content word of the event (see `earliest_mention`); the event must
+have two content words or more ("the fall of Hama", not "the election").
+
+Limits: English phrases only; filters are on publication dates, so "what happened yesterday"
+finds articles *published* yesterday, not articles published today about yesterday; an event is
+only as well dated as the articles indexed (its earliest mention, which may be later than the
+event itself), and undated articles can date nothing; weekday names alone are not resolved.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable
+
+from assistant.reading.question import STOPWORDS, stem, words
+from assistant.reading.values import MONTHS
+
+_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_ORD = r"[0-3]?\d(?:st|nd|rd|th)?"
+# a day, month and/or year as written: "5 June 2022", "June 5", "June 2022", "June", "2022"
+_DATEISH = (rf"(?P<d>(?:{_ORD}\s+(?:of\s+)?)?{_MONTH}(?:\s+{_ORD}(?![\d:]))?(?:,?\s+(?:19|20)\d\d)?"
+            rf"|(?:19|20)\d\d)(?![\w-])")
+_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_N = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "few": 3,
+      "several": 7}
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """A resolved time phrase: the filter it means, and the question without it."""
+
+    since: date | None
+    until: date | None
+    phrase: str  # as written in the question
+    text: str  # the question with the phrase removed: what is searched
+    note: str  # what was resolved, for Answer.notes
+
+
+def _month_range(y: int, m: int) -> tuple[date, date]:
+    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _recent_month(m: int, ref: date, year: str | None) -> tuple[date, date]:
+    """`m` of the given year, else the most recent such month not after `ref`."""
+    y = int(year) if year else (ref.year if m <= ref.month else ref.year - 1)
+    return _month_range(y, m)
+
+
+def _period(m: re.Match, ref: date) -> tuple[date, date]:
+    """The (first, last) day the date phrase in group "d" names."""
+    text = m["d"].lower()
+    year = re.search(r"(?:19|20)\d\d", text)
+    mon = re.search(r"[a-z]+", text)
+    if not mon:
+        y = int(year.group(0))
+        return date(y, 1, 1), date(y, 12, 31)
+    month = MONTHS[mon.group(0)]
+    day = re.search(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b", text.replace(year.group(0), "") if year else text)
+    if not day:
+        return _recent_month(month, ref, year.group(0) if year else None)
+    d = int(day.group(1))
+    y = int(year.group(0)) if year else (ref.year if (month, d) <= (ref.month, ref.day) else ref.year - 1)
+    return date(y, month, d), date(y, month, d)
+
+
+def _rules(ref: date) -> list[tuple[re.Pattern, Callable[[re.Match], tuple[date | None, date | None]]]]:
+    def back(n: int) -> date:
+        return ref - timedelta(days=n)
+
+    week0 = ref - timedelta(days=ref.weekday())
+    first = ref.replace(day=1)
+    prev_month_end = first - timedelta(days=1)
+    return [
+        (re.compile(r"\b(today|tonight|this morning|this evening)\b", re.I), lambda m: (ref, ref)),
+        (re.compile(r"\byesterday\b", re.I), lambda m: (back(1), back(1))),
+        (re.compile(r"\b(?:in|over|during|within)\s+the\s+(?:last|past)\s+(?P<n>\d+|a|one|two|three|four|five|six|"
+                    r"seven|ten|few|several)?\s*(?P<u>day|week|month|year)s?\b", re.I),
+         lambda m: (back(_UNITS[m["u"].lower()] * (int(m["n"]) if (m["n"] or "").isdigit()
+                                                    else _N.get((m["n"] or "one").lower(), 1))), ref)),
+        (re.compile(r"\blast\s+week\b", re.I), lambda m: (week0 - timedelta(days=7), week0 - timedelta(days=1))),
+        # "this week" in news means the last seven days: a Thursday report on Sunday's event counts
+        (re.compile(r"\bthis\s+week\b", re.I), lambda m: (ref - timedelta(days=6), ref)),
+        (re.compile(r"\blast\s+month\b", re.I), lambda m: (prev_month_end.replace(day=1), prev_month_end)),
+        (re.compile(r"\bthis\s+month\b", re.I), lambda m: (first, ref)),
+        (re.compile(r"\blast\s+year\b", re.I), lambda m: (date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31))),
+        (re.compile(r"\bthis\s+year\b", re.I), lambda m: (date(ref.year, 1, 1), ref)),
+        (re.compile(rf"\bas\s+of\s+{_DATEISH}\b", re.I), lambda m: (None, _period(m, ref)[1])),
+        (re.compile(rf"\bsince\s+{_DATEISH}\b", re.I), lambda m: (_period(m, ref)[0], None)),
+        (re.compile(rf"\b(?:before|until|prior to)\s+{_DATEISH}\b", re.I),
+         lambda m: (None, _period(m, ref)[0] - timedelta(days=1))),
+        (re.compile(rf"\bafter\s+{_DATEISH}\b", re.I), lambda m: (_period(m, ref)[1] + timedelta(days=1), None)),
+        (re.compile(rf"\b(?:in|during|throughout)\s+{_DATEISH}\b", re.I), lambda m: _period(m, ref)),
+    ]
+
+
+# the event is "the ..." or a name ("after Hurricane Ian"): a capital, whatever the flag says
+_EVENT = re.compile(r"\b(?P<rel>before|after|since|prior to)\s+(?P<event>the\s+[^,.;?!]{3,60}?|(?-i:[A-Z])[^,.;?!]{2,60}?)"
+                    r"(?=\s*(?:[,.;?!]|$))", re.I)
+
+
+_ASKS = re.compile(r"\b(?:which|what|who|whom|whose|where|when|how)\b", re.I)
+
+
+def _strip(text: str, m: re.Match) -> str:
+    out = (text[: m.start()] + " " + text[m.end():]).strip()
+    out = re.sub(r"\s+([?.!,;])", r"\1", " ".join(out.split()))
+    return out.strip(" ,;") or text
+
+
+def _show(a: date | None, b: date | None) -> str:
+    if a and b:
+        return a.isoformat() if a == b else f"{a.isoformat()} to {b.isoformat()}"
+    return f"from {a.isoformat()}" if a else f"up to {b.isoformat()}"
+
+
+def resolve(question: str, reference: date, find_event: Callable[[str], date | None] | None = None,
+            reference_from: str = "") -> TimeRange | None:
+    """The first time phrase of `question` as a filter, or None when there is none (or an event
+    that can't be dated). `reference_from` says where the reference date came from, for the note."""
+    ref_note = f" (reference date {reference.isoformat()}{', ' + reference_from if reference_from else ''})"
+    hits = []
+    for rx, span in _rules(reference):
+        for m in rx.finditer(question):
+            if re.search(r"\bmay\b", m.group(0)) and not re.search(r"\d", m.group(0)):
+                continue  # "what may happen in may": lower-case "may" alone is the verb, not the month
+            hits.append((m.start(), m, span))
+            break
+    if hits:
+        _, m, span = min(hits, key=lambda h: h[0])
+        try:
+            since, until = span(m)
+        except (ValueError, KeyError):  # "31 February" and the like: not a date, leave the question alone
+            return None
+        return TimeRange(since, until, m.group(0), _strip(question, m),
+                         f"“{m.group(0)}” read as published {_show(since, until)}{ref_note}.")
+    m = _EVENT.search(question)
+    # "the fall of Hama", not "the election": one word names too many events to date any
+    # "after the flooding in which state?" asks about the event: it is what is searched, not a date
+    if m and find_event and len([w for w in words(m["event"]) if w not in STOPWORDS]) >= 2 \
+            and not _ASKS.search(m["event"]):
+        when = find_event(m["event"])
+        if when is None:
+            return None
+        rel = m["rel"].lower()
+        since, until = (None, when - timedelta(days=1)) if rel in ("before", "prior to") else (when, None)
+        return TimeRange(since, until, m.group(0), _strip(question, m),
+                         f"“{m['event']}” dated {when.isoformat()} by the earliest dated article mentioning it; "
+                         f"“{m.group(0)}” read as published {_show(since, until)}.")
+    return None
+
+
+def earliest_mention(index, phrase: str, limit: int = 50) -> date | None:
+    """The earliest publication date among articles with a chunk sentence naming every content
+    word of `phrase` (best effort: BM25 finds the candidates, the word check confirms them)."""
+    from assistant.reading.sentences import split_sentences
+
+    want = {stem(w) for w in words(phrase) if w not in STOPWORDS}
+    if not want:
+        return None
+    hits = index.lexical_search(phrase, limit)
+    dated = {a.id: a.published for a in index.articles({h.chunk.article_id for h in hits}) if a.published}
+    best = None
+    for h in hits:
+        d = dated.get(h.chunk.article_id)
+        if d is None or (best and d >= best):
+            continue
+        if any(want <= {stem(w) for w in words(s.text)} for s in split_sentences(h.chunk.text)):
+            best = d
+    return best
+
+
+def _any_published(index, tr: TimeRange) -> bool:
+    return index.store.filtered_chunk_ids(None, tr.since, tr.until).size > 0
+
+
+def apply(index, query: str, since: date | None, until: date | None,
+          as_of: date | None) -> tuple[str, date | None, date | None, list[str]]:
+    """What `Assistant.ask` searches and filters by: a time phrase in `query` becomes since/until
+    when the caller gave neither; `as_of` also leaves out articles published after it."""
+    notes: list[str] = []
+    if since is None and until is None:
+        ref, where = as_of, "given"
+        if ref is None:
+            ref, where = index.store.date_range()[1], "the newest article's date"
+        if ref is not None:
+            tr = resolve(query, ref, lambda p: earliest_mention(index, p), where)
+            if tr is not None and re.search(r"\b(19|20)\d\d\b", tr.phrase) and not _any_published(index, tr):
+                # "in 2019" may name the event's year rather than the reports': with no article
+                # published then, filtering would only hide the answer, so the phrase is searched
+                notes.append(f"No article is dated {_show(tr.since, tr.until)}; “{tr.phrase}” was searched "
+                             f"as words, not used as a date filter.")
+            elif tr is not None:
+                query, since, until = tr.text, tr.since, tr.until
+                notes.append(tr.note)
+    if as_of is not None and (until is None or until > as_of):
+        until = as_of
+        notes.append(f"Answered as of {as_of.isoformat()}: articles published later are left out.")
+    if since and until and since > until:
+        notes.append(f"The time range is empty ({since.isoformat()} is after {until.isoformat()}).")
+    return query, since, until, notes

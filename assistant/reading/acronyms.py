@@ -1,0 +1,69 @@
+"""Acronyms an article defines, so a sentence that says "SOHR" matches a question that says
+"Syrian Observatory for Human Rights", and the other way round.
+
+News reports name an organisation in full once, with its acronym in brackets, then use the
+acronym: "the Syrian Observatory for Human Rights (SOHR)", "Hayat Tahrir al-Sham (HTS)". Only
+such definitions count: the bracketed capitals must be the initials of the capitalised words
+just before them (small linking words such as "for", "of", "the" skipped; "al-Sham" gives S),
+so "(AFP)" after an unrelated name is no definition. Limits: one definition form (name then
+bracket); acronyms of 2 to 8 letters; an acronym defined twice keeps its first meaning.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.reading.question import stems
+
+_DEFINED = re.compile(r"\(([A-Z][A-Z0-9&]{1,7})\)")
+_LINKS = frozenset({"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "&"})
+_TOKEN = re.compile(r"[\w'’&-]+")
+
+
+def _initial(word: str) -> str:
+    """The letter a word gives an acronym: "Human" H, "al-Sham" S, "U.N." U; "" for a small word."""
+    parts = [p for p in word.split("-") if p]
+    caps = [p for p in parts if p[:1].isupper()]
+    return caps[-1][0] if caps and not parts[0][:1].isupper() else (word[0] if word[:1].isupper() else "")
+
+
+def definitions(text: str) -> dict[str, str]:
+    """Lower-case acronym -> the full name it stands for, as the text defines them."""
+    out: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        acronym = m.group(1)
+        letters = [c for c in acronym if c.isalpha()]
+        before = _TOKEN.findall(text[max(0, m.start() - 200):m.start()])
+        name: list[str] = []
+        want = len(letters)
+        for w in reversed(before):
+            if want == 0:
+                break
+            if w.lower() in _LINKS and name:
+                name.append(w)
+                continue
+            init = _initial(w)
+            if not init or init.upper() != letters[want - 1]:
+                break
+            name.append(w)
+            want -= 1
+        if want == 0 and acronym.lower() not in out:
+            out[acronym.lower()] = " ".join(reversed(name))
+    return out
+
+
+def expanded(sentence_stems: frozenset[str], defined: dict[str, frozenset[str]]) -> frozenset[str]:
+    """`sentence_stems` with each defined acronym's name added where the acronym stands, and the
+    acronym added where the whole name does. `defined`: acronym stem -> the stems of its name."""
+    extra: set[str] = set()
+    for acronym, name in defined.items():
+        if acronym in sentence_stems:
+            extra |= name
+        elif name and name <= sentence_stems:
+            extra.add(acronym)
+    return sentence_stems | extra if extra else sentence_stems
+
+
+def stem_definitions(text: str) -> dict[str, frozenset[str]]:
+    """`definitions`, as stems: what `expanded` takes."""
+    return {next(iter(stems(a)), a): frozenset(stems(name)) for a, name in definitions(text).items()}

@@ -1,0 +1,169 @@
+"""Compose an answer from scored sentences: the best 1–3 that each add something, every one
+cited, near-identical sentences from other articles cited together, or an honest abstention.
+
+Abstention: `confidence` (see `assistant.reading.confidence`) is a number in [0, 1]. Below `AnswerSettings.min_confidence` the assistant says the articles don't answer and
+offers the closest passages as related reading. The default threshold was calibrated on the
+SQuAD v2 dev half (see docs/QUALITY.md) and can be changed per Assistant.
+
+News wording (issue #8, `AnswerSettings.news`): disagreements between articles are found among
+the sentences scoring at least `conflict_ratio` of the best (see `conflicts`); sentences on
+opposite sides are never grouped as one fact, and `news.render` names who said what and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from index.errors import ConfigError
+from index.records import Article
+
+from assistant.news.conflicts import find_disagreements, subject_of
+from assistant.news.attribution import Part, is_changing, render
+from assistant.reading.question import analyse
+from assistant.reading.scoring import Candidate
+from assistant.news.copies import copies_of
+from assistant.records import Answer, Citation, Hit
+from assistant.reading.values import dates, salient_values
+
+SAME_ARTICLE_RATIO = 0.8
+ABSTAIN_TEXT = "The articles don't say."
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    max_sentences: int = 3
+    min_confidence: float = 0.35  # calibrated on SQuAD v2 + RealTimeQA dev: docs/QUALITY.md
+    follow_ratio: float = 0.75  # a further sentence must score at least this share of the best (docs/QUALITY.md)
+    duplicate_jaccard: float = 0.6  # content-word overlap at which two sentences state the same fact
+    duplicate_cosine: float = 0.90
+    embed_top: int = 16  # sentences embedded per question (bounds the model's work; 16 and 24 gave
+    # the same answers on RealTimeQA, SQuAD and the samples, 12 lost some: docs/QUALITY.md)
+    related: int = 3  # passages offered as related reading when abstaining
+    news: bool = True  # attribution, agreement and disagreement wording (see `news`); False: plain quotes
+    conflict_ratio: float = 0.65  # sentences compared for disagreement score at least this share of the best
+
+    def __post_init__(self):
+        if not isinstance(self.max_sentences, int) or not 1 <= self.max_sentences <= 10:
+            raise ConfigError(f"max_sentences must be an integer from 1 to 10, got {self.max_sentences!r}")
+        for name in ("min_confidence", "follow_ratio", "duplicate_jaccard", "duplicate_cosine", "conflict_ratio"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
+                raise ConfigError(f"{name} must be a number from 0 to 1, got {v!r}")
+        for name in ("embed_top", "related"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or v < 1:
+                raise ConfigError(f"{name} must be a positive integer, got {v!r}")
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+class _Citations:
+    """Numbers citations in order of first use; one number per (article, sentence)."""
+
+    def __init__(self, articles: dict[str, Article], hits: dict[int, Hit]):
+        self.articles, self.hits = articles, hits
+        self.items: list[Citation] = []
+        self._index: dict[tuple[str, int], int] = {}
+
+    def cite(self, c: Candidate) -> int:
+        key = (c.article_id, c.sentence.start)
+        if key in self._index:
+            return self._index[key]
+        a = self.articles[c.article_id]
+        h = self.hits[c.chunk_id]
+        p_start, p_end = min(h.start, c.sentence.start), max(h.end, c.sentence.end)
+        n = len(self.items) + 1
+        self.items.append(Citation(
+            n=n, article_id=a.id, title=a.title, source=a.source, url=a.url, published=a.published,
+            path=a.path, quote=c.sentence.text, passage=a.text[p_start:p_end], start=c.sentence.start,
+            end=c.sentence.end, score=round(float(c.score), 4), passage_start=p_start,
+            copies=copies_of(h, self.articles)))  # wire copies (issue #8)
+        self._index[key] = n
+        return n
+
+
+def _days(text: str) -> set[tuple[int, int]]:
+    """(month, day) of the full dates a sentence gives: '26 March 2024' and 'March 26' match."""
+    return {(d.month, d.day) for d in dates(text) if d.day}
+
+
+def _same_fact(a: Candidate, b: Candidate, vecs: dict, s: AnswerSettings) -> bool:
+    """Near-identical wording, near-identical meaning, or the same figure or day about the same
+    topic — but never two sentences whose figures all differ ("21,000 dead" vs "50,000 dead")."""
+    fa, fb = salient_values(a.sentence.text), salient_values(b.sentence.text)
+    if fa and fb and not fa & fb:
+        return False  # citing these together would claim an agreement that isn't there
+    overlap = jaccard(a.stems, b.stems)
+    if overlap >= s.duplicate_jaccard:
+        return True
+    if overlap >= 0.15 and (fa & fb or _days(a.sentence.text) & _days(b.sentence.text)):
+        return True
+    va, vb = vecs.get((a.article_id, a.sentence.start)), vecs.get((b.article_id, b.sentence.start))
+    return va is not None and vb is not None and float(va @ vb) >= s.duplicate_cosine
+
+
+def compose(question: str, query: str, ranked: Sequence[Candidate], vecs: dict[tuple[str, int], np.ndarray],
+            articles: dict[str, Article], hits: dict[int, Hit], settings: AnswerSettings,
+            confidence: float | None = None) -> Answer:
+    """`ranked` is best-first; `vecs` maps (article id, sentence start) -> unit vector;
+    `confidence` comes from `assistant.reading.confidence` (the best sentence's score when not given)."""
+    cites = _Citations(articles, hits)
+    if not ranked:
+        return Answer(question, ABSTAIN_TEXT + " Nothing in the indexed articles matches the question.",
+                      abstained=True, confidence=0.0, query=query)
+    best = ranked[0]
+    confidence = float(best.score) if confidence is None else float(confidence)
+    if confidence < settings.min_confidence:
+        seen: set[str] = set()
+        for c in ranked:
+            if c.article_id not in seen:
+                seen.add(c.article_id)
+                cites.cite(c)
+            if len(seen) >= settings.related:
+                break
+        return Answer(question, ABSTAIN_TEXT + " The closest passages are listed as related reading.",
+                      citations=cites.items, abstained=True, confidence=confidence, query=query)
+
+    q = analyse(query)
+    floor = settings.conflict_ratio * float(best.score)
+    relevant = [c for c in ranked if c.score >= floor]
+    found = find_disagreements(q, relevant, articles, subject_of(question), list(ranked)) if settings.news else []
+    disagreement = found[0] if found else None
+    # sentences on opposite sides of a disagreement are never "the same fact", however alike
+    sides = {(c.article_id, c.sentence.start): i for d in found for i, g in enumerate(d.groups) for cl in g
+             for c in [cl.cand]}
+
+    def same(a: Candidate, b: Candidate) -> bool:
+        sa, sb = sides.get((a.article_id, a.sentence.start)), sides.get((b.article_id, b.sentence.start))
+        return (sa is None or sb is None or sa == sb) and _same_fact(a, b, vecs, settings)
+
+    chosen: list[Candidate] = [best]
+    for c in ranked[1:]:
+        if len(chosen) >= settings.max_sentences or c.score < settings.follow_ratio * best.score:
+            break
+        # another sentence of an article already quoted must be nearly as good as the best;
+        # one from a new article brings a second source, so a lower bar holds
+        if any(x.article_id == c.article_id for x in chosen) and c.score < SAME_ARTICLE_RATIO * best.score:
+            continue
+        if not any(same(c, x) for x in chosen):
+            chosen.append(c)
+    parts = []
+    for c in chosen:
+        # the same fact in other articles: cite them all, so agreement is visible
+        others = [o for o in ranked if o is not c and o.article_id != c.article_id and o not in chosen and same(c, o)]
+        others = [o for o in others if o.article_id not in hits[c.chunk_id].group]  # wire copies (#8): one report
+        parts.append(Part(c, list({o.article_id + str(o.sentence.start): o for o in others}.values())))
+    if not settings.news:
+        text = " ".join(p.lead.sentence.text + " " + "".join(f"[{n}]" for n in dict.fromkeys(
+            cites.cite(x) for x in p.candidates())) for p in parts)
+        return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query)
+    changing = is_changing(question, q.kind) or is_changing(query, q.kind)
+    text, conflicts = render(parts, disagreement, articles, cites.cite, changing=changing,
+                             max_sentences=settings.max_sentences, same_fact=same, ranked=ranked)
+    return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query,
+                  conflicts=conflicts)

@@ -1,0 +1,140 @@
+"""The records an answer is made of. They cross into the UI, the CLI's --json and the eval,
+so each serialises to plain JSON with `to_dict()`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with the scores that ranked it (fused rank score first)."""
+
+    chunk_id: int
+    article_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+    dense: float | None = None
+    lexical: float | None = None
+    # ids of the other articles of this article's near-duplicate group (wire copies), which
+    # retrieval folded into this hit; () when it has none. See `retrieve.collapse_groups`.
+    group: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another outlet's near-identical copy of a cited article (a syndicated wire copy or a light
+    rewrite, grouped at ingest): who else carried the report, and when."""
+
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published: date | None
+    path: str = ""
+
+    @classmethod
+    def of(cls, article) -> "Copy":
+        return cls(article.id, article.title, article.source, article.url, article.published, article.path)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["published"] = self.published.isoformat() if self.published else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Copy":
+        d = dict(d)
+        d["published"] = date.fromisoformat(d["published"]) if d.get("published") else None
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited source: `quote` is the cited sentence, found at `start:end` in the article
+    text; `passage` is the chunk around it. `n` is the number used in the answer's [n] marks."""
+
+    n: int
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published: date | None
+    path: str
+    quote: str
+    passage: str
+    start: int
+    end: int
+    score: float
+    passage_start: int = 0
+    copies: tuple[Copy, ...] = ()  # the same report in other outlets (near-duplicate group), if any
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["published"] = self.published.isoformat() if self.published else None
+        d["copies"] = [x.to_dict() for x in self.copies]
+        return d
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Outlets giving different values for the same quantity; `citations` are [n] numbers."""
+
+    subject: str
+    values: tuple[tuple[str, tuple[int, ...]], ...]
+
+    def to_dict(self) -> dict:
+        return {"subject": self.subject,
+                "values": [{"value": v, "citations": list(ns)} for v, ns in self.values]}
+
+
+@dataclass
+class Answer:
+    """What `ask()` returns. `text` is 1–3 sentences with [n] marks pointing into `citations`.
+    When `abstained` is true, `text` says the articles don't answer the question and
+    `citations` are related reading, not support. `mode` says what wrote `text`: "extractive"
+    (the articles' own sentences) or "llm" (an LLM, checked sentence by sentence; see
+    `assistant.llm.verify`); `unsupported` lists the LLM's sentences its citations don't support."""
+
+    question: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    confidence: float = 0.0
+    query: str = ""
+    conflicts: list[Conflict] = field(default_factory=list)
+    mode: str = "extractive"
+    notes: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+            "abstained": self.abstained,
+            "confidence": round(float(self.confidence), 4),
+            "query": self.query,
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "mode": self.mode,
+            "notes": list(self.notes),
+            "unsupported": list(self.unsupported),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Answer":
+        cits = []
+        for c in d.get("citations", []):
+            c = dict(c)
+            c["published"] = date.fromisoformat(c["published"]) if c.get("published") else None
+            c["copies"] = tuple(Copy.from_dict(x) for x in c.get("copies") or ())
+            cits.append(Citation(**c))
+        conflicts = [Conflict(x["subject"], tuple((v["value"], tuple(v["citations"])) for v in x["values"]))
+                     for x in d.get("conflicts", [])]
+        return cls(question=d["question"], text=d["text"], citations=cits, abstained=d.get("abstained", False),
+                   confidence=d.get("confidence", 0.0), query=d.get("query", ""), conflicts=conflicts,
+                   mode=d.get("mode", "extractive"), notes=list(d.get("notes", [])),
+                   unsupported=list(d.get("unsupported", [])))

@@ -1,0 +1,278 @@
+"""Disagreement and agreement between outlets, on hand-made candidate sentences (no index, no
+model): detection in `conflicts`, wording and citations through `compose`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from assistant.reading.compose import AnswerSettings, compose
+from assistant.news.conflicts import find_disagreements
+from assistant.news.contradiction import contradiction
+from assistant.reading.question import analyse, stems
+from assistant.reading.scoring import Candidate
+from assistant.reading.sentences import Sentence
+from assistant.records import Hit
+from index.records import Article
+
+
+class World:
+    """Articles and their sentences as `compose` receives them; one chunk per article."""
+
+    def __init__(self):
+        self.articles: dict[str, Article] = {}
+        self.hits: dict[int, Hit] = {}
+        self.ranked: list[Candidate] = []
+
+    def add(self, aid: str, sentence: str, score: float, source: str = "", published: str | None = None,
+            title: str = "", lexical: float = 0.8) -> Candidate:
+        if aid not in self.articles:
+            self.articles[aid] = Article(aid, title or f"Title of {aid}", "", source=source, url=f"https://x/{aid}",
+                                         published=date.fromisoformat(published) if published else None)
+        a = self.articles[aid]
+        start = len(a.text) + (1 if a.text else 0)
+        text = (a.text + " " if a.text else "") + sentence
+        self.articles[aid] = a = Article(a.id, a.title, text, a.source, a.url, a.published)
+        chunk = len(self.hits) + 1 if aid not in {h.article_id for h in self.hits.values()} else \
+            next(h.chunk_id for h in self.hits.values() if h.article_id == aid)
+        self.hits[chunk] = Hit(chunk, aid, 0, len(text), text, 1.0)
+        c = Candidate(aid, Sentence(start, start + len(sentence), sentence), len(self.ranked), chunk,
+                      lexical=lexical, score=score, stems=frozenset(stems(sentence)))
+        self.ranked.append(c)
+        return c
+
+    def answer(self, question: str, **settings):
+        vecs = {(c.article_id, c.sentence.start): _vec(i) for i, c in enumerate(self.ranked)}
+        ranked = sorted(self.ranked, key=lambda c: -c.score)
+        return compose(question, question, ranked, vecs, self.articles, self.hits, AnswerSettings(**settings))
+
+
+def _vec(i: int) -> np.ndarray:
+    v = np.zeros(64, dtype=np.float32)
+    v[i] = 1.0  # orthogonal: no two sentences are "the same meaning" by cosine
+    return v
+
+
+SUEZ_Q = "How many vessels were queued at the Suez Canal?"
+LEDGER = "The Suez Canal Authority said on 28 March that about 369 vessels were queued at both ends of the canal."
+WIRE = "More than 400 vessels were waiting at either end of the canal by the time the ship was refloated."
+
+
+def suez(world: World | None = None) -> World:
+    w = world or World()
+    w.add("ledger", LEDGER, 0.9, "Harbor Ledger", "2021-03-29")
+    w.add("wire", WIRE, 0.75, "Meridian Wire", "2021-03-30")
+    return w
+
+
+def test_two_outlets_different_figures_is_a_disagreement():
+    w = suez()
+    [d] = find_disagreements(analyse(SUEZ_Q), w.ranked, w.articles)
+    assert d.kind == "quantity"
+    assert [[c.value for c in g] for g in d.groups] == [["about 369 vessels"], ["More than 400 vessels"]]
+
+
+def test_disagreement_is_worded_with_outlets_dates_and_every_citation():
+    w = suez()
+    ans = w.answer(SUEZ_Q)
+    assert ans.text.startswith("Reports differ. According to Harbor Ledger (29 Mar 2021): " + LEDGER + " [1]")
+    assert "According to Meridian Wire (30 Mar 2021): " + WIRE + " [2]" in ans.text
+    [conflict] = ans.conflicts
+    assert conflict.values == (("about 369 vessels", (1,)), ("More than 400 vessels", (2,)))
+    for c in ans.citations:  # the quote is still the article's own text at start:end
+        assert w.articles[c.article_id].text[c.start:c.end] == c.quote
+
+
+def test_same_figure_from_two_outlets_is_agreement_not_conflict():
+    w = World()
+    w.add("a", "The renewed conflict has displaced approximately 280,000 people within a week.", 0.9, "Wire A")
+    w.add("b", "Some 280 thousand people were displaced by the fighting within a week, the UN said.", 0.8, "Wire B")
+    q = "How many people were displaced by the fighting?"
+    assert find_disagreements(analyse(q), w.ranked, w.articles) == []
+    ans = w.answer(q)
+    assert ans.conflicts == []
+    assert ans.text.startswith("Reported by both Wire A and Wire B: The renewed conflict") and "[1][2]" in ans.text
+
+
+def test_unknown_outlets_agreeing_are_both_reports():
+    w = World()
+    w.add("a", "The renewed conflict has displaced approximately 280,000 people within a week.", 0.9)
+    w.add("b", "The UN warns of a crisis, with approximately 280,000 people displaced, most of them children.", 0.8)
+    ans = w.answer("How many people have been displaced?")
+    assert ans.text.startswith("Both reports agree: The renewed conflict") and ans.text.endswith("[1][2]")
+    assert ans.conflicts == []
+
+
+def test_unrelated_numbers_are_not_conflicts():
+    w = suez()
+    w.ranked.pop()  # keep only the Ledger's figure
+    w.add("atlas", "The 400-metre container ship ran aground in the southern section of the canal.", 0.8, "Atlas")
+    w.add("wire", "Clearing the queue of waiting ships would take about three and a half days.", 0.8, "Wire")
+    w.add("post", "About 12 percent of global trade passes through the canal, vessels included.", 0.8, "Post")
+    assert find_disagreements(analyse(SUEZ_Q), w.ranked, w.articles) == []
+
+
+def test_figures_in_one_article_or_hedged_or_low_scoring_are_not_conflicts():
+    q = analyse("How many people have been displaced?")
+    w = World()
+    w.add("a", "The fighting has displaced approximately 280,000 people within a week.", 0.9, "A")
+    w.add("a", "Earlier counts said 150,000 people had been displaced.", 0.85, "A")  # same article
+    w.add("b", "He warned that the number of displaced people could rise to 1.5 million.", 0.85, "B")  # hedged
+    assert find_disagreements(q, w.ranked, w.articles) == []
+    w.add("c", "Aid groups say 40,000 people were displaced from the valley.", 0.3, "C")
+    ans = w.answer(q.text)
+    assert ans.conflicts == []  # 0.3 is far below the best (0.9): not relevant enough to compare
+
+
+def test_death_toll_question_compares_counts_with_and_without_units():
+    w = World()
+    w.add("nw", "The combined death toll rose to more than 21,000 on 10 February.", 0.7, "Northwind Post",
+          "2023-02-10")
+    w.add("cdr", "More than 50,000 people are now known to have died in the earthquakes.", 0.55,
+          "Civic Daily Review", "2023-02-25")
+    ans = w.answer("What is the latest death toll of the earthquakes?")
+    assert ans.text.startswith("Reports differ; the newest comes first. As of 25 Feb 2023, Civic Daily Review "
+                               "reports: More than 50,000")
+    assert "Earlier, Northwind Post (10 Feb 2023) reported: The combined death toll" in ans.text
+    assert ans.conflicts[0].values == (("More than 50,000 people", (1,)), ("more than 21,000", (2,)))
+
+
+def test_date_conflict_but_not_the_date_a_statement_was_made():
+    q = "When did the Key Bridge collapse?"
+    w = World()
+    w.add("a", "The Key Bridge collapsed into the river early on 26 March 2024.", 0.9, "Atlas", lexical=1.0)
+    w.add("b", "Divers found two workers after the Key Bridge collapsed, police said on 27 March 2024.", 0.8,
+          "Ledger", lexical=1.0)
+    assert find_disagreements(analyse(q), w.ranked, w.articles) == []
+    w.add("c", "The Key Bridge collapsed on 25 March 2024, hours after midnight.", 0.8, "Post", lexical=1.0)
+    [d] = find_disagreements(analyse(q), w.ranked, w.articles)
+    assert d.kind == "date" and [g[0].value for g in d.groups] == ["26 March 2024", "25 March 2024"]
+
+
+def test_date_of_another_thing_is_not_a_conflict():
+    q = "When was Pixel 6 announced?"
+    w = World()
+    w.add("a", "Google announced the Pixel 6 on October 19, 2021.", 0.9, "A", lexical=1.0)
+    w.add("b", "On October 5, 2021, Google announced an event to launch two new phones.", 0.8, "B", lexical=0.6)
+    assert find_disagreements(analyse(q), w.ranked, w.articles) == []
+
+
+def test_near_identical_sentences_differing_in_a_name_contradict():
+    a = "The game was played on February 7, 2021, at Raymond James Stadium in Tampa, Florida, the home stadium."
+    b = "The game was played on February 7, 2021, at Raymond James Stadium in Glendale, Arizona, the home stadium."
+    sa, sb = contradiction(a, b)
+    assert (a[slice(*sa)], b[slice(*sb)]) == ("Tampa, Florida", "Glendale, Arizona")
+    assert contradiction(a, a) is None
+    assert contradiction(a, a.replace("played", "held")) is None  # wording, not a name or number
+    w = World()
+    w.add("s1", a, 0.8, "Source 1")
+    w.add("s2", b, 0.79, "Source 2")
+    w.add("s3", "Super Bowl 2021 will take place in Tampa, Florida, organisers said.", 0.7, "Source 3")
+    ans = w.answer("Super Bowl 2021 location")
+    [conflict] = ans.conflicts
+    assert conflict.values == (("Tampa, Florida", (1, 2)), ("Glendale, Arizona", (3,)))
+    assert "According to Source 2 (undated): " + b in ans.text
+    assert "[1][2]" in ans.text and "[3]" in ans.text
+
+
+def test_a_difference_the_question_names_is_not_a_contradiction():
+    a = "Super Bowl LV will be played at Raymond James Stadium in Tampa, Florida, in February."
+    b = "Super Bowl LVII will be played at State Farm Stadium in Glendale, Arizona, in February."
+    w = World()
+    w.add("s1", a, 0.8, "Source 1")
+    w.add("s2", b, 0.8, "Source 2")
+    assert find_disagreements(analyse("Where was Super Bowl LVII played?"), w.ranked, w.articles) == []
+
+
+def test_ordinary_answer_from_one_outlet_is_unchanged():
+    w = World()
+    w.add("a", "Osama Rabie is chairman of the Suez Canal Authority.", 0.9, "Harbor Ledger", "2021-03-29")
+    ans = w.answer("Who is the chairman of the Suez Canal Authority?")
+    assert ans.text == "Osama Rabie is chairman of the Suez Canal Authority. [1]"
+    assert ans.conflicts == []
+    assert w.answer("Who is the chairman of the Suez Canal Authority?", news=False).text == ans.text
+
+
+def test_changing_quantity_says_as_of_and_undated_reports_by_title():
+    w = World()
+    w.add("a", "At least 246 deaths were linked to the winter storm.", 0.9, "", None, title="Texas Storm Toll")
+    ans = w.answer("How many people have died so far?")
+    assert ans.text.startswith("According to an undated report, “Texas Storm Toll”: At least 246")
+    w = World()
+    w.add("a", "At least 246 deaths were linked to the winter storm.", 0.9, "State Desk", "2021-07-14")
+    assert w.answer("What is the current death toll?").text.startswith("As of 14 Jul 2021, State Desk reports: ")
+
+
+def test_date_claim_takes_the_date_after_the_event_word():
+    from assistant.news.conflicts import date_claim
+
+    w = World()
+    c = w.add("a", "Diablo 3 was announced in June 2008 and was released on May 15, 2012, to acclaim.", 0.9,
+              lexical=1.0)
+    assert date_claim(c, analyse("When was Diablo 3 released?")).value == "May 15, 2012"
+    assert date_claim(c, analyse("When was Diablo 3 announced?")).value == "June 2008"
+
+
+def test_contradiction_handles_ellipses_and_grouped_digits():
+    a = "The toll . . . rose to 21,000 ... people by Friday, officials said."
+    b = "The toll . . . rose to 24,000 ... people by Friday, officials said."
+    sa, sb = contradiction(a, b)
+    assert (a[slice(*sa)], b[slice(*sb)]) == ("21,000", "24,000")
+    assert contradiction(a, a.replace("21,000", "21,100")) is None  # rounding
+    assert contradiction("... . ...", "... , ...") is None
+
+
+def test_sentences_with_different_figures_are_never_cited_as_agreeing():
+    w = World()
+    w.add("nw", "The earthquakes of 6 February 2023 had killed more than 21,000 people by Friday.", 0.9, "Post")
+    w.add("cdr", "Authorities said on Friday that 50,000 people died in the 6 February 2023 quakes.", 0.5, "Review")
+    ans = w.answer("What happened in the earthquakes?")
+    assert "Reported by" not in ans.text and "[2]" not in ans.text
+
+
+def test_one_report_is_named_once_in_a_changing_answer():
+    w = World()
+    w.add("a", "At least 246 deaths were linked to the winter storm.", 0.9, "", None, title="Texas Storm")
+    w.add("a", "Millions lost power for days as 4.5 million homes went dark.", 0.85)
+    ans = w.answer("How many people have died so far?")
+    assert ans.text.count("undated report") == 1
+    assert "[1] Millions lost power" in ans.text
+
+
+def test_a_low_ranked_twin_saying_otherwise_is_a_conflict_not_agreement():
+    a = "The current president is Gianni Infantino, elected on 26 February 2016 by the FIFA Congress."
+    b = "The current president is Roger Goodell, elected on 26 February 2016 by the FIFA Congress."
+    w = World()
+    w.add("s1", a, 0.9, "Source 1")
+    w.add("s2", b, 0.4, "Source 2")  # far below the relevance floor, but the same sentence otherwise
+    ans = w.answer("Who is the president of FIFA?")
+    assert "Reported by" not in ans.text
+    assert ans.conflicts[0].values == (("Gianni Infantino", (1,)), ("Roger Goodell", (2,)))
+
+
+def test_subject_is_the_question_without_its_asking_words():
+    from assistant.news.conflicts import subject_of
+
+    assert subject_of("How many vessels were queued at the Suez Canal?") == "vessels were queued at the Suez Canal"
+    assert subject_of("What is the latest death toll?") == "latest death toll"
+    assert subject_of("Super Bowl 2021 location") == "Super Bowl 2021 location"
+
+
+def test_money_figures_disagree_only_with_money():
+    w = World()
+    w.add("a", "Rebuilding the bridge will cost $1.7 billion, state officials estimate.", 0.9, "A")
+    w.add("b", "The rebuilt bridge is expected to open in 2028 and carry 30,000 cars a day.", 0.85, "B")
+    w.add("c", "Federal engineers put the cost of rebuilding at $2.4 billion.", 0.8, "C")
+    [d] = find_disagreements(analyse("How much will rebuilding the bridge cost?"), w.ranked, w.articles)
+    assert [g[0].value for g in d.groups] == ["$1.7 billion", "$2.4 billion"]
+
+
+def test_stubs_rewordings_and_truncations_are_not_contradictions():
+    assert contradiction("Sep 11, 2021 ...", "Sep 12, 2021 ...") is None  # snippet stubs
+    assert contradiction("Google purchases YouTube for $1.65 billion.",
+                         "The first is YouTube, which Google bought in 2006 for $1.65 billion.") is None
+    assert contradiction("... the movie's legendary director Garry Marshall and screenwriter J. F. Lawton.",
+                         "... by the movie's legendary director Garry Marshall and screenwriter J.F.") is None
+    assert contradiction("Since his election the president has focused on reforms to FIFA and its members.",
+                         "After his election the president has focused on reforms to FIFA and its members.") is None

@@ -1,0 +1,35 @@
+"""assistant.reading.acronyms: acronyms an article defines, and sentence stems widened by them."""
+
+from __future__ import annotations
+
+from assistant.reading.acronyms import definitions, expanded, stem_definitions
+from assistant.reading.question import stems
+from assistant.reading.scoring import has_stem
+
+TEXT = ("Thousands fled, according to the Syrian Observatory for Human Rights (SOHR). Forces led by "
+        "Hayat Tahrir al-Sham (HTS) advanced. Rami Abdel Rahman, head of the SOHR, spoke to reporters (AFP). "
+        "The National Transportation Safety Board (NTSB) said so. The board (NTSB) later repeated it.")
+
+
+def test_only_bracketed_initials_of_the_preceding_name_are_definitions():
+    assert definitions(TEXT) == {"sohr": "Syrian Observatory for Human Rights", "hts": "Hayat Tahrir al-Sham",
+                                 "ntsb": "National Transportation Safety Board"}  # not AFP after "reporters"
+    assert definitions("No acronyms here (none at all), nor (X).") == {}
+    assert definitions("(UN) opens the text") == {}
+
+
+def test_a_sentence_with_the_acronym_meets_the_full_name_and_the_other_way_round():
+    defined = stem_definitions(TEXT)
+    short = frozenset(stems("Rami Abdel Rahman, head of the SOHR, spoke."))
+    assert frozenset(stems("Syrian Observatory for Human Rights")) <= expanded(short, defined)
+    long = frozenset(stems("the Syrian Observatory for Human Rights said"))
+    assert "sohr" in expanded(long, defined)
+    plain = frozenset(stems("Nothing about either group."))
+    assert expanded(plain, defined) == plain
+
+
+def test_a_verb_in_the_question_meets_the_noun_of_who_does_it():
+    sent = frozenset(stems("Abu Mohammed al-Jawlani, leader of the group, spoke."))
+    assert has_stem(next(iter(stems("leads"))), sent)
+    assert has_stem("leader", sent)
+    assert not has_stem("spok", frozenset({"spoken"})) and not has_stem("x", frozenset({"xer"}))

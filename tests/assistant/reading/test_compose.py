@@ -1,0 +1,168 @@
+"""Composing an answer from ranked sentences (hand-made articles, hits and candidates; no index):
+1-3 sentences that each add something, the same fact from two articles as one sentence cited
+[1][2], [n] marks matching the citations, citations carrying the exact quote, passage and offsets,
+and abstention below `min_confidence` with the closest passages as related reading."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from assistant.reading.compose import AnswerSettings, compose
+from assistant.reading.question import stems
+from assistant.reading.scoring import Candidate
+from assistant.reading.sentences import split_sentences
+from assistant.records import Hit
+from index.errors import ConfigError
+from index.records import Article
+
+Q = "How many people have been displaced by the floods?"
+
+LEDGER = Article("a-ledger", "Floods Hit the Valley",
+                 "Heavy rain fell for a week. About 280,000 people have been displaced by the floods, officials said. "
+                 "The river peaked on Monday at a record height.",
+                 "Harbor Ledger", "https://example.org/ledger", date(2024, 5, 1), path="/news/ledger.txt")
+WIRE = Article("b-wire", "Valley Floods Force Evacuations",
+               "Rescue teams arrived on Tuesday. About 280,000 people have been displaced by the floods, the agency "
+               "said. Schools across the region were closed.",
+               "Meridian Wire", "https://example.org/wire", date(2024, 5, 2), path="/news/wire.txt")
+DAILY = Article("c-daily", "Dams Under Strain",
+                "Engineers inspected three dams upstream of the town. Two of them were reinforced with sandbags "
+                "overnight by volunteers.",
+                "Civic Daily Review", "", date(2024, 5, 3))
+MARKETS = Article("d-markets", "Markets", "Stock markets rose on Monday. Oil prices fell sharply after the report.",
+                  "Atlas Morning News", "", None)
+ARTICLES = {a.id: a for a in (LEDGER, WIRE, DAILY, MARKETS)}
+# one chunk per article, the whole text; chunk id = position
+HITS = {i: Hit(i, a.id, 0, len(a.text), a.text, 0.05 - 0.01 * i) for i, a in enumerate(ARTICLES.values())}
+CHUNK_OF = {h.article_id: cid for cid, h in HITS.items()}
+
+
+def cand(article: Article, i: int, score: float) -> Candidate:
+    s = split_sentences(article.text)[i]
+    cid = CHUNK_OF[article.id]
+    return Candidate(article.id, s, cid, cid, score=score, stems=frozenset(stems(s.text)))
+
+
+def run(ranked, confidence=0.9, **settings):
+    return compose(Q, Q, ranked, {}, ARTICLES, HITS, AnswerSettings(**settings), confidence=confidence)
+
+
+def marks(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\[(\d+)\]", text)]
+
+
+def check_citations(answer) -> None:
+    """Every citation is numbered in order, quotes its article exactly and sits in its passage."""
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for c in answer.citations:
+        a = ARTICLES[c.article_id]
+        assert a.text[c.start:c.end] == c.quote
+        assert a.text[c.passage_start:c.passage_start + len(c.passage)] == c.passage
+        assert c.passage_start <= c.start and c.end <= c.passage_start + len(c.passage)
+        assert (c.title, c.source, c.url, c.published, c.path) == (a.title, a.source, a.url, a.published, a.path)
+
+
+@pytest.mark.parametrize("news", [True, False])
+def test_the_same_fact_in_two_articles_is_one_sentence_citing_both(news):
+    ranked = [cand(LEDGER, 1, 0.80), cand(WIRE, 1, 0.79), cand(MARKETS, 0, 0.20)]
+    ans = run(ranked, news=news)
+    assert not ans.abstained and ans.confidence == pytest.approx(0.9)
+    check_citations(ans)
+    assert {c.article_id for c in ans.citations} == {LEDGER.id, WIRE.id}
+    # one quoted sentence, not two: the fact is stated once and both sources are cited with it
+    assert ans.text.count("280,000 people have been displaced") == 1
+    assert re.search(r"\[1\]\[2\]|\[2\]\[1\]", ans.text)
+    assert sorted(set(marks(ans.text))) == [c.n for c in ans.citations]
+
+
+def test_plain_answer_is_the_verbatim_sentence_then_its_marks():
+    ans = run([cand(LEDGER, 1, 0.8), cand(MARKETS, 0, 0.1)], news=False)
+    assert ans.text == "About 280,000 people have been displaced by the floods, officials said. [1]"
+    assert len(ans.citations) == 1 and ans.citations[0].quote in ans.text
+    assert ans.question == Q and ans.query == Q
+
+
+def test_at_most_max_sentences_each_adding_something():
+    ranked = [cand(LEDGER, 1, 0.80), cand(DAILY, 0, 0.78), cand(WIRE, 2, 0.77), cand(MARKETS, 1, 0.76),
+              cand(DAILY, 1, 0.75)]
+    ans = run(ranked, news=False)
+    check_citations(ans)
+    sentences = re.findall(r"[^\[\]]+?(?: \[\d+\])+", ans.text)
+    assert len(sentences) == 3 and len(ans.citations) == 3
+    assert sorted(marks(ans.text)) == [1, 2, 3]
+    assert run(ranked, news=False, max_sentences=1).text.count("[") == 1
+
+
+def test_sentences_scoring_far_below_the_best_are_left_out():
+    ranked = [cand(LEDGER, 1, 0.80), cand(DAILY, 0, 0.30), cand(MARKETS, 0, 0.25)]
+    ans = run(ranked, news=False)
+    assert [c.article_id for c in ans.citations] == [LEDGER.id]
+    assert "dams" not in ans.text
+
+
+def test_different_figures_are_not_cited_as_the_same_fact():
+    other = Article("e-other", "Floods", "About 150,000 people have been displaced by the floods, officials said.",
+                    "Northwind Post", "", date(2024, 5, 4))
+    arts = {**ARTICLES, other.id: other}
+    hits = {**HITS, 9: Hit(9, other.id, 0, len(other.text), other.text, 0.001)}
+    s = split_sentences(other.text)[0]
+    ranked = [cand(LEDGER, 1, 0.80), Candidate(other.id, s, 9, 9, score=0.79, stems=frozenset(stems(s.text)))]
+    ans = compose(Q, Q, ranked, {}, arts, hits, AnswerSettings(news=False), confidence=0.9)
+    assert "[1][2]" not in ans.text  # two figures are never one agreed fact
+    assert "280,000" in ans.text and "150,000" in ans.text and len(ans.citations) == 2
+
+
+# -- abstention ---------------------------------------------------------------------------------------
+
+def test_below_min_confidence_abstains_with_related_reading():
+    ranked = [cand(MARKETS, 0, 0.30), cand(MARKETS, 1, 0.29), cand(DAILY, 0, 0.2), cand(LEDGER, 0, 0.1),
+              cand(WIRE, 0, 0.05)]
+    ans = run(ranked, confidence=0.1, min_confidence=0.3)
+    assert ans.abstained and ans.confidence == pytest.approx(0.1)
+    assert "don't" in ans.text and marks(ans.text) == []  # nothing in the text claims support
+    check_citations(ans)
+    # the closest passages, one per article, best first, `related` of them
+    assert [c.article_id for c in ans.citations] == [MARKETS.id, DAILY.id, LEDGER.id]
+    assert [c.article_id for c in run(ranked, confidence=0.1, related=2).citations] == [MARKETS.id, DAILY.id]
+
+
+def test_the_threshold_is_configurable():
+    ranked = [cand(LEDGER, 1, 0.8)]
+    assert not run(ranked, confidence=0.4, min_confidence=0.3).abstained
+    assert run(ranked, confidence=0.4, min_confidence=0.5).abstained
+    assert not run(ranked, confidence=0.0, min_confidence=0.0).abstained
+    assert run(ranked, confidence=0.99, min_confidence=1.0).abstained
+
+
+def test_without_a_confidence_the_best_score_decides():
+    ranked = [cand(LEDGER, 1, 0.2)]
+    ans = compose(Q, Q, ranked, {}, ARTICLES, HITS, AnswerSettings(min_confidence=0.3))
+    assert ans.abstained and ans.confidence == pytest.approx(0.2)
+    ans = compose(Q, Q, ranked, {}, ARTICLES, HITS, AnswerSettings(min_confidence=0.1))
+    assert not ans.abstained
+
+
+def test_nothing_retrieved_is_an_abstention_without_citations():
+    ans = run([], confidence=0.9)
+    assert ans.abstained and ans.citations == [] and ans.confidence == 0.0 and "don't" in ans.text
+
+
+# -- settings -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field,bad", [
+    ("max_sentences", 0), ("max_sentences", 11), ("max_sentences", 2.0), ("max_sentences", "3"),
+    ("min_confidence", -0.1), ("min_confidence", 1.5), ("min_confidence", "0.3"), ("min_confidence", None),
+    ("follow_ratio", 2), ("duplicate_jaccard", -1), ("duplicate_cosine", 1.01), ("conflict_ratio", "x"),
+    ("embed_top", 0), ("embed_top", 1.5), ("related", 0), ("related", -3),
+])
+def test_bad_settings_are_config_errors_naming_the_field(field, bad):
+    with pytest.raises(ConfigError, match=field):
+        AnswerSettings(**{field: bad})
+
+
+def test_good_settings_at_the_edges_are_accepted():
+    AnswerSettings(max_sentences=1, min_confidence=0, follow_ratio=1.0, related=1, embed_top=1)
+    AnswerSettings(max_sentences=10, min_confidence=1.0)

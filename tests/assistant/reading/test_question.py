@@ -1,0 +1,167 @@
+"""Reading a question without a language model: its kind (what the answer should hold), its
+content terms and focus word, the small stemmer and the answer-type detectors."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.reading.question import STOPWORDS, analyse, has_answer_type, stem, stems, words
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("How many people have been displaced?", "number"),
+    ("How much did insurers pay out?", "number"),
+    ("How far did the tsunami travel?", "number"),
+    ("What percentage of homes lost power?", "number"),
+    ("What was the death toll of the earthquake?", "number"),
+    ("What toll did the quake take?", "number"),
+    ("Who won the 2022 World Cup final?", "person"),
+    ("Which company owns the Ever Given?", "person"),
+    ("Which armed group is leading the offensive?", "person"),
+    ("When was the Ever Given refloated?", "date"),
+    ("What year did the bridge open?", "date"),
+    ("On what day did the launch happen?", "date"),
+    ("Where did the Chandrayaan-3 lander touch down?", "place"),
+    ("In what city did the fire start?", "place"),
+    ("Which river flooded?", "place"),
+    ("Which wildly popular show was cancelled?", "entity"),
+    ("Name the ship that struck the bridge.", "entity"),
+    ("Why did the Texas power grid fail?", "other"),
+    ("What happened in Baltimore?", "other"),
+])
+def test_question_kinds(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_terms_drop_stopwords_and_duplicates_keep_order_and_numbers():
+    q = analyse("How many ships, and which ships, were queued at the Suez Canal in 2021?")
+    assert q.terms == ("ships", "queued", "suez", "canal", "2021")
+    assert q.term_stems == tuple(stem(t) for t in q.terms)
+    assert not set(q.terms) & STOPWORDS
+    assert analyse("What did they say about it?").terms == ()
+
+
+def test_capitals_are_the_questions_capitalised_words():
+    q = analyse("When did the Ever Given block the Suez Canal?")
+    assert {"ever", "given", "suez", "canal"} <= q.capitals
+    assert "block" not in q.capitals
+
+
+@pytest.mark.parametrize("question,focus", [
+    ("What was the magnitude of the first earthquake?", "magnitude"),
+    ("Which wildly popular show was cancelled?", "show"),
+    ("What is the name of the ship that struck the bridge?", "ship"),  # through "the name of the X"
+    ("Which armed group is leading the offensive?", "group"),
+    ("Who is the leader?", "leader"),
+    ("How many people have been displaced?", "people"),
+    ("What was the cost?", "cost"),
+])
+def test_focus_is_the_head_of_the_first_phrase(question, focus):
+    q = analyse(question)
+    assert q.focus == focus and q.focus in q.terms
+
+
+def test_focus_is_never_a_meta_word_or_a_stopword():
+    assert analyse("What is the name?").focus == ""
+    assert analyse("What did they say?").focus == ""
+
+
+@pytest.mark.parametrize("question,focus", [
+    ("Which architect designed the spire?", "architect"),
+    ("Which company owns the Ever Given?", "company"),
+    ("Which team won the final?", "team"),
+])
+def test_focus_stops_at_the_verb_after_the_wh_phrase(question, focus):
+    assert analyse(question).focus == focus
+
+
+@pytest.mark.parametrize("forms", [
+    ("displaced", "displacement", "displaces", "displacing"),
+    ("led", "leading", "leads", "lead"),
+    ("won", "win"),
+    ("fled", "flee"),
+    ("took", "take", "takes"),
+    ("fell", "fall", "falls", "falling"),
+    ("died", "deaths", "death", "dead", "die"),
+    ("ship's", "ship", "ships"),
+    ("sank", "sunk", "sink"),
+])
+def test_forms_of_one_word_share_a_stem(forms):
+    assert len({stem(w) for w in forms}) == 1, {w: stem(w) for w in forms}
+
+
+def test_short_words_keep_their_suffix_and_different_words_differ():
+    assert stem("bus") == "bus" and stem("sing") == "sing" and stem("red") == "red"
+    assert stem("ships") != stem("shops")
+    assert stem("Canal") == stem("canal")
+
+
+@pytest.mark.parametrize("forms", [("struck", "strike", "strikes"), ("wrote", "write", "writes"),
+                                   ("left", "leave", "leaves"), ("chose", "choose", "chooses")])
+def test_irregular_forms_meet_the_regular_forms_of_a_base_ending_in_e(forms):
+    assert len({stem(w) for w in forms}) == 1, {w: stem(w) for w in forms}
+
+
+@pytest.mark.parametrize("plural,singular", [("casualties", "casualty"), ("countries", "country"),
+                                             ("agencies", "agency")])
+def test_plurals_in_ies_meet_their_singular(plural, singular):
+    assert stem(plural) == stem(singular)
+
+
+def test_stems_leave_out_stopwords_and_words_keeps_numbers():
+    assert stems("The people who were displaced said it was theirs") == {stem("people"), stem("displaced")}
+    assert words("About 3.5 million people, U.S. officials said.") == ["about", "3.5", "million", "people", "u.s",
+                                                                       "officials", "said"]
+    assert "many" in STOPWORDS and "how" in STOPWORDS and "ship" not in STOPWORDS
+
+
+# -- answer types -----------------------------------------------------------------------------------
+
+def typ(question: str, sentence: str) -> bool:
+    q = analyse(question)
+    return has_answer_type(q.kind, sentence, q)
+
+
+def test_number_questions_want_a_number_the_question_does_not_give():
+    q = "How many people have been displaced?"
+    assert typ(q, "About 280,000 people have been displaced.")
+    assert typ(q, "Thousands of people have been displaced.")
+    assert not typ(q, "Many people have been displaced.")
+    assert not typ("How many ships were queued in 2021?", "Ships were queued in 2021.")
+    assert typ("How many ships were queued in 2021?", "422 ships were queued in 2021.")
+
+
+def test_unit_hints_for_how_far_and_how_long():
+    assert typ("How far did the tsunami travel?", "The tsunami travelled 10,000 km across the ocean.")
+    assert not typ("How far did the tsunami travel?", "The tsunami hit 3 islands.")
+    assert typ("How long did totality last?", "Totality lasted four minutes and 28 seconds.")
+    assert not typ("How long did totality last?", "Totality was seen by 32 million people.")
+
+
+def test_date_questions_want_a_date_the_question_does_not_give():
+    q = "When was the Ever Given refloated?"
+    assert typ(q, "The ship was refloated on 29 March 2021.")
+    assert typ(q, "The ship was refloated on Monday.")
+    assert not typ(q, "The ship was refloated by tugboats.")
+    assert not typ("What happened in 2021 to the Ever Given?", "In 2021 the Ever Given ran aground.")  # kind other
+
+
+def test_person_and_place_questions_want_a_name_the_question_does_not_give():
+    assert typ("Who chairs the NTSB?", "The board is chaired by Jennifer Homendy.")
+    assert not typ("Who chairs the NTSB?", "The board is chaired by a woman.")
+    assert not typ("Who chairs the NTSB?", "The chair of the NTSB spoke.")  # only the question's own name
+    assert typ("Where did the lander touch down?", "It touched down near the south pole of the Moon.")
+    assert not typ("Where did the lander touch down?", "It touched down softly.")
+
+
+def test_other_questions_have_no_answer_type():
+    assert not typ("Why did the grid fail?", "The grid failed because 40 gas plants froze on 15 February.")
+
+
+@pytest.mark.parametrize("question,focus", [
+    ("Which major US retailer announced it is slashing prices?", "retailer"),
+    ("Which U.S. state banned the app?", "state"),
+])
+def test_us_in_capitals_is_the_country_not_the_pronoun(question, focus):
+    assert analyse(question).focus == focus
+    assert analyse("Who told us the news?").focus == ""
