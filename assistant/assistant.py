@@ -14,29 +14,21 @@ fallback (see `assistant.llm.answer`).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from datetime import date
 from typing import Sequence
 
-import numpy as np
-
 from index.errors import ConfigError
-from index.records import Article
+from index.text.dates import parse_day
 
-from assistant.reading.compose import AnswerSettings, compose
-from assistant.reading.confidence import confidence, gather
-from assistant.news.copies import same_text_key
+from assistant.conversation.history import HistoryLike
 from assistant.errors import EmptyQuestionError, LLMError
-from assistant.reading.question import Question, analyse
+from assistant.reading.article_cache import ArticleCache
+from assistant.reading.compose import AnswerSettings, compose
+from assistant.reading.rules import RuleRanker
+from assistant.records import Answer, Filters, Query
 from assistant.retrieve import RetrievalSettings, Retriever
-from assistant.reading.acronyms import stem_definitions
-from assistant.reading.scoring import Candidate, cheap_score, final_scores, idf_weights, prescore
-from assistant.reading.sentences import Sentence, split_sentences
-from assistant.records import Answer, Hit
 
 MAX_QUESTION_CHARS = 1000  # the model reads ~256 tokens; longer questions are cut, not refused
-History = Sequence[tuple[str, Answer]]
-PREFER_BONUS = 0.02  # ranking bonus of a sentence from an article cited earlier in the conversation
+History = HistoryLike  # any sequence of (question, Answer) pairs, an `assistant.History` included
 
 
 def cited_in(history: History | None) -> set[str] | None:
@@ -46,39 +38,24 @@ def cited_in(history: History | None) -> set[str] | None:
     return ids or None
 
 
-def parse_day(value, field: str) -> date | None:
-    """A date, an ISO 'YYYY-MM-DD' string, or None; anything else is a ConfigError naming the field."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):  # 20210329 is not a date, whatever fromisoformat makes of it
-        raise ConfigError(f"{field} must be a date like 2024-12-06, got {value!r}")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ConfigError(f"{field} must be a date like 2024-12-06, got {value!r}") from None
-
-
 class Assistant:
     def __init__(self, index_dir=None, *, embedder=None, retrieval: RetrievalSettings | None = None,
                  answer: AnswerSettings | None = None, index=None, llm=None):
         """`llm`: an `LLMSettings` to have answers written by an LLM (None: extractive only)."""
-        from index.pipeline import open_index
+        from index import open_index
 
         self.index = index or open_index(index_dir, embedder=embedder)
         self.retriever = Retriever(self.index, retrieval)
         self.settings = answer or AnswerSettings()
-        self._sentences: OrderedDict[str, list[Sentence]] = OrderedDict()
-        self._acronyms: OrderedDict[str, dict[str, frozenset[str]]] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self.cache = ArticleCache()  # sentences and acronyms of the articles read most recently
+        self.ranker = RuleRanker(self.index, self.cache, self.settings.embed_top)
         self.llm = llm
         self._llm = None
         self._asked = 0  # questions so far: a second one means a process that keeps asking
         if llm is not None:
             from assistant.llm.answer import LLMAnswerer
 
-            self._llm = LLMAnswerer(llm, self)
+            self._llm = LLMAnswerer(llm, self.index, self.cache)
 
     # -- asking -------------------------------------------------------------------------------------
     def ask(self, question: str, history: History | None = None, k: int | None = None,
@@ -99,39 +76,36 @@ class Assistant:
         since, until = parse_day(since, "since"), parse_day(until, "until")
         if since and until and since > until:
             raise ConfigError(f"since ({since}) is after until ({until})")
-        sources = [s for s in (sources or []) if s] or None
+        sources = tuple(s for s in (sources or []) if s) or None
         self._asked += 1
         if self._asked == 2:
             self.warm(background=True)  # one-off questions (the CLI's ask) never pay for it
         self.index.refresh()
 
-        query, llm_failed = self._understand(question, history, llm)
-        # news (issue #8): a time phrase in the question becomes since/until, see `timeref`
-        from assistant.news.timeref import apply as apply_time
-
-        reference = parse_day(as_of, "as_of")
-        query, since, until, time_notes = apply_time(self.index, query, since, until, reference)
-        qvec = self.index.embed_query(query)
-        hits = self.retriever.search(query, qvec, k=k, sources=sources, since=since, until=until, as_of=reference)
-        # wire copies (issue #8): a hit's group members are loaded too, so citations can name them
-        wanted = {h.article_id for h in hits} | {m for h in hits for m in h.group}
-        articles = {a.id: a for a in self.index.articles(wanted)}
-        hits = [h for h in hits if h.article_id in articles]  # deleted since retrieval
-        q = analyse(query)
-        df, n = self.index.doc_freqs(q.terms)
-        idf = idf_weights(q.terms, df, n)
-        ranked, vecs = self._rank_sentences(q, idf, qvec, hits, articles, prefer_articles=cited_in(history))
-        answer = compose(question, query, ranked, vecs, articles, {h.chunk_id: h for h in hits}, self.settings,
-                         confidence=self._confidence(q, idf, ranked, articles))
-        answer.notes.extend(time_notes)
-        if not hits and (sources or since or until):
+        text, llm_failed = self._understand(question, history, llm)
+        query = self._locate_in_time(Query(question, text, Filters(sources, since, until, parse_day(as_of, "as_of"))))
+        qvec = self.index.embed_query(query.text)
+        passages = self.retriever.retrieve(query, qvec, k=k)
+        ranking = self.ranker.rank(query, qvec, passages, prefer=cited_in(history))
+        answer = compose(query, ranking, passages, self.settings)
+        answer.notes.extend(query.notes)
+        if not passages.hits and query.filters.narrowed:
             answer.notes.append("No article matches the outlet/date filters.")
         if history and answer.abstained:
             return self._lean_on_history(question, history, answer, filters)
         if llm is not None and not answer.abstained:
             # an abstention stays one: the LLM is only asked when the passages answer
-            return llm.answer(question, answer, ranked, hits, articles, on_delta=on_delta, failed=llm_failed)
+            return llm.answer(query, answer, ranking, passages, on_delta=on_delta, failed=llm_failed)
         return answer
+
+    def _locate_in_time(self, query: Query) -> Query:
+        """A time phrase in the question ("last week", "before the election") becomes the date
+        filters when the caller gave none (see `news.timeref`); `as_of` caps `until`."""
+        from assistant.news.timeref import apply as apply_time
+
+        f = query.filters
+        text, since, until, notes = apply_time(self.index, query.text, f.since, f.until, f.as_of)
+        return Query(query.question, text, Filters(f.sources, since, until, f.as_of), tuple(notes))
 
     def _lean_on_history(self, question: str, history: History, answer: Answer, filters: dict) -> Answer:
         """Second pass (issue #4): a question searched as is that found nothing on its own is tried
@@ -173,70 +147,6 @@ class Assistant:
             return question
         return rewrite(question, history)
 
-    def _rank_sentences(self, q: Question, idf: dict[str, float], qvec: np.ndarray, hits: list[Hit],
-                        articles: dict[str, Article], prefer_articles: set[str] | None = None
-                        ) -> tuple[list[Candidate], dict[tuple[str, int], np.ndarray]]:
-        cands: list[Candidate] = []
-        for rank, h in enumerate(hits):
-            for s in self._article_sentences(articles[h.article_id]):
-                # sentences overlapping the chunk, whole even where the chunk cut one
-                if s.end > h.start and s.start < h.end:
-                    cands.append(Candidate(h.article_id, s, rank, h.chunk_id))
-        group_of = {h.article_id: h.group for h in hits if h.group}
-        seen, unique = set(), []
-        for c in cands:
-            key = (c.article_id, c.sentence.start)
-            # wire copies (issue #8): a sentence word for word in two articles of one group counts once
-            twin = same_text_key(c.article_id, c.sentence.text, group_of) if group_of else None
-            if key not in seen and (twin is None or twin not in seen):
-                seen.update((key, twin) if twin else (key,))
-                unique.append(c)
-        pre = prescore(q, unique, idf, {a: self._article_acronyms(articles[a]) for a in {c.article_id for c in unique}})
-        pre.sort(key=cheap_score, reverse=True)
-        top = pre[: self.settings.embed_top]
-        if not top:
-            return [], {}
-        svecs = self.index.embedder.embed([c.sentence.text for c in top])
-        ranked = final_scores(top, svecs @ qvec)
-        if prefer_articles:
-            # in a conversation, near ties go to articles already cited; only the order changes,
-            # not the scores, so the confidence (and abstention) stays calibrated
-            ranked.sort(key=lambda c: -(c.score + PREFER_BONUS * (c.article_id in prefer_articles)))
-        vecs = {(c.article_id, c.sentence.start): v for c, v in zip(top, svecs)}
-        return ranked, vecs
-
-    def _confidence(self, q: Question, idf: dict[str, float], ranked: list[Candidate],
-                    articles: dict[str, Article]) -> float:
-        if not ranked:
-            return 0.0
-        best = ranked[0]
-        sents = self._article_sentences(articles[best.article_id])
-        i = next((j for j, s in enumerate(sents) if s.start == best.sentence.start), 0)
-        window = " ".join(s.text for s in sents[max(0, i - 1): i + 2])
-        ev = gather(q, best.sentence.text, window, articles[best.article_id].text, idf,
-                    best.type_match, best.semantic, best.score)
-        return confidence(ev)
-
-    def _article_acronyms(self, article: Article) -> dict[str, frozenset[str]]:
-        return self._per_article(self._acronyms, article, stem_definitions)
-
-    def _article_sentences(self, article: Article) -> list[Sentence]:
-        return self._per_article(self._sentences, article, split_sentences)
-
-    def _per_article(self, cache: OrderedDict, article: Article, compute):
-        """`compute(article.text)`, kept for the 2,048 articles used most recently."""
-        with self._cache_lock:
-            got = cache.get(article.id)
-            if got is not None:
-                cache.move_to_end(article.id)
-                return got
-        got = compute(article.text)
-        with self._cache_lock:
-            cache[article.id] = got
-            while len(cache) > 2048:
-                cache.popitem(last=False)
-        return got
-
     def timeline(self, subject: str, k: int = 20, sources: Sequence[str] | None = None, since=None,
                  until=None) -> list:
         """Dated, cited statements about `subject`, oldest first (list of `timeline.TimelineEntry`)."""
@@ -249,6 +159,8 @@ class Assistant:
 
     # -- what the UI needs --------------------------------------------------------------------------
     def chat(self):
+        """A `Conversation` over this Assistant: follow-ups are read against its earlier turns,
+        which it keeps in an `assistant.History`."""
         from assistant.conversation.chat import Conversation
 
         return Conversation(self)
@@ -257,7 +169,7 @@ class Assistant:
         return self.index.stats()
 
     def outlets(self) -> list[str]:
-        return sorted(o for o in self.index.store.outlets() if o)
+        return sorted(o for o in self.index.outlets() if o)
 
     def example_questions(self, n: int = 4) -> list[str]:
         from assistant.news.examples import example_questions
@@ -265,7 +177,7 @@ class Assistant:
         return example_questions(self.index, n)
 
     def ingest(self, paths, progress=None, **kw):
-        from index.pipeline import ingest
+        from index import ingest
 
         report = ingest(paths, index=self.index, progress=progress, **kw)
         self.index.refresh()

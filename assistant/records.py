@@ -1,10 +1,43 @@
-"""The records an answer is made of. They cross into the UI, the CLI's --json and the eval,
-so each serialises to plain JSON with `to_dict()`."""
+"""The records that cross a boundary: what `ask()` returns (`Answer`, `Citation`, `Conflict`,
+`Copy`), which the UI, the CLI's --json and the eval read (each serialises to plain JSON with
+`to_dict()`), and what the stages of one question hand each other: `Query` (what to search, with
+its `Filters`) -> retrieval -> `Passages` (hits and their articles) -> reading -> the answer."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # records only; importing index here would make `import assistant` load it
+    from index import Article
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles may answer: outlets (None: all), published dates (inclusive), and the
+    reference date for recency and relative time (`as_of`; None: the newest article's date)."""
+
+    sources: tuple[str, ...] | None = None
+    since: date | None = None
+    until: date | None = None
+    as_of: date | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """True when outlets or dates leave articles out."""
+        return bool(self.sources or self.since or self.until)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question on its way through: `question` as asked, `text` as searched (a follow-up
+    rewritten, a time phrase taken out), the filters, and notes for the answer (how time was read)."""
+
+    question: str
+    text: str
+    filters: Filters = Filters()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -22,6 +55,18 @@ class Hit:
     # ids of the other articles of this article's near-duplicate group (wire copies), which
     # retrieval folded into this hit; () when it has none. See `retrieve.collapse_groups`.
     group: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Passages:
+    """What retrieval found for a query: hits best first, and their articles (wire copies of a
+    hit's group included) by id."""
+
+    hits: list[Hit]
+    articles: dict[str, "Article"]
+
+    def by_chunk(self) -> dict[int, Hit]:
+        return {h.chunk_id: h for h in self.hits}
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
+from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 
-from index.errors import ConfigError
+from index import Article, ConfigError, SearchHit
 
 from assistant.news.copies import TextIn, collapse_groups
-from assistant.records import Hit
+from assistant.records import Filters, Hit, Passages, Query
 
 
 @dataclass(frozen=True)
@@ -84,27 +84,59 @@ def cap_per_article(hits: Sequence[Hit], k: int, per_article: int) -> list[Hit]:
     return out
 
 
+class SearchableIndex(Protocol):
+    """What retrieval needs from an index (`index.NewsIndex` is one; tests plug in stand-ins).
+    Every search takes the same outlet/date filters; `groups_of` maps an article to the other
+    members of its near-duplicate group (empty when it has none)."""
+
+    def dense_search(self, query_vec: np.ndarray, k: int, *, sources: Sequence[str] | None = None,
+                     since: date | None = None, until: date | None = None) -> list[SearchHit]: ...
+
+    def lexical_search(self, text: str, k: int, *, sources: Sequence[str] | None = None,
+                       since: date | None = None, until: date | None = None) -> list[SearchHit]: ...
+
+    def published(self, article_ids: Iterable[str]) -> dict[str, date | None]: ...
+
+    def newest_date(self) -> date | None: ...
+
+    def groups_of(self, article_ids: Sequence[str], *, sources: Sequence[str] | None = None,
+                  since: date | None = None, until: date | None = None) -> dict[str, tuple[str, ...]]: ...
+
+    def article(self, article_id: str) -> Article | None: ...
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]: ...
+
+
 class Retriever:
-    def __init__(self, index, settings: RetrievalSettings | None = None):
+    def __init__(self, index: SearchableIndex, settings: RetrievalSettings | None = None):
         self.index = index
         self.settings = settings or RetrievalSettings()
 
-    def search(self, query: str, query_vec: np.ndarray, *, k: int | None = None,
-               sources: Sequence[str] | None = None, since: date | None = None,
-               until: date | None = None, as_of: date | None = None) -> list[Hit]:
-        """`as_of`: the reference date of the recency boost (default: the newest article's date)."""
+    def retrieve(self, query: Query, query_vec: np.ndarray, k: int | None = None) -> Passages:
+        """The hits for `query` and their articles (a hit's wire copies too, so citations can name
+        them); hits of articles deleted since the search are dropped."""
+        hits = self.search(query.text, query_vec, k=k, filters=query.filters)
+        wanted = {h.article_id for h in hits} | {m for h in hits for m in h.group}
+        articles = {a.id: a for a in self.index.articles(wanted)}
+        return Passages([h for h in hits if h.article_id in articles], articles)
+
+    def search(self, text: str, query_vec: np.ndarray, *, k: int | None = None,
+               filters: Filters = Filters()) -> list[Hit]:
+        """Fused, group-collapsed, per-article-capped hits for `text` under `filters`
+        (`filters.as_of`: the reference date of the recency boost, default the newest article's)."""
         s = self.settings
         k = k or s.k
         n = max(s.candidates, k)
-        dense = self.index.dense_search(query_vec, n, sources=sources, since=since, until=until)
-        lexical = self.index.lexical_search(query, n, sources=sources, since=since, until=until)
+        where = {"sources": filters.sources, "since": filters.since, "until": filters.until}
+        dense = self.index.dense_search(query_vec, n, **where)
+        lexical = self.index.lexical_search(text, n, **where)
         fused = rrf([[h.chunk.id for h in dense], [h.chunk.id for h in lexical]], s.rrf_k)
         chunks = {h.chunk.id: h.chunk for h in dense}
         chunks.update({h.chunk.id: h.chunk for h in lexical})
         d_score = {h.chunk.id: h.score for h in dense}
         l_score = {h.chunk.id: h.score for h in lexical}
-        if s.recency and fused and hasattr(self.index, "published"):  # stand-ins in tests may lack dates
-            reference = as_of or self.index.newest_date()
+        if s.recency and fused:
+            reference = filters.as_of or self.index.newest_date()
             if reference is not None:
                 article_of = {cid: c.article_id for cid, c in chunks.items()}
                 published = self.index.published(set(article_of.values()))
@@ -112,9 +144,8 @@ class Retriever:
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         hits = [Hit(cid, chunks[cid].article_id, chunks[cid].start, chunks[cid].end, chunks[cid].text,
                     fused[cid], d_score.get(cid), l_score.get(cid)) for cid in ranked]
-        groups_of = getattr(self.index, "groups_of", None)  # index stand-ins in tests may lack groups
-        if groups_of is not None and hits:
-            groups = groups_of({h.article_id for h in hits}, sources=sources, since=since, until=until)
+        if hits:
+            groups = self.index.groups_of({h.article_id for h in hits}, **where)
             if groups:
                 hits = collapse_groups(hits, groups, TextIn(self.index))
         return cap_per_article(hits, k, s.per_article)

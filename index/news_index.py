@@ -277,6 +277,14 @@ class NewsIndex:
     def newest_date(self) -> date | None:
         return self.store.date_range()[1]
 
+    def outlets(self) -> dict[str, int]:
+        """Outlet -> number of articles ("" for articles without one)."""
+        return self.store.outlets()
+
+    def any_published(self, since: date | None, until: date | None) -> bool:
+        """True when some article was published in [since, until] (inclusive; None: open)."""
+        return self.store.filtered_chunk_ids(None, since, until).size > 0
+
     # -- near-duplicate groups (wire copies; see `groups`) ----------------------------------------------
     def group_members(self, article_id: str) -> list[Article]:
         """Every article of `article_id`'s near-duplicate group, itself included, first article

@@ -17,17 +17,15 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from index.dedup import groups
-
-from index.dedup import minhash
+from index.dedup import groups, minhash
 from index.chunking import Chunker
 from index.config import IndexConfig, resolve_index_dir
 from index.news_index import NewsIndex
 from index.encoders.embedder import Embedder
 from index.errors import ArticleNotFoundError, IndexNotFoundError, NewsIndexError
-from index.loading.walk import DEFAULT_MAX_FILE_BYTES, _abspath, iter_articles
+from index.loading.walk import DEFAULT_MAX_FILE_BYTES, abspath, iter_articles
 from index.records import Article, IngestReport, LoadWarning, Progress, Skipped
-from index.store import Store
+from index.store import DB_NAME, Store
 
 # Articles whose file holds exactly one article: a newer version of the file replaces the old.
 _SINGLE_ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -57,7 +55,7 @@ def ingest(paths: Iterable, index_dir=None, *, config: IndexConfig | None = None
         with idx.write_lock():
             idx.refresh()
             try:
-                if groups.needs_backfill(idx.store.conn):
+                if groups.needs_backfill(idx.store):
                     groups.backfill(idx.store)  # an index made before groups: its articles first
                 _ingest_stream(idx, iter_articles(paths, max_file_bytes=max_file_bytes), report, progress)
             finally:
@@ -153,7 +151,7 @@ def delete(article_ids: Iterable[str] = (), *, paths: Iterable = (), index_dir=N
             for a in article_ids:
                 targets.append(_resolve_id(idx, a))
             for p in paths:
-                found = idx.store.article_ids_for_path(_abspath(p))  # as the loaders recorded it
+                found = idx.store.article_ids_for_path(abspath(p))  # as the loaders recorded it
                 if not found:
                     raise ArticleNotFoundError(f"no article in the index was ingested from {p}")
                 targets.extend(found)
@@ -176,9 +174,7 @@ def _resolve_id(idx: NewsIndex, given: str) -> str:
     if idx.store.existing_ids([given]):
         return given
     prefix = given.strip().lower()  # ids are lower-case hex; LIKE would treat _ and % as wildcards
-    rows = [r[0] for r in idx.store.conn.execute(
-        "SELECT id FROM articles WHERE substr(id, 1, ?) = ? LIMIT 2", (len(prefix), prefix))] \
-        if len(prefix) >= 6 else []
+    rows = idx.store.ids_with_prefix(prefix, limit=2) if len(prefix) >= 6 else []
     if len(rows) == 1:
         return rows[0]
     raise ArticleNotFoundError(f"no article with id {given!r} in the index" if not rows
@@ -191,7 +187,7 @@ def rebuild(index_dir=None, *, config: IndexConfig | None = None, embedder: Embe
     then swap it in. The old index stays intact until the new one is complete."""
     d = resolve_index_dir(index_dir)
     old = Store(d)
-    if not (d / "index.sqlite3").exists():
+    if not (d / DB_NAME).exists():
         raise IndexNotFoundError(str(d))
     articles = old.articles()
     old.close()

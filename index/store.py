@@ -12,7 +12,6 @@ changes chunks; the FAISS file records the generation it was saved at. Near-dupl
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from datetime import date
@@ -23,6 +22,7 @@ import numpy as np
 
 from index.dedup import groups
 from index.records import Article, Chunk, SearchHit
+from index.text.words import SEARCH_STOPWORDS, SEARCH_WORD
 
 FORMAT_VERSION = 1
 DB_NAME = "index.sqlite3"
@@ -58,22 +58,12 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
 );
 """
 
-# Words too common in questions to be worth a BM25 term.
-_STOP = frozenset(
-    """a an and are as at be been but by can could did do does for from had has have how i in
-    into is it its it's of on or said say says than that the their them then there these they
-    this those to was we were what when where which who whom whose why will with would you your
-    about after before did does many much any some""".split()
-)
-_WORD = re.compile(r"[\w][\w'’-]*", re.UNICODE)
-
 
 def fts_terms(text: str, max_terms: int = 32) -> list[str]:
     """The content words of free text, lower-case, in order, once each: what BM25 searches for."""
     seen: list[str] = []
-    for w in _WORD.findall(text.lower()):
-        w = w.strip("'’-")
-        if len(w) < 2 and not w.isdigit() or w in _STOP or w in seen:
+    for w in SEARCH_WORD.findall(text.lower()):
+        if len(w) < 2 and not w.isdigit() or w in SEARCH_STOPWORDS or w in seen:
             continue
         seen.append(w)
     return seen[:max_terms]
@@ -248,6 +238,12 @@ class Store:
         """Article id -> publication date, for the given ids that exist."""
         rows = self._rows_in("SELECT id, published FROM articles WHERE id IN ({})", list(dict.fromkeys(ids)))
         return {r[0]: _date_or_none(r[1]) for r in rows}
+
+    def ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
+        """Article ids starting with `prefix` (lower-case hex; compared exactly, not with LIKE,
+        whose _ and % are wildcards), at most `limit`."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE substr(id, 1, ?) = ? LIMIT ?", (len(prefix), prefix, limit))]
 
     def article_ids_for_path(self, path: str) -> list[str]:
         return self.article_ids_for_path_tx(self.conn, path)

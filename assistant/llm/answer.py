@@ -25,14 +25,16 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
-from index.records import Article
+from index import Article
 
 from assistant.news.copies import copies_of
 from assistant.errors import LLMError
 from assistant.llm.client import LLMClient
 from assistant.llm.settings import LLMSettings
 from assistant.reading.scoring import Candidate, idf_weights
-from assistant.records import Answer, Citation, Hit
+from assistant.reading.article_cache import ArticleCache
+from assistant.reading.ranking import Ranking
+from assistant.records import Answer, Citation, Hit, Passages, Query
 from assistant.llm.verify import Passage, Verifier
 
 SYSTEM = """You answer questions about news articles, using only the numbered passages you are given.
@@ -107,23 +109,24 @@ def fallback(extractive: Answer, why: str) -> Answer:
 class LLMAnswerer:
     """The LLM path for one Assistant: `answer()` and `rewrite()`; stateless, so threads may share it."""
 
-    def __init__(self, settings: LLMSettings, assistant):
+    def __init__(self, settings: LLMSettings, index, cache: ArticleCache):
+        """`index` embeds and gives document frequencies (for the check); `cache` splits articles."""
         self.settings = settings
         self.client = LLMClient(settings)
-        self.a = assistant
+        self.index, self.cache = index, cache
 
     def label(self) -> str:
         return self.settings.model
 
-    def answer(self, question: str, extractive: Answer, ranked: Sequence[Candidate], hits: Sequence[Hit],
-               articles: dict[str, Article], on_delta: Callable[[str], None] | None = None,
-               failed: LLMError | None = None) -> Answer:
+    def answer(self, query: Query, extractive: Answer, ranking: Ranking, passages: Passages,
+               on_delta: Callable[[str], None] | None = None, failed: LLMError | None = None) -> Answer:
         """The verified LLM answer, or `extractive` with a note saying why not. `on_delta` receives
         the reply as it streams (before it is checked). `failed`: an error the LLM already gave
         for this question (rewriting it), so it is not asked again."""
         if failed is not None:
             return fallback(extractive, f"LLM unavailable ({failed.reason}): extractive answer")
-        passages = select_passages(self.a._article_sentences, ranked, hits, articles, self.settings.max_passages)
+        question, hits, articles = query.question, passages.hits, passages.articles
+        passages = select_passages(self.cache.sentences, ranking.ranked, hits, articles, self.settings.max_passages)
         if not passages:
             return extractive
         messages = build_messages(question, passages)
@@ -183,10 +186,10 @@ class LLMAnswerer:
         return clean_rewrite(reply)
 
     def _embed(self, texts):
-        return self.a.index.embedder.embed(texts)
+        return self.index.embedder.embed(texts)
 
     def _idf(self, terms):
-        df, n = self.a.index.doc_freqs(terms)
+        df, n = self.index.doc_freqs(terms)
         return idf_weights(terms, df, n)
 
 

@@ -31,15 +31,16 @@ from typing import Callable, Sequence
 import numpy as np
 
 from index.records import Article
+from index.text.numbers import NUMERAL
+from index.text.words import stems
 
-from assistant.reading.question import analyse, stems
+from assistant.reading.question import analyse
 from assistant.reading.sentences import Sentence, split_sentences
 
 UNSUPPORTED_MARK = "[unsupported]"
 _GROUP = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")  # [1] or [1, 3]
 _MARK = re.compile(r"\[(\d{1,3})\]")
 _LEADING_MARKS = re.compile(r"^(?:\s*\[\d{1,3}\])+\s*")
-_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", re.M)
 _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,60}\b(?:instructions?|prompts?|rules|directions)\b|"
@@ -127,7 +128,7 @@ def split_claims(reply: str) -> list[tuple[str, list[int]]]:
 
 
 def _numbers(text: str) -> set[str]:
-    return {m.group(0).replace(",", "").rstrip(".") for m in _NUMBER.finditer(text)}
+    return {m.group(0).replace(",", "").rstrip(".") for m in NUMERAL.finditer(text)}
 
 
 def _given(p: Passage) -> set[str]:

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Callable, Sequence
 
 from index.records import Article
+from index.text.dates import MONTH_ABBREVIATIONS
 
 from assistant.news.conflicts import Disagreement
 from assistant.reading.scoring import Candidate
@@ -34,7 +35,7 @@ _CHANGING_COUNT = re.compile(r"\b(death toll|toll|killed|dead|deaths|died|casual
                              r"count|number)\b", re.I)
 _RECENCY = re.compile(r"\b(latest|so far|to date|now|current|currently|as of|most recent|up to date|still|yet)\b",
                       re.I)
-_MON = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MON = [m.title() for m in MONTH_ABBREVIATIONS]  # "Jan".."Dec", as `day` writes them
 
 
 def is_changing(text: str, kind: str) -> bool:

@@ -27,11 +27,12 @@ import re
 from dataclasses import dataclass, field
 
 from index.records import Article
+from index.text.words import DIFF_TOKEN, STOPWORDS, stem, stems, words
 
-from assistant.reading.question import STOPWORDS, Question, stem, stems, words
+from assistant.reading.question import Question
 from assistant.reading.scoring import Candidate
 from assistant.reading.values import DateMention, Quantity, dates, quantities, same_date, same_value
-from assistant.news.contradiction import TOKEN, contradiction
+from assistant.news.contradiction import contradiction
 
 MAX_RATIO = 10.0  # figures further apart than this are about different things, not a disagreement
 _SYNONYMS = {"ship": "vessel", "boat": "vessel", "tanker": "vessel", "vessel": "vessel",
@@ -176,7 +177,7 @@ def date_claim(c: Candidate, q: Question) -> Claim | None:
     if not found:
         return None
     # "announced in June 2008 and released in May 2012": the date after the event word
-    at = [m.start() for m in TOKEN.finditer(text) if event and stem(m.group(0).lower().rstrip(".")) == event]
+    at = [m.start() for m in DIFF_TOKEN.finditer(text) if event and stem(m.group(0).lower().rstrip(".")) == event]
     after = [d for d in found if any(0 <= d.start - p <= 60 for p in at)]
     d = (after or found)[0]
     return Claim(c, d.text, date=d)

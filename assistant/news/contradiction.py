@@ -14,17 +14,18 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from assistant.reading.question import STOPWORDS
+from index.text.words import DIFF_TOKEN, STOPWORDS
+
 from assistant.reading.values import quantities, same_value
 
-TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\w+(?:[.'’-]\w+)*\.?|[^\w\s]")  # "21,000" is one token
 _VALUE_TOKEN = re.compile(r"^[A-Z0-9]|\d")
 MIN_WORDS = 6  # "Sep 11, 2021 ..." vs "Sep 12, 2021 ...": snippet stubs, not sentences to compare
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Word tokens (punctuation dropped: "Tampa, Florida" is two words) with their offsets."""
-    return [(m.group(0).lower().rstrip("."), m.start(), m.end()) for m in TOKEN.finditer(text)
+    """Word tokens (punctuation dropped: "Tampa, Florida" is two words; "21,000" is one) with
+    their offsets."""
+    return [(m.group(0).lower().rstrip("."), m.start(), m.end()) for m in DIFF_TOKEN.finditer(text)
             if any(ch.isalnum() for ch in m.group(0))]
 
 

@@ -17,15 +17,16 @@ as mentioning "Homs".
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from assistant.errors import EmptyQuestionError
-from assistant.reading.question import analyse, stems
-from assistant.reading.values import dates, quantities
+from index.text.dates import WEEKDAY
+from index.text.words import stems
 
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+from assistant.errors import EmptyQuestionError
+from assistant.reading.question import analyse
+from assistant.reading.values import dates, quantities
+from assistant.records import Filters
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ def build(assistant, subject: str, k: int = 20, sources=None, since=None, until=
     need = len(want) if len(want) <= 2 else math.ceil(2 * len(want) / 3)
     index = assistant.index
     index.refresh()
-    hits = assistant.retriever.search(subject, index.embed_query(subject), k=max(2 * k, 16), sources=sources,
-                                      since=since, until=until)
+    hits = assistant.retriever.search(subject, index.embed_query(subject), k=max(2 * k, 16),
+                                      filters=Filters(tuple(sources) if sources else None, since, until))
     rank: dict[str, int] = {}
     for i, h in enumerate(hits):
         rank.setdefault(h.article_id, i)
@@ -70,12 +71,12 @@ def build(assistant, subject: str, k: int = 20, sources=None, since=None, until=
     for a in index.articles(set(rank)):
         year = a.published.year if a.published else None
         title_ok = len(want & stems(a.title)) >= need  # an article about the subject: one word will do
-        for s in assistant._article_sentences(a):
+        for s in assistant.cache.sentences(a):
             got = len(want & stems(s.text))
             if got < need and not (got and title_ok):
                 continue
             ds = dates(s.text)
-            if not ds and not _WEEKDAY.search(s.text) and not any(q.value >= 2 for q in quantities(s.text)):
+            if not ds and not WEEKDAY.search(s.text) and not any(q.value >= 2 for q in quantities(s.text)):
                 continue  # a timeline line carries a date or a figure ("one of the" is neither)
             key = (s.text, a.published, a.source)
             if key in seen:

@@ -28,16 +28,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
-from assistant.reading.question import STOPWORDS, stem, words
-from assistant.reading.values import MONTHS
+from index.text.dates import MONTH_PATTERN, MONTHS, YEAR
+from index.text.numbers import SMALL_NUMBERS
+from index.text.words import STOPWORDS, stem, words
 
-_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = rf"(?:{MONTH_PATTERN})\.?"
 _ORD = r"[0-3]?\d(?:st|nd|rd|th)?"
 # a day, month and/or year as written: "5 June 2022", "June 5", "June 2022", "June", "2022"
-_DATEISH = (rf"(?P<d>(?:{_ORD}\s+(?:of\s+)?)?{_MONTH}(?:\s+{_ORD}(?![\d:]))?(?:,?\s+(?:19|20)\d\d)?"
-            rf"|(?:19|20)\d\d)(?![\w-])")
+_DATEISH = (rf"(?P<d>(?:{_ORD}\s+(?:of\s+)?)?{_MONTH}(?:\s+{_ORD}(?![\d:]))?(?:,?\s+{YEAR})?"
+            rf"|{YEAR})(?![\w-])")
 _UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
-_N = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "few": 3,
+# how many periods "in the last N days" counts: these number words only (the regex tries them in
+# this order), and "few" and "several" as 3 and 7
+_N = {"a": 1, **{w: SMALL_NUMBERS[w] for w in "one two three four five six seven ten".split()}, "few": 3,
       "several": 7}
 
 
@@ -65,7 +68,7 @@ def _recent_month(m: int, ref: date, year: str | None) -> tuple[date, date]:
 def _period(m: re.Match, ref: date) -> tuple[date, date]:
     """The (first, last) day the date phrase in group "d" names."""
     text = m["d"].lower()
-    year = re.search(r"(?:19|20)\d\d", text)
+    year = re.search(YEAR, text)
     mon = re.search(r"[a-z]+", text)
     if not mon:
         y = int(year.group(0))
@@ -89,8 +92,8 @@ def _rules(ref: date) -> list[tuple[re.Pattern, Callable[[re.Match], tuple[date 
     return [
         (re.compile(r"\b(today|tonight|this morning|this evening)\b", re.I), lambda m: (ref, ref)),
         (re.compile(r"\byesterday\b", re.I), lambda m: (back(1), back(1))),
-        (re.compile(r"\b(?:in|over|during|within)\s+the\s+(?:last|past)\s+(?P<n>\d+|a|one|two|three|four|five|six|"
-                    r"seven|ten|few|several)?\s*(?P<u>day|week|month|year)s?\b", re.I),
+        (re.compile(r"\b(?:in|over|during|within)\s+the\s+(?:last|past)\s+(?P<n>\d+|" + "|".join(_N) + r")?"
+                    r"\s*(?P<u>day|week|month|year)s?\b", re.I),
          lambda m: (back(_UNITS[m["u"].lower()] * (int(m["n"]) if (m["n"] or "").isdigit()
                                                     else _N.get((m["n"] or "one").lower(), 1))), ref)),
         (re.compile(r"\blast\s+week\b", re.I), lambda m: (week0 - timedelta(days=7), week0 - timedelta(days=1))),
@@ -186,7 +189,7 @@ def earliest_mention(index, phrase: str, limit: int = 50) -> date | None:
 
 
 def _any_published(index, tr: TimeRange) -> bool:
-    return index.store.filtered_chunk_ids(None, tr.since, tr.until).size > 0
+    return index.any_published(tr.since, tr.until)
 
 
 def apply(index, query: str, since: date | None, until: date | None,
@@ -197,10 +200,10 @@ def apply(index, query: str, since: date | None, until: date | None,
     if since is None and until is None:
         ref, where = as_of, "given"
         if ref is None:
-            ref, where = index.store.date_range()[1], "the newest article's date"
+            ref, where = index.newest_date(), "the newest article's date"
         if ref is not None:
             tr = resolve(query, ref, lambda p: earliest_mention(index, p), where)
-            if tr is not None and re.search(r"\b(19|20)\d\d\b", tr.phrase) and not _any_published(index, tr):
+            if tr is not None and re.search(rf"\b{YEAR}\b", tr.phrase) and not _any_published(index, tr):
                 # "in 2019" may name the event's year rather than the reports': with no article
                 # published then, filtering would only hide the answer, so the phrase is searched
                 notes.append(f"No article is dated {_show(tr.since, tr.until)}; “{tr.phrase}” was searched "

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.reading.question import stems
+from index.text.words import NAME_RUN, stems
 
 _DEFINED = re.compile(r"\(([A-Z][A-Z0-9&]{1,7})\)")
 _LINKS = frozenset({"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "&"})
-_TOKEN = re.compile(r"[\w'’&-]+")
 
 
 def _initial(word: str) -> str:
@@ -33,7 +32,7 @@ def definitions(text: str) -> dict[str, str]:
     for m in _DEFINED.finditer(text):
         acronym = m.group(1)
         letters = [c for c in acronym if c.isalpha()]
-        before = _TOKEN.findall(text[max(0, m.start() - 200):m.start()])
+        before = NAME_RUN.findall(text[max(0, m.start() - 200):m.start()])
         name: list[str] = []
         want = len(letters)
         for w in reversed(before):

@@ -13,19 +13,14 @@ opposite sides are never grouped as one fact, and `news.render` names who said w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
-
-import numpy as np
-
-from index.errors import ConfigError
-from index.records import Article
+from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, subject_of
 from assistant.news.attribution import Part, is_changing, render
-from assistant.reading.question import analyse
+from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
 from assistant.news.copies import copies_of
-from assistant.records import Answer, Citation, Hit
+from assistant.records import Answer, Citation, Hit, Passages, Query
 from assistant.reading.values import dates, salient_values
 
 SAME_ARTICLE_RATIO = 0.8
@@ -107,17 +102,16 @@ def _same_fact(a: Candidate, b: Candidate, vecs: dict, s: AnswerSettings) -> boo
     return va is not None and vb is not None and float(va @ vb) >= s.duplicate_cosine
 
 
-def compose(question: str, query: str, ranked: Sequence[Candidate], vecs: dict[tuple[str, int], np.ndarray],
-            articles: dict[str, Article], hits: dict[int, Hit], settings: AnswerSettings,
-            confidence: float | None = None) -> Answer:
-    """`ranked` is best-first; `vecs` maps (article id, sentence start) -> unit vector;
-    `confidence` comes from `assistant.reading.confidence` (the best sentence's score when not given)."""
+def compose(query: Query, ranking: Ranking, passages: Passages, settings: AnswerSettings) -> Answer:
+    """The answer to `query` from `ranking` (best first) of the sentences of `passages`."""
+    question, ranked, articles, vecs = query.question, ranking.ranked, passages.articles, ranking.vectors
+    hits = passages.by_chunk()
     cites = _Citations(articles, hits)
     if not ranked:
         return Answer(question, ABSTAIN_TEXT + " Nothing in the indexed articles matches the question.",
-                      abstained=True, confidence=0.0, query=query)
+                      abstained=True, confidence=0.0, query=query.text)
     best = ranked[0]
-    confidence = float(best.score) if confidence is None else float(confidence)
+    confidence = float(best.score) if ranking.confidence is None else float(ranking.confidence)
     if confidence < settings.min_confidence:
         seen: set[str] = set()
         for c in ranked:
@@ -127,9 +121,9 @@ def compose(question: str, query: str, ranked: Sequence[Candidate], vecs: dict[t
             if len(seen) >= settings.related:
                 break
         return Answer(question, ABSTAIN_TEXT + " The closest passages are listed as related reading.",
-                      citations=cites.items, abstained=True, confidence=confidence, query=query)
+                      citations=cites.items, abstained=True, confidence=confidence, query=query.text)
 
-    q = analyse(query)
+    q = ranking.analysis
     floor = settings.conflict_ratio * float(best.score)
     relevant = [c for c in ranked if c.score >= floor]
     found = find_disagreements(q, relevant, articles, subject_of(question), list(ranked)) if settings.news else []
@@ -161,9 +155,9 @@ def compose(question: str, query: str, ranked: Sequence[Candidate], vecs: dict[t
     if not settings.news:
         text = " ".join(p.lead.sentence.text + " " + "".join(f"[{n}]" for n in dict.fromkeys(
             cites.cite(x) for x in p.candidates())) for p in parts)
-        return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query)
-    changing = is_changing(question, q.kind) or is_changing(query, q.kind)
+        return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text)
+    changing = is_changing(question, q.kind) or is_changing(query.text, q.kind)
     text, conflicts = render(parts, disagreement, articles, cites.cite, changing=changing,
                              max_sentences=settings.max_sentences, same_fact=same, ranked=ranked)
-    return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query,
+    return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
                   conflicts=conflicts)

@@ -33,7 +33,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.reading.question import Question, stems, words
+from index.text.words import stems, words
+
+from assistant.reading.question import Question
 
 NEGATIONS = frozenset({"not", "never", "no", "n't", "without", "neither", "nor"})
 COEF = {"bias": -3.33, "support": 1.44, "score": 1.19, "semantic": 1.64, "cover": 1.36, "name_missing": -1.06,

@@ -1,6 +1,7 @@
 """What a question asks for, read without a language model: its content terms and the kind of
 answer it wants ("how many" wants a number, "who" a person or group, "when" a date, "where" a
-place). Also the small text helpers shared by scoring: word stems and answer-type detectors.
+place). Also the answer-type detectors shared by scoring; the words, stems and stopwords they
+read come from the text toolkit (`index.text.words`).
 
 Limits: English only; the cues are surface patterns, so "What toll did the quake take?" is
 recognised as a number question but unusual phrasings fall back to kind "other", which simply
@@ -12,33 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-STOPWORDS = frozenset(
-    """a an and are as at be been being but by can could did do does doing done for from had has have
-    having how i if in into is it its it's itself of on onto or our out over said say says than that the
-    their theirs them then there these they this those to too under up upon us was we were what whatever
-    when where whereas which while who whom whose why will with would you your yours about after again
-    against all also am any because before between both during each few further here just more most
-    other own same so some such only very s t can will just don should now according recently reported
-    report reports news article articles tell told happened happen many much he him his she her hers
-    himself herself i me my we our ours""".split()
-)
-
-# Irregular past forms news questions and reports use most: "led" must meet "leading".
-_IRREGULAR = {
-    "led": "lead", "fled": "flee", "won": "win", "took": "take", "taken": "take", "began": "begin",
-    "begun": "begin", "fell": "fall", "fallen": "fall", "held": "hold", "met": "meet", "sent": "send",
-    "struck": "strike", "left": "leave", "made": "make", "gave": "give", "given": "give", "ran": "run",
-    "built": "build", "paid": "pay", "sold": "sell", "bought": "buy", "rose": "rise", "risen": "rise",
-    "grew": "grow", "grown": "grow", "chose": "choose", "chosen": "choose", "spoke": "speak",
-    "spoken": "speak", "wrote": "write", "written": "write", "broke": "break", "broken": "break",
-    "came": "come", "went": "go", "gone": "go", "brought": "bring", "found": "find", "lost": "lose",
-    "kept": "keep", "stood": "stand", "shot": "shoot", "sank": "sink", "sunk": "sink", "flew": "fly",
-    "flown": "fly", "drove": "drive", "driven": "drive", "stole": "steal", "stolen": "steal",
-    "killed": "kill", "dead": "die", "died": "die", "deaths": "die", "death": "die", "dying": "die",
-    "caught": "catch", "fought": "fight", "sought": "seek", "threw": "throw", "thrown": "throw",
-    "withdrew": "withdraw", "withdrawn": "withdraw", "hid": "hide", "hidden": "hide", "bore": "bear",
-    "swept": "sweep", "spent": "spend", "lent": "lend", "dealt": "deal", "meant": "mean",
-}
+from index.text.dates import MONTH_PATTERN, WEEKDAYS
+from index.text.numbers import NUMBER_WORDS
+from index.text.words import IRREGULAR, STOPWORDS, stem, words
 
 _PERSON_NOUNS = (r"person|man|woman|men|women|leader|president|official|minister|company|group|organi[sz]ation|"
                  r"team|party|agency|ceo|player|actor|actress|singer|politician|candidate|senator|governor|"
@@ -64,46 +41,12 @@ _KINDS = [
                           r"had\b|will\b|would\b|can\b|could\b|happened\b|about\b)\w+|\bname the\b", re.I)),
 ]
 
-_WORD = re.compile(r"[A-Za-z0-9À-ÖØ-öø-ÿ][\w'’.-]*[\w]|[\w]", re.UNICODE)
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
-    "hundreds thousand thousands million millions billion billions trillion dozen dozens half quarter "
-    "third percent".split())
-_MONTHS = ("january february march april may june july august september october november december "
-           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
 _DATE = re.compile(
-    r"\b(1[89]\d\d|20\d\d)\b|\b(" + "|".join(_MONTHS) + r")\b\.?\s*\d{0,2}|"
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
+    r"\b(1[89]\d\d|20\d\d)\b|\b(" + MONTH_PATTERN + r")\b\.?\s*\d{0,2}|"
+    r"\b(" + "|".join(WEEKDAYS) + r"|yesterday|today|tonight|"
     r"last (week|month|year)|this (week|month|year)|\d{1,2}/\d{1,2}/\d{2,4})\b", re.I)
 _DIGIT = re.compile(r"\d")
 _CAPWORD = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
-
-
-def words(text: str) -> list[str]:
-    return [w.strip(".'’-").lower() for w in _WORD.findall(text)]
-
-
-def stem(word: str) -> str:
-    """A deliberately small stemmer: enough to match 'displaced'/'displacement'/'displaces'."""
-    w = word.lower().strip("'’")
-    if w.endswith("'s") or w.endswith("’s"):
-        w = w[:-2]
-    # an irregular form goes to its base, then on like a regular word: "struck" meets "strikes"
-    w = _IRREGULAR.get(w, w)
-    if w.endswith("ies") and len(w) > 5:
-        w = w[:-3] + "y"  # "casualties" -> "casualty", then on as the singular would
-    for suf in ("ments", "ment", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):
-        if len(w) - len(suf) >= 4 and w.endswith(suf):
-            w = w[: -len(suf)]
-            break
-    if w.endswith("e") and len(w) > 4:
-        w = w[:-1]
-    return w
-
-
-def stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w not in STOPWORDS}
 
 
 @dataclass(frozen=True)
@@ -129,7 +72,7 @@ _DETERMINERS = frozenset("the a an its their his her this that these those".spli
 def _is_verb(word: str, following: str) -> bool:
     """A verb after the head noun, guessed without a tagger: a past form ("designed", "won"), or
     a word followed by a determiner ("owns the ..."), which a noun in a noun phrase never is."""
-    return word.endswith("ed") or word in _IRREGULAR or following in _DETERMINERS
+    return word.endswith("ed") or word in IRREGULAR or following in _DETERMINERS
 
 
 def _focus(text: str, terms: list[str]) -> str:
@@ -199,7 +142,7 @@ def has_answer_type(kind: str, sentence: str, question: Question) -> bool:
         for asks, wants in _UNIT_HINTS:
             if asks.search(question.text) and not wants.search(sentence):
                 return False
-        nums = {w for w in words(sentence) if _DIGIT.search(w) or w in _NUMBER_WORDS}
+        nums = {w for w in words(sentence) if _DIGIT.search(w) or w in NUMBER_WORDS}
         return bool(nums - set(question.terms))
     if kind == "date":
         return any(m.group(0).lower().strip() not in question.text.lower() for m in _DATE.finditer(sentence))

@@ -18,8 +18,10 @@ from typing import Sequence
 
 import numpy as np
 
+from index.text.words import stems, words
+
 from assistant.reading.acronyms import expanded
-from assistant.reading.question import Question, has_answer_type, stems, words
+from assistant.reading.question import Question, has_answer_type
 from assistant.reading.sentences import Sentence
 
 WEIGHTS = {"semantic": 0.50, "lexical": 0.32, "type": 0.10, "retrieval": 0.08}

@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.text.dates import MONTH_NAMES, MONTHS, WEEKDAY_ABBREVIATIONS
+
+# titles, business and Latin abbreviations, and the month and weekday ones; not "may": "May." is
+# the whole name, and ends a sentence
 _ABBREV = frozenset(
     """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev hon
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
     no nos vol fig inc ltd co corp dept univ est approx vs etc al e.g i.e a.m p.m u.s u.k u.n
     e.u d.c""".split()
-)
+) | (set(MONTHS) - set(MONTH_NAMES)) | set(WEEKDAY_ABBREVIATIONS)
 
 # candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")

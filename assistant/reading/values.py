@@ -17,23 +17,20 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.reading.question import STOPWORDS
+from index.text.dates import MONTH_PATTERN, MONTHS, YEAR
+from index.text.numbers import FRACTIONS, GROUPED_NUMBER, SCALES, SMALL_NUMBERS
+from index.text.words import STOPWORDS
 
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 1e2, "dozen": 12}
-_SMALL = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
-_FRACTION = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
 _CURRENCY = "$€£¥"
 
-_WORDS = "|".join(sorted(_SMALL, key=len, reverse=True))
+_WORDS = "|".join(sorted(SMALL_NUMBERS, key=len, reverse=True))
 _NUM = re.compile(
-    r"(?<![\w.:])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?![\d:])"
+    rf"(?<![\w.:])(?P<num>{GROUPED_NUMBER}|\d+(?:\.\d+)?(?![\d:])"
     rf"|(?:{_WORDS})\b"  # "ten" but not "tense", "nine" but not "ninety"
     r"|(?:a\s+|one\s+)?(?:half|quarter|third)(?:\s+a)?"
     r"|a(?=\s+(?:dozen|hundred|thousand|million|billion)\b))"  # "a dozen", "a million"
     r"(?P<andahalf>\s+and\s+a\s+half)?"
-    r"(?:\s*(?P<scale>thousand|million|billion|trillion|hundred|dozen)s?\b)?"
+    rf"(?:\s*(?P<scale>{'|'.join(SCALES)})s?\b)?"
     r"(?:(?:\s+|-)(?P<unit>[a-z%]+))?",
     re.I,
 )
@@ -41,17 +38,13 @@ _QUALIFIER = re.compile(
     r"\b(more than|over|at least|nearly|almost|about|around|approximately|roughly|some|up to|fewer than|"
     r"less than|under|above|exceeding|just over|just under|close to|an estimated|estimated)\s+$", re.I)
 
-MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
-MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
-MONTHS["sept"] = 9
-_MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MON = r"(?P<mon>" + MONTH_PATTERN + r")\.?"
 _DATE_RXS = [
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
-    re.compile(r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b", re.I),
-    re.compile(r"\b" + _MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d\d))?", re.I),
-    re.compile(r"\b" + _MON + r"(?:\s+of)?\s+(?P<y>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b(?:in|since|of|by|until|during|before|after)\s+(?P<y>(?:19|20)\d\d)\b(?!-)", re.I),
+    re.compile(rf"\b(?P<y>{YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+    re.compile(r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + rf"(?:,?\s+(?P<y>{YEAR}))?\b", re.I),
+    re.compile(r"\b" + _MON + rf"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>{YEAR}))?", re.I),
+    re.compile(r"\b" + _MON + rf"(?:\s+of)?\s+(?P<y>{YEAR})\b", re.I),
+    re.compile(rf"\b(?:in|since|of|by|until|during|before|after)\s+(?P<y>{YEAR})\b(?!-)", re.I),
 ]
 
 
@@ -101,11 +94,11 @@ def _number(raw: str) -> float | None:
     raw = raw.lower().strip()
     if raw[0].isdigit():
         return float(raw.replace(",", ""))
-    if raw in _SMALL:
-        return float(_SMALL[raw])
+    if raw in SMALL_NUMBERS:
+        return float(SMALL_NUMBERS[raw])
     if raw == "a":  # "a dozen", "a million"
         return 1.0
-    for word, frac in _FRACTION.items():
+    for word, frac in FRACTIONS.items():
         if word in raw:
             return frac
     return None
@@ -143,8 +136,8 @@ def quantities(text: str) -> list[Quantity]:
             value += 0.5
         scale = m.group("scale")
         if scale:
-            value *= _SCALE[scale.lower()]
-        elif _FRACTION.get(m.group("num").lower().strip().split()[-1], None):
+            value *= SCALES[scale.lower()]
+        elif FRACTIONS.get(m.group("num").lower().strip().split()[-1], None):
             continue  # a bare "half" is not a quantity
         raw = m.group("num")
         if not scale and raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2099:

@@ -174,7 +174,9 @@ def backfill(store, batch: int = 200) -> int:
         done += len(rows)
 
 
-def needs_backfill(conn: sqlite3.Connection) -> bool:
+def needs_backfill(store) -> bool:
+    """True when some article of `store` has no group row yet (an index made before groups)."""
+    conn = store.conn
     if not present(conn):
         return True
     a = conn.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -20,18 +20,17 @@ Limits: word-level only (no stemming, no synonym handling); a reordered text sha
 from __future__ import annotations
 
 import hashlib
-import re
 
 import numpy as np
 
 from index.loading.clean import normalise_for_id
+from index.text.words import ALNUM
 
 SHINGLE = 5
 NUM_HASHES = 128
 BANDS, ROWS = 32, 4
 assert BANDS * ROWS == NUM_HASHES
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _EMPTY = np.full(NUM_HASHES, np.iinfo(np.uint32).max, dtype=np.uint32)
 _BLOCK = 2048  # shingles per numpy pass: bounds memory to ~2 MB for any article length
 
@@ -47,7 +46,8 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(normalise_for_id(text))
+    """The words shingles are made of: letter and digit runs of the normalised text."""
+    return ALNUM.findall(normalise_for_id(text))
 
 
 def shingles(text: str) -> np.ndarray:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from index.text.dates import MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
+
 # THE one list of page boilerplate. Each entry is a lowercase phrase matched against a
 # whole line, case-insensitively, after collapsing whitespace and dropping trailing
 # punctuation. `*` stands for any text (possibly none). Every line may also start with
@@ -118,11 +120,9 @@ _SENTENCE_BREAK_RE = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s|$)")
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
 _SETEXT_RULE_RE = re.compile(r"^(=+|-+)$")
 _BYLINE_RE = re.compile(r"^(by|updated|published|posted|last updated)\b", re.IGNORECASE)
-_DATE_WORDS = (
-    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
-    "august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|"
-    "wednesday|thursday|friday|saturday|sunday|am|pm|gmt|utc|bst|cet|est|edt|et|pt|at|on"
-)
+# a dateline is only calendar words, clock words and numbers: "Mon 6 Dec 2024, 10:00 GMT"
+_DATE_WORDS = "|".join([*MONTHS, *WEEKDAYS, *WEEKDAY_ABBREVIATIONS,
+                        *"am pm gmt utc bst cet est edt et pt at on".split()])
 _DATE_TOKEN_RE = re.compile(rf"\b(?:{_DATE_WORDS})\b\.?|\d+(?:st|nd|rd|th)?|[\s,:/.\-–()]+", re.IGNORECASE)
 
 

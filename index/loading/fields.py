@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
+from index.text.dates import WEEKDAY_ABBREVIATIONS
+
 TITLE_KEYS = ("title", "headline")
 # "articlebody" (schema.org) and "maintext" (news-please) are common in scraped dumps.
 TEXT_KEYS = ("text", "body", "content", "article", "articlebody", "maintext")
@@ -97,7 +99,7 @@ def parse_authors(value) -> tuple[str, ...]:
 
 
 _MONTH_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
-_WEEKDAY_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_WEEKDAY_RE = re.compile(rf"^({'|'.join(WEEKDAY_ABBREVIATIONS)})[a-z]*\.?,?\s+", re.IGNORECASE)
 # Day and month name in either order, then the year; anything after (a time) is ignored.
 _MONTH_DATE_RE = re.compile(r"^(\d{1,2}\s+[a-z]{3,}|[a-z]{3,}\s+\d{1,2})\s+(\d{4})\b", re.IGNORECASE)
 

@@ -56,7 +56,7 @@ def valid_unicode(text: str) -> str:
     return _SURROGATE_RE.sub("\ufffd", text) if isinstance(text, str) else text
 
 
-def _abspath(path) -> str:
+def abspath(path) -> str:
     """The absolute path of an input, as articles record it and messages show it."""
     try:
         shown = str(Path(path).expanduser().resolve())
@@ -79,7 +79,7 @@ def _walk(folder: Path, visited: set[str]) -> Iterator[Path | Skipped]:
         with os.scandir(folder) as entries:
             ordered = sorted(entries, key=lambda entry: entry.name)
     except OSError as err:
-        yield Skipped(_abspath(folder), f"cannot read folder: {_os_reason(err)}")
+        yield Skipped(abspath(folder), f"cannot read folder: {_os_reason(err)}")
         return
     for entry in ordered:
         if entry.name.startswith("."):
@@ -113,7 +113,7 @@ def iter_articles(paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
             if isinstance(item, Skipped):
                 yield item
                 continue
-            key = _abspath(item)
+            key = abspath(item)
             if key not in seen:
                 seen.add(key)
                 yield from load_file(item, max_file_bytes=max_file_bytes)
@@ -121,7 +121,7 @@ def iter_articles(paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
 
 def load_file(path: str | os.PathLike, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Item]:
     """Articles, skips and warnings of one file. Never raises for bad input."""
-    shown = _abspath(path)
+    shown = abspath(path)
     items = _load(Path(path).expanduser(), shown, max_file_bytes)
     while True:
         try:

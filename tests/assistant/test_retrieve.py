@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.retrieve import RetrievalSettings, Retriever, cap_per_article, rrf
-from assistant.records import Hit
+from assistant.records import Filters, Hit
 from index import ingest, open_index
 from index.errors import ConfigError
 from index.records import Article, Chunk, SearchHit
@@ -70,7 +70,8 @@ def test_retrieval_settings_reject_non_positive_integers_naming_the_field(field,
 
 
 class StubIndex:
-    """Returns fixed dense and lexical rankings (lists of chunk ids) and records every call."""
+    """A `SearchableIndex` with fixed dense and lexical rankings (lists of chunk ids) and given
+    near-duplicate groups; records every call."""
 
     def __init__(self, chunks: dict[int, Chunk], dense: list[int], lexical: list[int],
                  groups: dict[str, tuple[str, ...]] | None = None, texts: dict[str, str] | None = None):
@@ -90,13 +91,20 @@ class StubIndex:
         t = self._texts.get(article_id)
         return Article(article_id, article_id, t) if t is not None else None
 
+    def articles(self, ids=None):
+        return [a for a in map(self.article, ids or self._texts) if a is not None]
 
-class GroupedStubIndex(StubIndex):
-    """A stand-in that also knows near-duplicate groups (an index without them has no groups_of)."""
+    def published(self, article_ids):
+        return {}  # undated: no recency boost
+
+    def newest_date(self):
+        return None
 
     def groups_of(self, article_ids, *, sources=None, since=None, until=None):
         self.calls.append(("groups", {"ids": set(article_ids), "sources": sources, "since": since, "until": until}))
-        return {a: g for a, g in self._groups.items() if a in set(article_ids)}
+        return {a: g for a, g in (self._groups or {}).items() if a in set(article_ids)}
+
+
 
 
 def chunks_of(spec: dict[int, str]) -> dict[int, Chunk]:
@@ -135,20 +143,20 @@ def test_retriever_caps_chunks_per_article_and_in_all():
 
 
 def test_retriever_passes_filters_and_enough_candidates_to_both_searches():
-    idx = GroupedStubIndex(chunks_of({1: "a"}), dense=[1], lexical=[1], groups={})
+    idx = StubIndex(chunks_of({1: "a"}), dense=[1], lexical=[1], groups={})
     since, until = date(2021, 1, 1), date(2021, 12, 31)
     Retriever(idx, RetrievalSettings(candidates=40)).search(
-        "ships queued", np.zeros(3), k=50, sources=["Harbor Ledger"], since=since, until=until)
+        "ships queued", np.zeros(3), k=50, filters=Filters(("Harbor Ledger",), since, until))
     calls = dict((name, kw) for name, kw in idx.calls)
     for name in ("dense", "lexical", "groups"):
-        assert calls[name]["sources"] == ["Harbor Ledger"]
+        assert calls[name]["sources"] == ("Harbor Ledger",)
         assert calls[name]["since"] == since and calls[name]["until"] == until
     assert calls["dense"]["k"] == 50 and calls["lexical"]["k"] == 50  # k above the candidate count
     assert calls["lexical"]["text"] == "ships queued"
 
 
 def test_retriever_with_nothing_found_returns_nothing():
-    idx = GroupedStubIndex({}, dense=[], lexical=[], groups={})
+    idx = StubIndex({}, dense=[], lexical=[], groups={})
     assert Retriever(idx).search("q", np.zeros(3)) == []
 
 
@@ -160,7 +168,7 @@ def test_retriever_shows_a_group_by_its_best_ranked_article():
               4: Chunk(4, "a", 1, 21, 60, "a new sentence only the copy has in its text")}
     texts = {"b": "the ferry left port at noon and arrived late", "a": "x", "c": "y"}
     groups = {"a": ("a", "b"), "b": ("a", "b")}
-    idx = GroupedStubIndex(chunks, dense=[1, 2, 3, 4], lexical=[1, 2, 3, 4], groups=groups, texts=texts)
+    idx = StubIndex(chunks, dense=[1, 2, 3, 4], lexical=[1, 2, 3, 4], groups=groups, texts=texts)
     hits = Retriever(idx).search("ferry", np.zeros(3), k=8)
     assert [(h.chunk_id, h.article_id, h.group) for h in hits] == [(1, "b", ("a",)), (3, "c", ()), (4, "a", ("b",))]
 
@@ -188,8 +196,8 @@ def test_search_on_a_real_index_finds_the_article_and_respects_cap_and_filters(t
     assert tiny_index.store.conn.execute("SELECT count(*) FROM chunks WHERE article_id=?", (suez,)).fetchone()[0] > 2
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)
-    only = r.search(q, tiny_index.embed_query(q), k=8, sources=["meridian wire"])
+    only = r.search(q, tiny_index.embed_query(q), k=8, filters=Filters(("meridian wire",)))
     assert only and {tiny_index.article(h.article_id).source for h in only} == {"Meridian Wire"}
-    dated = r.search(q, tiny_index.embed_query(q), k=8, since=date(2022, 1, 1), until=date(2023, 12, 31))
+    dated = r.search(q, tiny_index.embed_query(q), k=8, filters=Filters(since=date(2022, 1, 1), until=date(2023, 12, 31)))
     assert dated and {tiny_index.article(h.article_id).source for h in dated} == {"Northwind Post"}
-    assert r.search(q, tiny_index.embed_query(q), k=8, since=date(2030, 1, 1)) == []
+    assert r.search(q, tiny_index.embed_query(q), k=8, filters=Filters(since=date(2030, 1, 1))) == []

@@ -10,11 +10,13 @@ import numpy as np
 from assistant.reading.compose import AnswerSettings, compose
 from assistant.news.conflicts import find_disagreements
 from assistant.news.contradiction import contradiction
-from assistant.reading.question import analyse, stems
+from assistant.reading.question import analyse
 from assistant.reading.scoring import Candidate
 from assistant.reading.sentences import Sentence
-from assistant.records import Hit
+from assistant.reading.ranking import Ranking
+from assistant.records import Hit, Passages, Query
 from index.records import Article
+from index.text.words import stems
 
 
 class World:
@@ -45,7 +47,8 @@ class World:
     def answer(self, question: str, **settings):
         vecs = {(c.article_id, c.sentence.start): _vec(i) for i, c in enumerate(self.ranked)}
         ranked = sorted(self.ranked, key=lambda c: -c.score)
-        return compose(question, question, ranked, vecs, self.articles, self.hits, AnswerSettings(**settings))
+        return compose(Query(question, question), Ranking(analyse(question), ranked, vectors=vecs),
+                       Passages(list(self.hits.values()), self.articles), AnswerSettings(**settings))
 
 
 def _vec(i: int) -> np.ndarray:

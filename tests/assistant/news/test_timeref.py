@@ -4,9 +4,7 @@ what `Assistant.ask` does with it (fake embedder, small index)."""
 from __future__ import annotations
 
 from datetime import date
-from types import SimpleNamespace
 
-import numpy as np
 import pytest
 
 from assistant.news.timeref import apply, resolve
@@ -74,11 +72,13 @@ class FakeIndex:
     """Articles published on the given days (the newest is the reference date)."""
 
     def __init__(self, newest, *days):
-        days = [d for d in (newest, *days) if d]
-        self.store = SimpleNamespace(
-            date_range=lambda: (min(days, default=None), max(days, default=None)),
-            filtered_chunk_ids=lambda sources, since, until: np.array(
-                [i for i, d in enumerate(days) if (since is None or d >= since) and (until is None or d <= until)]))
+        self.days = [d for d in (newest, *days) if d]
+
+    def newest_date(self):
+        return max(self.days, default=None)
+
+    def any_published(self, since, until):
+        return any((since is None or d >= since) and (until is None or d <= until) for d in self.days)
 
     def lexical_search(self, text, k):
         return []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assistant.reading.acronyms import definitions, expanded, stem_definitions
-from assistant.reading.question import stems
 from assistant.reading.scoring import has_stem
+from index.text.words import stems
 
 TEXT = ("Thousands fled, according to the Syrian Observatory for Human Rights (SOHR). Forces led by "
         "Hayat Tahrir al-Sham (HTS) advanced. Rami Abdel Rahman, head of the SOHR, spoke to reporters (AFP). "

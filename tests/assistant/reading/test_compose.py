@@ -11,12 +11,14 @@ from datetime import date
 import pytest
 
 from assistant.reading.compose import AnswerSettings, compose
-from assistant.reading.question import stems
 from assistant.reading.scoring import Candidate
 from assistant.reading.sentences import split_sentences
-from assistant.records import Hit
+from assistant.reading.question import analyse
+from assistant.reading.ranking import Ranking
+from assistant.records import Hit, Passages, Query
 from index.errors import ConfigError
 from index.records import Article
+from index.text.words import stems
 
 Q = "How many people have been displaced by the floods?"
 
@@ -46,8 +48,13 @@ def cand(article: Article, i: int, score: float) -> Candidate:
     return Candidate(article.id, s, cid, cid, score=score, stems=frozenset(stems(s.text)))
 
 
+def passages(articles: dict[str, Article], hits: dict[int, Hit]) -> Passages:
+    return Passages(list(hits.values()), articles)
+
+
 def run(ranked, confidence=0.9, **settings):
-    return compose(Q, Q, ranked, {}, ARTICLES, HITS, AnswerSettings(**settings), confidence=confidence)
+    return compose(Query(Q, Q), Ranking(analyse(Q), ranked, confidence), passages(ARTICLES, HITS),
+                   AnswerSettings(**settings))
 
 
 def marks(text: str) -> list[int]:
@@ -110,7 +117,7 @@ def test_different_figures_are_not_cited_as_the_same_fact():
     hits = {**HITS, 9: Hit(9, other.id, 0, len(other.text), other.text, 0.001)}
     s = split_sentences(other.text)[0]
     ranked = [cand(LEDGER, 1, 0.80), Candidate(other.id, s, 9, 9, score=0.79, stems=frozenset(stems(s.text)))]
-    ans = compose(Q, Q, ranked, {}, arts, hits, AnswerSettings(news=False), confidence=0.9)
+    ans = compose(Query(Q, Q), Ranking(analyse(Q), ranked, 0.9), passages(arts, hits), AnswerSettings(news=False))
     assert "[1][2]" not in ans.text  # two figures are never one agreed fact
     assert "280,000" in ans.text and "150,000" in ans.text and len(ans.citations) == 2
 
@@ -139,9 +146,9 @@ def test_the_threshold_is_configurable():
 
 def test_without_a_confidence_the_best_score_decides():
     ranked = [cand(LEDGER, 1, 0.2)]
-    ans = compose(Q, Q, ranked, {}, ARTICLES, HITS, AnswerSettings(min_confidence=0.3))
+    ans = compose(Query(Q, Q), Ranking(analyse(Q), ranked), passages(ARTICLES, HITS), AnswerSettings(min_confidence=0.3))
     assert ans.abstained and ans.confidence == pytest.approx(0.2)
-    ans = compose(Q, Q, ranked, {}, ARTICLES, HITS, AnswerSettings(min_confidence=0.1))
+    ans = compose(Query(Q, Q), Ranking(analyse(Q), ranked), passages(ARTICLES, HITS), AnswerSettings(min_confidence=0.1))
     assert not ans.abstained
 
 

@@ -1,11 +1,13 @@
 """Reading a question without a language model: its kind (what the answer should hold), its
-content terms and focus word, the small stemmer and the answer-type detectors."""
+content terms and focus word, and the answer-type detectors (the stemmer is tested with the
+text toolkit, tests/index/text)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.reading.question import STOPWORDS, analyse, has_answer_type, stem, stems, words
+from assistant.reading.question import analyse, has_answer_type
+from index.text.words import STOPWORDS, stem
 
 
 @pytest.mark.parametrize("question,kind", [
@@ -73,46 +75,6 @@ def test_focus_is_never_a_meta_word_or_a_stopword():
 ])
 def test_focus_stops_at_the_verb_after_the_wh_phrase(question, focus):
     assert analyse(question).focus == focus
-
-
-@pytest.mark.parametrize("forms", [
-    ("displaced", "displacement", "displaces", "displacing"),
-    ("led", "leading", "leads", "lead"),
-    ("won", "win"),
-    ("fled", "flee"),
-    ("took", "take", "takes"),
-    ("fell", "fall", "falls", "falling"),
-    ("died", "deaths", "death", "dead", "die"),
-    ("ship's", "ship", "ships"),
-    ("sank", "sunk", "sink"),
-])
-def test_forms_of_one_word_share_a_stem(forms):
-    assert len({stem(w) for w in forms}) == 1, {w: stem(w) for w in forms}
-
-
-def test_short_words_keep_their_suffix_and_different_words_differ():
-    assert stem("bus") == "bus" and stem("sing") == "sing" and stem("red") == "red"
-    assert stem("ships") != stem("shops")
-    assert stem("Canal") == stem("canal")
-
-
-@pytest.mark.parametrize("forms", [("struck", "strike", "strikes"), ("wrote", "write", "writes"),
-                                   ("left", "leave", "leaves"), ("chose", "choose", "chooses")])
-def test_irregular_forms_meet_the_regular_forms_of_a_base_ending_in_e(forms):
-    assert len({stem(w) for w in forms}) == 1, {w: stem(w) for w in forms}
-
-
-@pytest.mark.parametrize("plural,singular", [("casualties", "casualty"), ("countries", "country"),
-                                             ("agencies", "agency")])
-def test_plurals_in_ies_meet_their_singular(plural, singular):
-    assert stem(plural) == stem(singular)
-
-
-def test_stems_leave_out_stopwords_and_words_keeps_numbers():
-    assert stems("The people who were displaced said it was theirs") == {stem("people"), stem("displaced")}
-    assert words("About 3.5 million people, U.S. officials said.") == ["about", "3.5", "million", "people", "u.s",
-                                                                       "officials", "said"]
-    assert "many" in STOPWORDS and "how" in STOPWORDS and "ship" not in STOPWORDS
 
 
 # -- answer types -----------------------------------------------------------------------------------

@@ -11,9 +11,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from assistant.reading.question import analyse, stems
+from assistant.reading.question import analyse
 from assistant.reading.scoring import Candidate, cheap_score, final_scores, idf_weights, lexical_score, prescore
 from assistant.reading.sentences import Sentence
+from index.text.words import stems
 
 LONG = "The Ever Given container ship was refloated on Monday after six days."  # 12 words
 

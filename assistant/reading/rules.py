@@ -1,0 +1,79 @@
+"""The rule-based ranker: candidate sentences of the retrieved chunks scored by surface evidence
+(see `scoring`) and the embedding model's cosine; confidence from a small logistic model over
+evidence about the best sentence (see `confidence`).
+
+Work per question is bounded whatever the corpus size: every sentence overlapping a retrieved
+chunk is pre-scored cheaply, and only the best `embed_top` are embedded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.news.copies import same_text_key
+from assistant.reading.article_cache import ArticleCache
+from assistant.reading.confidence import confidence, gather
+from assistant.reading.question import Question, analyse
+from assistant.reading.ranking import Ranking
+from assistant.reading.scoring import Candidate, cheap_score, final_scores, idf_weights, prescore
+from assistant.records import Passages, Query
+
+PREFER_BONUS = 0.02  # ranking bonus of a sentence from an article cited earlier in the conversation
+
+
+def candidates(passages: Passages, cache: ArticleCache) -> list[Candidate]:
+    """The sentences overlapping each hit's chunk (whole, even where the chunk cut one), in hit
+    order; a sentence word for word in two articles of one wire-copy group counts once."""
+    cands: list[Candidate] = []
+    for rank, h in enumerate(passages.hits):
+        for s in cache.sentences(passages.articles[h.article_id]):
+            if s.end > h.start and s.start < h.end:
+                cands.append(Candidate(h.article_id, s, rank, h.chunk_id))
+    group_of = {h.article_id: h.group for h in passages.hits if h.group}
+    seen, unique = set(), []
+    for c in cands:
+        key = (c.article_id, c.sentence.start)
+        twin = same_text_key(c.article_id, c.sentence.text, group_of) if group_of else None
+        if key not in seen and (twin is None or twin not in seen):
+            seen.update((key, twin) if twin else (key,))
+            unique.append(c)
+    return unique
+
+
+class RuleRanker:
+    """`index` gives document frequencies and the embedder; `embed_top` bounds the model's work."""
+
+    def __init__(self, index, cache: ArticleCache, embed_top: int = 16):
+        self.index, self.cache, self.embed_top = index, cache, embed_top
+
+    def rank(self, query: Query, query_vec: np.ndarray, passages: Passages,
+             prefer: set[str] | None = None) -> Ranking:
+        q = analyse(query.text)
+        df, n = self.index.doc_freqs(q.terms)
+        idf = idf_weights(q.terms, df, n)
+        unique = candidates(passages, self.cache)
+        acronyms = {a: self.cache.acronyms(passages.articles[a]) for a in {c.article_id for c in unique}}
+        pre = prescore(q, unique, idf, acronyms)
+        pre.sort(key=cheap_score, reverse=True)
+        top = pre[: self.embed_top]
+        if not top:
+            return Ranking(q, [])
+        svecs = self.index.embedder.embed([c.sentence.text for c in top])
+        ranked = final_scores(top, svecs @ query_vec)
+        if prefer:
+            # in a conversation, near ties go to articles already cited; only the order changes,
+            # not the scores, so the confidence (and abstention) stays calibrated
+            ranked.sort(key=lambda c: -(c.score + PREFER_BONUS * (c.article_id in prefer)))
+        vectors = {(c.article_id, c.sentence.start): v for c, v in zip(top, svecs)}
+        return Ranking(q, ranked, self._confidence(q, idf, ranked, passages), vectors)
+
+    def _confidence(self, q: Question, idf: dict[str, float], ranked: list[Candidate], passages: Passages) -> float:
+        if not ranked:
+            return 0.0
+        best = ranked[0]
+        article = passages.articles[best.article_id]
+        sents = self.cache.sentences(article)
+        i = next((j for j, s in enumerate(sents) if s.start == best.sentence.start), 0)
+        window = " ".join(s.text for s in sents[max(0, i - 1): i + 2])
+        ev = gather(q, best.sentence.text, window, article.text, idf, best.type_match, best.semantic, best.score)
+        return confidence(ev)

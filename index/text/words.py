@@ -1,0 +1,115 @@
+"""Words of English news text: the tokenisers, the stopwords and the small stemmer.
+
+Tokenisers. One family: a word is a word character (letter, digit, "_"), then word characters
+and *joiners*, ending on a word character, so a joiner never opens or closes a word (the "-" of
+"al-Sham" joins, the one of "2021 - 22" does not). Its members differ in the joiners (and TERM
+in where a word may open, see Limits), because their callers need different shapes:
+
+    pattern      joiners     "U.S. troops"    "21,000 dead"     read by
+    TERM         ' ’ . -     U.S, troops      21, 000, dead     `words`: question terms, stems
+    TOKEN        ' ’ . , -   U.S, troops      21,000, dead      names and numbers of a conversation
+    SEARCH_WORD  ' ’ -       U, S, troops     21, 000, dead     the BM25 query (`store.fts_terms`)
+
+Three shapes are not words of that family, and say so in their names:
+- ALNUM: runs of letters and digits only ("_" splits too): the words of MinHash shingles;
+- NAME_RUN: any run of letters, digits and ' ’ & -, so "&" of "Research & Development" is a
+  word: the words of a name before a bracketed acronym;
+- DIFF_TOKEN: a number grouped by thousands ("21,000"), a word whose joiners stand alone
+  between letters ("U.S." keeps its closing "."), or one punctuation mark: what the word-level
+  diff of two near-identical sentences compares.
+
+`words(text)`: the TERM words, lower-case. `STOPWORDS`: function words and the words questions
+use about the news itself ("reported", "article"), left out of terms, stems and names;
+`SEARCH_STOPWORDS` is the smaller subset the BM25 query leaves out. `stem`/`stems`: a small
+suffix stemmer with the irregular past forms news uses most (`IRREGULAR`).
+
+Limits: English only. TERM opens a word only at an ASCII or Latin-1 letter or digit: in a word
+opening with another letter ("Łódź") that letter stands alone and the word starts after it.
+The stemmer is deliberately small (no dictionary): it conflates "displaced"/"displacement" and
+"casualties"/"casualty", and can also join unrelated words that share a stem.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text.numbers import GROUPED_NUMBER
+
+APOSTROPHES = "'’"
+_LATIN1_ALNUM = "[A-Za-z0-9À-ÖØ-öø-ÿ]"
+
+
+def _word(joiners: str, first: str = r"\w") -> re.Pattern:
+    """The family's pattern: `first`, then word characters and `joiners`, ending on a word
+    character; or one word character alone. `joiners` go inside a [class]: "-" last."""
+    return re.compile(rf"{first}[\w{joiners}]*\w|\w")
+
+
+TERM = _word(APOSTROPHES + ".-", first=_LATIN1_ALNUM)
+TOKEN = _word(APOSTROPHES + ".,-")
+SEARCH_WORD = _word(APOSTROPHES + "-")
+ALNUM = re.compile(r"[^\W_]+")
+NAME_RUN = re.compile(rf"[\w{APOSTROPHES}&-]+")
+DIFF_TOKEN = re.compile(rf"{GROUPED_NUMBER}|\w+(?:[.{APOSTROPHES}-]\w+)*\.?|[^\w\s]")
+
+# Words too common in questions to be worth a BM25 term.
+SEARCH_STOPWORDS = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have how i in
+    into is it its it's of on or said say says than that the their them then there these they
+    this those to was we were what when where which who whom whose why will with would you your
+    about after before many much any some""".split()
+)
+# Reading leaves out more: pronouns, further function words, the contraction halves "s", "t" and
+# "don", and the words questions use about the news itself ("reported", "article", "happened").
+STOPWORDS = SEARCH_STOPWORDS | frozenset(
+    """being doing done having if itself onto our out over theirs too under up upon us whatever
+    whereas while yours again against all also am because between both during each few further
+    here just more most other own same so such only very s t don should now according recently
+    reported report reports news article articles tell told happened happen he him his she her
+    hers himself herself me my ours""".split()
+)
+
+# Irregular past forms news questions and reports use most: "led" must meet "leading".
+IRREGULAR = {
+    "led": "lead", "fled": "flee", "won": "win", "took": "take", "taken": "take", "began": "begin",
+    "begun": "begin", "fell": "fall", "fallen": "fall", "held": "hold", "met": "meet", "sent": "send",
+    "struck": "strike", "left": "leave", "made": "make", "gave": "give", "given": "give", "ran": "run",
+    "built": "build", "paid": "pay", "sold": "sell", "bought": "buy", "rose": "rise", "risen": "rise",
+    "grew": "grow", "grown": "grow", "chose": "choose", "chosen": "choose", "spoke": "speak",
+    "spoken": "speak", "wrote": "write", "written": "write", "broke": "break", "broken": "break",
+    "came": "come", "went": "go", "gone": "go", "brought": "bring", "found": "find", "lost": "lose",
+    "kept": "keep", "stood": "stand", "shot": "shoot", "sank": "sink", "sunk": "sink", "flew": "fly",
+    "flown": "fly", "drove": "drive", "driven": "drive", "stole": "steal", "stolen": "steal",
+    "killed": "kill", "dead": "die", "died": "die", "deaths": "die", "death": "die", "dying": "die",
+    "caught": "catch", "fought": "fight", "sought": "seek", "threw": "throw", "thrown": "throw",
+    "withdrew": "withdraw", "withdrawn": "withdraw", "hid": "hide", "hidden": "hide", "bore": "bear",
+    "swept": "sweep", "spent": "spend", "lent": "lend", "dealt": "deal", "meant": "mean",
+}
+
+
+def words(text: str) -> list[str]:
+    """The TERM words of `text`, lower-case, in order: "U.S. troops" -> ["u.s", "troops"]."""
+    return [w.lower() for w in TERM.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A deliberately small stemmer: enough to match 'displaced'/'displacement'/'displaces'."""
+    w = word.lower().strip("'’")
+    if w.endswith("'s") or w.endswith("’s"):
+        w = w[:-2]
+    # an irregular form goes to its base, then on like a regular word: "struck" meets "strikes"
+    w = IRREGULAR.get(w, w)
+    if w.endswith("ies") and len(w) > 5:
+        w = w[:-3] + "y"  # "casualties" -> "casualty", then on as the singular would
+    for suf in ("ments", "ment", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):
+        if len(w) - len(suf) >= 4 and w.endswith(suf):
+            w = w[: -len(suf)]
+            break
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def stems(text: str) -> set[str]:
+    """The stems of the words of `text` that are not stopwords."""
+    return {stem(w) for w in words(text) if w not in STOPWORDS}

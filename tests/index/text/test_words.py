@@ -1,0 +1,95 @@
+"""The text toolkit's words: the tokeniser family and its variants, the stopwords, the stemmer."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.text.words import (ALNUM, DIFF_TOKEN, NAME_RUN, SEARCH_STOPWORDS, SEARCH_WORD, STOPWORDS, TERM, TOKEN,
+                              stem, stems, words)
+
+# -- tokenisers ------------------------------------------------------------------------------------
+
+
+def test_term_words_keep_dots_apostrophes_and_hyphens_inside_a_word_only():
+    assert words("The U.S.-led coalition's 2021 - 22 plan.") == ["the", "u.s.-led", "coalition's", "2021", "22", "plan"]
+    assert TERM.findall("'quoted' -dash- end.") == ["quoted", "dash", "end"]
+
+
+def test_term_opens_a_word_only_at_a_latin1_letter_or_digit():
+    assert words("Łódź and Kraków") == ["ł", "ódź", "and", "kraków"]
+
+
+def test_token_keeps_a_number_grouped_by_thousands_whole():
+    assert TOKEN.findall("21,000 people in Tampa, Florida; U.S. troops") == [
+        "21,000", "people", "in", "Tampa", "Florida", "U.S", "troops"]
+
+
+def test_search_words_split_at_dots_but_not_at_apostrophes_or_hyphens():
+    assert SEARCH_WORD.findall("don't U.S. al-Sham's -x-") == ["don't", "U", "S", "al-Sham's", "x"]
+
+
+def test_alnum_runs_are_letters_and_digits_only():
+    assert ALNUM.findall("wire_copy U.S. 21,000") == ["wire", "copy", "U", "S", "21", "000"]
+
+
+def test_name_runs_keep_ampersands_and_loose_joiners():
+    assert NAME_RUN.findall("Research & Development's -") == ["Research", "&", "Development's", "-"]
+
+
+def test_diff_tokens_are_grouped_numbers_words_and_single_marks():
+    assert DIFF_TOKEN.findall("21,000 died in the U.S.-led strike.") == [
+        "21,000", "died", "in", "the", "U.S.", "-", "led", "strike."]
+
+
+# -- stopwords -------------------------------------------------------------------------------------
+
+
+def test_the_search_stopwords_are_a_subset_of_the_reading_stopwords():
+    assert SEARCH_STOPWORDS < STOPWORDS
+    assert "many" in SEARCH_STOPWORDS and "how" in SEARCH_STOPWORDS
+    assert "he" in STOPWORDS and "he" not in SEARCH_STOPWORDS
+    assert "reported" in STOPWORDS and "ship" not in STOPWORDS
+
+
+# -- stemmer ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("forms", [
+    ("displaced", "displacement", "displaces", "displacing"),
+    ("led", "leading", "leads", "lead"),
+    ("won", "win"),
+    ("fled", "flee"),
+    ("took", "take", "takes"),
+    ("fell", "fall", "falls", "falling"),
+    ("died", "deaths", "death", "dead", "die"),
+    ("ship's", "ship", "ships"),
+    ("sank", "sunk", "sink"),
+])
+def test_forms_of_one_word_share_a_stem(forms):
+    assert len({stem(w) for w in forms}) == 1, {w: stem(w) for w in forms}
+
+
+def test_short_words_keep_their_suffix_and_different_words_differ():
+    assert stem("bus") == "bus" and stem("sing") == "sing" and stem("red") == "red"
+    assert stem("ships") != stem("shops")
+    assert stem("Canal") == stem("canal")
+
+
+@pytest.mark.parametrize("forms", [("struck", "strike", "strikes"), ("wrote", "write", "writes"),
+                                   ("left", "leave", "leaves"), ("chose", "choose", "chooses")])
+def test_irregular_forms_meet_the_regular_forms_of_a_base_ending_in_e(forms):
+    assert len({stem(w) for w in forms}) == 1, {w: stem(w) for w in forms}
+
+
+@pytest.mark.parametrize("plural,singular", [("casualties", "casualty"), ("countries", "country"),
+                                             ("agencies", "agency")])
+def test_plurals_in_ies_meet_their_singular(plural, singular):
+    assert stem(plural) == stem(singular)
+
+
+def test_stems_leave_out_stopwords_and_words_keeps_numbers():
+    assert stems("The people who were displaced said it was theirs") == {stem("people"), stem("displaced")}
+    assert words("About 3.5 million people, U.S. officials said.") == ["about", "3.5", "million", "people", "u.s",
+                                                                       "officials", "said"]
+    assert "many" in STOPWORDS and "how" in STOPWORDS and "ship" not in STOPWORDS
+
