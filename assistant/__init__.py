@@ -4,6 +4,10 @@ sentences, every claim cited, or says so when the articles don't know.
     from assistant import Assistant, ask, Answer, Citation
     answer = Assistant(index_dir=None).ask("How many people have been displaced?")
 
+Conversations: `Assistant.chat()` gives a `Conversation`; its turns are a `History` of `Turn`s,
+the one history type every chat uses (a list of (question, Answer) pairs works too).
+Evaluation: `load_eval_file`, `evaluate` (and `warm_up` before timing), see `assistant.eval`.
+
 Imports are lazy: `import assistant` loads neither torch nor FAISS.
 """
 
@@ -15,8 +19,10 @@ _LAZY = {
     "Assistant": ".assistant", "ask": ".assistant", "AnswerSettings": ".reading.compose",
     "RetrievalSettings": ".retrieve",
     "AssistantError": ".errors", "EmptyQuestionError": ".errors", "IndexNotFoundError": ".errors",
-    "Conversation": ".conversation.chat", "LLMSettings": ".llm.settings", "resolve_llm": ".llm.settings",
-    "LLMError": ".errors",
+    "EvalFileError": ".errors", "LLMError": ".errors",
+    "Conversation": ".conversation.chat", "History": ".conversation.history", "Turn": ".conversation.history",
+    "LLMSettings": ".llm.settings", "resolve_llm": ".llm.settings",
+    "evaluate": ".eval.run", "load_eval_file": ".eval.run", "warm_up": ".eval.run", "EvalReport": ".eval.run",
 }
 
 
@@ -29,5 +35,6 @@ def __getattr__(name):
 
 
 __all__ = ["Assistant", "ask", "Answer", "Citation", "Conflict", "Copy", "Hit", "AnswerSettings",
-           "RetrievalSettings", "AssistantError", "EmptyQuestionError", "IndexNotFoundError", "Conversation",
-           "LLMSettings", "resolve_llm", "LLMError"]
+           "RetrievalSettings", "AssistantError", "EmptyQuestionError", "IndexNotFoundError", "EvalFileError",
+           "LLMError", "Conversation", "History", "Turn", "LLMSettings", "resolve_llm", "evaluate",
+           "load_eval_file", "warm_up", "EvalReport"]

@@ -3,6 +3,10 @@ one-line messages (no traceback reaches the user) and sets the exit code.
 
 Each command lives in its own module and registers itself through `COMMANDS`; heavy imports
 (torch, gradio) happen inside the commands, so `assistant --help` and `assistant ask` start fast.
+A command module that cannot be imported is a broken install, not an optional extra: every
+invocation then fails with one line naming the command and the import error (exit status 1).
+
+Uses only the public API of `index` and `assistant` (the names their packages export).
 """
 
 from __future__ import annotations
@@ -36,7 +40,16 @@ COMMANDS = {
 }
 
 
+class CommandLoadError(Exception):
+    """A command's module (or its registering function) could not be loaded."""
+
+    def __init__(self, command: str, target: str, error: BaseException):
+        self.command, self.target, self.error = command, target, error
+        super().__init__(f"the '{command}' command cannot be loaded ({target}): {type(error).__name__}: {error}")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The parser with every command of `COMMANDS`. CommandLoadError when one cannot be loaded."""
     import importlib
 
     parser = argparse.ArgumentParser(
@@ -51,8 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         module, func = target.split(":")
         try:
             register = getattr(importlib.import_module(module), func)
-        except (ImportError, AttributeError):
-            continue  # a command whose module is not there yet is simply not offered
+        except Exception as e:  # noqa: BLE001 - any failure to load is reported the same way
+            raise CommandLoadError(name, target, e) from e
         register(sub)
     return parser
 
@@ -64,12 +77,17 @@ def add_index_arg(p: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except CommandLoadError as e:
+        print(f"assistant: error: {e}. The installation is incomplete or broken; reinstall the package.",
+              file=sys.stderr)
+        return 1
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
-    from index.errors import NewsIndexError
+    from index import NewsIndexError
 
     try:
         return int(args.run(args) or 0)
@@ -89,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 def _assistant_errors() -> tuple[type[BaseException], ...]:
     """The answering layer's typed errors, when that layer is installed."""
     try:
-        from assistant.errors import AssistantError
+        from assistant import AssistantError
     except ImportError:
         return ()
     return (AssistantError,)

@@ -53,7 +53,7 @@ def format_answer(answer, width: int = 100, *, show_text: bool = True) -> str:
         where = c.url or c.path
         if where:
             lines.append(f"    {where}")
-        if getattr(c, "copies", ()):  # wire copies (issue #8): the same report in other outlets
+        if getattr(c, "copies", ()):  # wire copies: the same report in other outlets
             lines.append(textwrap.indent(textwrap.fill("also reported by: " + ", ".join(
                 _copy_label(x) for x in c.copies), width - 4), "    "))
     for note in answer.notes:

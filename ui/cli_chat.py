@@ -1,11 +1,12 @@
 """`assistant chat`: a conversation in the terminal. Follow-up questions ("Who is its leader?",
 "And in Hama?") are read against the earlier turns (see `assistant.conversation.followup`).
 
-Each answer is printed with a compact source list (n, title — outlet, date); `/sources` shows the
-last answer's sources in full (quoted sentences, links), `/reset` starts a new conversation,
-`/help` lists the commands, `/quit` or Ctrl-D leaves (exit status 0). Ctrl-C clears the line at
-the prompt and abandons a question being answered; the chat goes on. A typed error (an empty
-question, a bad date) is one line on stderr and the chat goes on.
+The turns are kept by an `assistant.Conversation` (`Assistant.chat()`), in the same `History`
+type the web chat uses. Each answer is printed with a compact source list (n, title — outlet,
+date); `/sources` shows the last answer's sources in full (quoted sentences, links), `/reset`
+starts a new conversation, `/help` lists the commands, `/quit` or Ctrl-D leaves (exit status 0).
+Ctrl-C clears the line at the prompt and abandons a question being answered; the chat goes on. A
+typed error (an empty question, a bad date) is one line on stderr and the chat goes on.
 
 On a terminal the line is edited with readline (when the platform has it) and earlier questions
 are kept in `chat_history` in the user data directory, next to the default index; failing to
@@ -100,7 +101,7 @@ def _save(readline, path: Path) -> None:
 
 def run_chat(args) -> int:
     from assistant import Assistant
-    from index.errors import NewsIndexError
+    from index import NewsIndexError
 
     interactive = sys.stdin.isatty()
     llm = llm_settings(args)

@@ -69,14 +69,14 @@ def make_assistant(index_dir):
 
 
 def run_eval(args) -> int:
-    from assistant.eval.data import load_eval_file
+    from assistant import load_eval_file
 
     items = []
     for f in args.files:  # every file is checked before the (slow) model loads
         loaded = load_eval_file(f)
         items.extend(loaded if args.limit is None else loaded[: args.limit])
 
-    from assistant.eval.run import evaluate, warm_up
+    from assistant import evaluate, warm_up
 
     assistant = make_assistant(args.index)
     bar, update = _progress(not args.json)

@@ -1,4 +1,5 @@
-"""`assistant ingest | stats | delete`: the index commands of the CLI."""
+"""`assistant ingest | stats | delete`: the index commands of the CLI, through the `index`
+package's public functions (`ingest`, `rebuild`, `open_index`, `delete`)."""
 
 from __future__ import annotations
 
@@ -50,8 +51,7 @@ def _progress_bar(quiet: bool):
 
 
 def run_ingest(args) -> int:
-    from index import IndexConfig
-    from index.pipeline import ingest, rebuild
+    from index import IndexConfig, ingest, rebuild
 
     if not args.paths and not args.rebuild:
         print("assistant ingest: give at least one file or folder (or --rebuild)", file=sys.stderr)
@@ -91,15 +91,9 @@ def add_stats(sub) -> None:
 
 
 def run_stats(args) -> int:
-    from index.store import Store
-    from index.config import resolve_index_dir
-    from index.errors import IndexNotFoundError
-    from index.pipeline import open_index
+    from index import open_index
 
-    d = resolve_index_dir(args.index)
-    if not (d / "index.sqlite3").exists():
-        raise IndexNotFoundError(str(d))
-    idx = open_index(d)
+    idx = open_index(args.index)  # IndexNotFoundError, creating nothing, where there is no index
     try:
         st = idx.stats()
         arts = idx.articles() if args.articles else []
@@ -152,7 +146,7 @@ def add_delete(sub) -> None:
 
 
 def run_delete(args) -> int:
-    from index.pipeline import delete
+    from index import delete
 
     if not args.ids and not args.path:
         print("assistant delete: give an ARTICLE_ID or --path FILE", file=sys.stderr)

@@ -47,7 +47,7 @@ def llm_settings(args):
     ConfigError for a bad or half-given configuration."""
     if getattr(args, "no_llm", False):
         return None
-    from assistant.llm.settings import resolve_llm
+    from assistant import resolve_llm
 
     return resolve_llm(args.llm_base_url, args.llm_model, args.llm_api_key_env, config_file=args.config,
                        timeout=args.llm_timeout, on_unsupported=args.llm_unsupported)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from index.errors import ConfigError, NewsIndexError
+from index import ConfigError, IndexNotFoundError, NewsIndexError
 from ui import web_render as R
 from ui.web_handlers import GENERIC_ERROR, N_EXAMPLES, FilterError, Handlers, new_conv
 from ui.web_style import CSS, JS
@@ -178,11 +178,16 @@ def open_assistant(index_dir, samples=None, echo=print, llm=None):
     missing or empty and `samples` is given, ingest the sample folder first (progress printed
     through `echo`)."""
     from assistant import Assistant
-    from index.config import resolve_index_dir
+    from index import resolve_index_dir
 
     d = resolve_index_dir(index_dir)
     kw = {"llm": llm} if llm is not None else {}  # stand-ins without an llm parameter keep working
-    a = Assistant(d, **kw) if (d / "index.sqlite3").exists() or not samples else None
+    try:
+        a = Assistant(d, **kw)
+    except IndexNotFoundError:  # raised before anything is loaded or created
+        if not samples:
+            raise
+        a = None
     if a is not None and (a.stats().articles or not samples):
         return a
     folder = Path(samples)
@@ -197,7 +202,7 @@ def open_assistant(index_dir, samples=None, echo=print, llm=None):
             echo(f"  {p.stage}: {p.articles_read} read, {p.articles_added} added, {p.chunks_added} passages")
 
     if a is None:
-        from index.pipeline import ingest
+        from index import ingest
 
         report = ingest([folder], d, progress=progress)
     else:
@@ -213,7 +218,7 @@ def serve(index_dir, host: str = "127.0.0.1", port: int = 7860, samples=None, *,
     """Open (or seed from `samples`) the index and serve the page. Uploads are kept in
     `upload_dir`, by default a sibling of the index dir ("<index>-uploads"), never inside it:
     `assistant ingest --rebuild` replaces the index dir wholesale."""
-    from index.config import resolve_index_dir
+    from index import resolve_index_dir
 
     a = open_assistant(index_dir, samples, echo, llm)
     if llm is not None:

@@ -1,9 +1,11 @@
 """What the browser chat does, as plain methods over an `Assistant`, testable without a browser.
 
 `Handlers(assistant)` holds the one Assistant shared by every browser session; per-session data
-lives in a `conv` dict kept in gr.State: `{"turns": [[question, answer_dict], ...],
-"messages": [chat message dicts]}`. Answers are stored as `Answer.to_dict()` (plain JSON, safe
-to deep-copy between requests) and rebuilt with `Answer.from_dict` for follow-up `history`.
+lives in a `conv` dict kept in gr.State: `{"turns": History.to_list(), "messages": [chat message
+dicts]}`. The turns are the conversation's `assistant.History` (the type the terminal chat's
+`Conversation` keeps) stored as plain JSON, safe to deep-copy between requests, and rebuilt
+with `History.from_list` for each question; like `Conversation`, a follow-up is asked with the
+recent turns (`History.recent()`).
 
 Calls into the Assistant are serialised by one lock: an upload being embedded and questions
 arriving from other tabs must not interleave inside the index. Streaming happens outside the
@@ -29,8 +31,8 @@ import threading
 import time
 from datetime import date
 
-from assistant.records import Answer
-from index.errors import NewsIndexError
+from assistant import History
+from index import NewsIndexError
 from ui import web_render as R
 from ui import web_upload
 
@@ -80,8 +82,9 @@ def new_conv() -> dict:
     return {"turns": [], "messages": []}
 
 
-def history_of(conv) -> list[tuple[str, Answer]]:
-    return [(q, Answer.from_dict(d)) for q, d in (conv or new_conv())["turns"]]
+def history_of(conv) -> History:
+    """The conversation's turns, rebuilt from the session's plain data."""
+    return History.from_list((conv or new_conv())["turns"])
 
 
 def friendly(err: BaseException) -> str:
@@ -106,35 +109,37 @@ class Handlers:
         """Generator of (chat messages, conv, source panel html, question box value)."""
         conv = conv or new_conv()
         msgs = list(conv["messages"])
+        history = history_of(conv)
+        before = R.sources_html(history)
         question = (question or "").strip()
         if not question:
-            yield msgs, conv, R.sources_html(history_of(conv)), ""
+            yield msgs, conv, before, ""
             return
         msgs.append({"role": "user", "content": R.user_html(question)})
         try:
             outlets, d1, d2 = parse_filters(sources, since, until)
         except FilterError as e:
             msgs.append({"role": "assistant", "content": R.error_html(str(e))})
-            yield msgs, {**conv, "messages": msgs}, R.sources_html(history_of(conv)), question
+            yield msgs, {**conv, "messages": msgs}, before, question
             return
-        yield msgs + [{"role": "assistant", "content": R.pending_html()}], conv, \
-            R.sources_html(history_of(conv)), ""
+        yield msgs + [{"role": "assistant", "content": R.pending_html()}], conv, before, ""
         streamed = False
+        kwargs = dict(history=history.recent() or None, sources=outlets, since=d1, until=d2)
         try:
-            history = history_of(conv)
             if self.llm is not None:
-                answer, streamed = yield from self._ask_streaming(
-                    question, msgs, conv, dict(history=history or None, sources=outlets, since=d1, until=d2))
+                answer, streamed = yield from self._ask_streaming(question, msgs, conv, before, kwargs)
             else:
                 with self.lock:
-                    answer = self.a.ask(question, history=history or None, sources=outlets, since=d1, until=d2)
+                    answer = self.a.ask(question, **kwargs)
         except Exception as e:  # noqa: BLE001 - every failure becomes a chat message
             msgs.append({"role": "assistant", "content": R.error_html(friendly(e))})
-            yield msgs, {**conv, "messages": msgs}, R.sources_html(history_of(conv)), ""
+            yield msgs, {**conv, "messages": msgs}, before, ""
             return
-        turns = conv["turns"] + [[question, answer.to_dict()]]
+        history.append(question, answer)
+        turns = history.to_list()
         turn = len(turns)
-        panel = R.sources_html([(q, Answer.from_dict(d)) for q, d in turns])
+        # drawn from the stored form, as every later request redraws it: a turn never changes look
+        panel = R.sources_html(History.from_list(turns))
         filters = describe_filters(outlets, d1, d2)
         n = 0 if streamed else len(R.answer_pieces(answer, turn))
         # Extractive answers are complete at once; streaming is presentation: words appear in
@@ -156,9 +161,10 @@ class Handlers:
     def model(self) -> str:
         return self.llm.model if self.llm is not None else ""
 
-    def _ask_streaming(self, question, msgs, conv, kwargs):
-        """Generator: yields page updates with the LLM's draft as it grows; returns (Answer,
-        whether any draft was shown). The Assistant's own errors are re-raised here."""
+    def _ask_streaming(self, question, msgs, conv, panel, kwargs):
+        """Generator: yields page updates (the source `panel` unchanged) with the LLM's draft as it
+        grows; returns (Answer, whether any draft was shown). The Assistant's own errors are
+        re-raised here."""
         pieces: queue.Queue = queue.Queue()
 
         def work():
@@ -169,7 +175,7 @@ class Handlers:
                 pieces.put(("error", e))
 
         threading.Thread(target=work, name="news-llm-answer", daemon=True).start()
-        panel, draft, shown, last = R.sources_html(history_of(conv)), "", False, 0.0
+        draft, shown, last = "", False, 0.0
         while True:
             kind, item = pieces.get()
             if kind == "error":
@@ -260,23 +266,16 @@ class Handlers:
         return json.dumps(answer.to_dict(), ensure_ascii=False)
 
 
-def parse_history(history_json: str) -> list[tuple[str, Answer]]:
+def parse_history(history_json: str) -> History:
     """Earlier turns for the API: a JSON list of answers as /ask returned them, or of
-    [question, answer] pairs."""
+    [question, answer] pairs (see `History.from_list`)."""
     if not history_json or not str(history_json).strip():
-        return []
+        return History()
     try:
         items = json.loads(history_json)
         if not isinstance(items, list):
             raise TypeError("not a list")
-        out = []
-        for it in items:
-            if isinstance(it, dict):
-                out.append((it["question"], Answer.from_dict(it)))
-            else:
-                q, d = it
-                out.append((q, Answer.from_dict(d)))
-        return out
+        return History.from_list(items)
     except (ValueError, TypeError, KeyError) as e:
         raise FilterError("history_json must be a JSON list of earlier /ask results "
                           f"(or [question, answer] pairs): {e}") from None

@@ -1,2 +1,3 @@
 """Conversations: a question asked after earlier turns leans on them (`followup`, `referents`);
-`Conversation` keeps the history for Python, the terminal chat and the web chat alike."""
+one `History` of turns (`history`) serves Python, the terminal chat (`Conversation`, in `chat`)
+and the web chat alike."""

@@ -34,14 +34,13 @@ Deterministic.
 from __future__ import annotations
 
 import re
-from typing import Sequence
 
-from assistant.reading.question import STOPWORDS, analyse
-from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, TOKEN, WEAK, content_words, has_digit, has_name, it_refers,
-                        names, own_entities, pronoun_kind, referents, refers_with_it)
-from assistant.records import Answer
+from index.text.words import STOPWORDS, TOKEN
 
-History = Sequence[tuple[str, Answer]]
+from assistant.conversation.history import HistoryLike
+from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, WEAK, content_words, has_digit, has_name,
+                                              it_refers, names, own_entities, pronoun_kind, referents, refers_with_it)
+from assistant.reading.question import analyse
 
 MAX_REFERENT = 8  # longest referent substituted or added, in words
 FALLBACK_WORDS = 3  # words of the last question added when no turn named anything
@@ -63,7 +62,7 @@ def _ellipsis(question: str) -> str | None:
     return None
 
 
-def is_followup(question: str, history: History | None) -> bool:
+def is_followup(question: str, history: HistoryLike | None) -> bool:
     """Does `question` lean on the earlier turns? (Rules 1-4 of the module docstring.)"""
     if not history:
         return False
@@ -78,7 +77,7 @@ def is_followup(question: str, history: History | None) -> bool:
 
 
 # -- pronoun questions -----------------------------------------------------------------------------
-def _context(question: str, history: History) -> tuple[str, list[str]]:
+def _context(question: str, history: HistoryLike) -> tuple[str, list[str]]:
     """(referent, words): the best referent of the last turn, or, when it names nothing, of the
     turn before (older turns weigh less; a turn that named a new subject of its own cuts the
     older ones off); with no referent at all, up to `FALLBACK_WORDS` words of the last question."""
@@ -101,7 +100,7 @@ def _context(question: str, history: History) -> tuple[str, list[str]]:
     return "", plain[:FALLBACK_WORDS]
 
 
-def context_terms(question: str, history: History) -> list[str]:
+def context_terms(question: str, history: HistoryLike) -> list[str]:
     """The words a follow-up is searched with besides its own (see `expand`)."""
     referent, words = _context(question, history)
     return [w for w in referent.split() if w.lower() not in STOPWORDS] if referent else words
@@ -127,7 +126,7 @@ def _substitute(question: str, name: str) -> str:
     return re.sub(r"\b(?:" + forms.replace(" ", "|") + r")\b", put, question, flags=re.I)
 
 
-def expand(question: str, history: History) -> str:
+def expand(question: str, history: HistoryLike) -> str:
     """The question with its pronoun replaced by the referent of recent turns, else with the
     referent (or the last question's words) added after it."""
     referent, words = _context(question, history)
@@ -138,7 +137,7 @@ def expand(question: str, history: History) -> str:
 
 
 # -- ellipses and rewriting --------------------------------------------------------------------------
-def _frame(history: History) -> str:
+def _frame(history: HistoryLike) -> str:
     """The previous question as it was understood: its query when it was itself rewritten."""
     q, a = history[-1]
     query = (a.query if a is not None else "") or q
@@ -183,7 +182,7 @@ def _swap(frame: str, rest: str) -> str:
     return " ".join([frame, *added, *extra])
 
 
-def rewrite(question: str, history: History | None) -> str:
+def rewrite(question: str, history: HistoryLike | None) -> str:
     """The query to search for `question` asked after `history` (earlier (question, Answer)
     pairs, oldest first). A self-contained question comes back unchanged."""
     question = " ".join(question.split())
@@ -200,7 +199,7 @@ def rewrite(question: str, history: History | None) -> str:
     return expand(rest or question, history)  # "What about the death toll?" asks of its own
 
 
-def retry_query(question: str, history: History | None) -> str | None:
+def retry_query(question: str, history: HistoryLike | None) -> str | None:
     """A second query for a question that was searched as is and found nothing ("weak retrieval
     on its own"): the question with the context terms of recent turns. None when the question
     was already rewritten or names its own subject (a new topic must stay new)."""

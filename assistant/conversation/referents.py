@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.reading.question import STOPWORDS, analyse, stem
+from index.text.dates import MONTH_NAMES, WEEKDAYS
+from index.text.words import STOPWORDS, TOKEN, stem
+
+from assistant.reading.question import analyse
 from assistant.records import Answer
 
 STRONG = frozenset("its he him his she her hers they them their theirs himself herself themselves".split())
@@ -25,18 +28,16 @@ WEAK = frozenset("it itself there that this those these".split())
 PERSONAL = frozenset("he him his she her hers himself herself".split())
 ORDINALS = frozenset("first second third fourth fifth sixth last latest previous next earlier later".split())
 IMPERATIVE = frozenset("name list give describe explain summarise summarize show find".split())
-TOKEN = re.compile(r"[\w][\w'’.,-]*[\w]|[\w]", re.UNICODE)
 _EMPTY_IT = re.compile(r"\s+(?:(?:would|will|did|does|do|could|might)\s+)?(?:take|takes|took|taking|seem|seems|"
                        r"seemed|appear|appears|appeared|is said|was said|is reported|was reported)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _CONNECT = frozenset("of for de du del la le van von bin ibn al el".split())
-_MONTHS = frozenset("january february march april may june july august september october november "
-                    "december monday tuesday wednesday thursday friday saturday sunday".split())
+_CALENDAR = frozenset(MONTH_NAMES + WEEKDAYS)  # capitalised, yet no name: "May", "Monday"
 
 
 def _is_name(tok: str) -> bool:
     # "Homs", "HTS", and particle-led names like "al-Sham", "ez-Zor"
-    return bool(re.match(r"[A-ZÀ-ÖØ-Þ]|[a-z]{1,3}-[A-Z]", tok)) and tok.lower() not in _MONTHS
+    return bool(re.match(r"[A-ZÀ-ÖØ-Þ]|[a-z]{1,3}-[A-Z]", tok)) and tok.lower() not in _CALENDAR
 
 
 def has_digit(tok: str) -> bool:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant.records import Answer, Citation, Conflict
-from index.records import IndexStats, IngestReport, Progress, Skipped
+from assistant import Answer, Citation, Conflict
+from index import IndexStats, IngestReport, Progress, Skipped
 
 HOSTILE_QUOTE = "Click <img src=x onerror=alert(1)> [click](javascript:alert(1)) now <script>alert(1)</script>."
 ARTICLES = [

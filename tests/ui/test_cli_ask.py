@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from assistant import Answer
-from assistant.assistant import Assistant as RealAssistant
+from assistant import Assistant as RealAssistant  # bound before any test swaps `assistant.Assistant`
 from tests.answer_samples import index_reports
 from tests.conftest import ROOT
 from ui.cli import main

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from assistant.assistant import Assistant as RealAssistant
+from assistant import Assistant as RealAssistant
 from tests.answer_samples import index_reports
 from ui.cli import main
 

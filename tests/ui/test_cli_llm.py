@@ -11,7 +11,7 @@ import pytest
 
 import assistant
 import ui.web as web
-from assistant.assistant import Assistant as RealAssistant
+from assistant import Assistant as RealAssistant
 from tests.assistant.llm.fake_server import ARTICLES, fake_llm, llm_index, malformed, reply, sleep  # noqa: F401
 from ui import web_render as R
 from ui.cli import main

@@ -70,13 +70,20 @@ def test_missing_index_is_seeded_from_samples(monkeypatch, tmp_path):
     import importlib
 
     import assistant
-    from index.records import IngestReport
+    from index import IndexNotFoundError, IngestReport
 
-    ingest_module = importlib.import_module("index.pipeline")  # `index.pipeline` the attribute is the function
+    # patched where `index.ingest` resolves it, so no name is left bound in `index` itself
+    pipeline = importlib.import_module("index.pipeline")
     ingested = []
-    monkeypatch.setattr(ingest_module, "ingest",
+    monkeypatch.setattr(pipeline, "ingest",
                         lambda paths, d, progress=None: ingested.append((paths, d)) or IngestReport(added=["a"]))
-    monkeypatch.setattr(assistant, "Assistant", lambda d: FakeAssistant())
+
+    def open_assistant(d):  # like the real one: no index until the samples are in
+        if not ingested:
+            raise IndexNotFoundError(str(d))
+        return FakeAssistant()
+
+    monkeypatch.setattr(assistant, "Assistant", open_assistant)
     lines = []
     a = web.open_assistant(tmp_path / "idx", tmp_path, echo=lines.append)
     assert isinstance(a, FakeAssistant) and ingested == [([tmp_path], tmp_path / "idx")]
@@ -84,7 +91,7 @@ def test_missing_index_is_seeded_from_samples(monkeypatch, tmp_path):
 
 
 def test_samples_folder_must_exist(monkeypatch, tmp_path):
-    from index.errors import ConfigError
+    from index import ConfigError
 
     with pytest.raises(ConfigError, match="does not exist"):
         web.open_assistant(tmp_path / "idx", tmp_path / "nope", echo=lambda s: None)

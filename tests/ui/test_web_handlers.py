@@ -8,8 +8,9 @@ from datetime import date
 
 import pytest
 
-from assistant.records import Answer
-from index.errors import IndexNotFoundError
+from assistant import Answer, History
+from assistant.conversation.history import HISTORY_TURNS
+from index import IndexNotFoundError
 from tests.ui.fake_assistant import ARTICLES, FakeAssistant
 from ui import web_render as R
 from ui.web_handlers import GENERIC_ERROR, FilterError, Handlers, new_conv, parse_filters, parse_history
@@ -73,6 +74,18 @@ def test_follow_up_passes_history_and_numbers_the_turn(h, fake):
     assert len(msgs2) == 4 and 'href="#src-2-1"' in assistant_html(msgs2)
     assert 'id="src-2-1"' in panel and 'id="src-1-1"' in panel and "<details" in panel
     assert len(conv2["turns"]) == 2
+
+
+def test_the_session_keeps_a_history_and_asks_with_its_recent_turns(h, fake):
+    conv = new_conv()
+    for i in range(HISTORY_TURNS + 2):
+        _, (_, conv, panel, _) = run(h, f"How many vessels {i}?", conv)
+    history = History.from_list(conv["turns"])  # the conversation's History, as plain JSON data
+    assert json.loads(json.dumps(conv["turns"])) == conv["turns"] and history.to_list() == conv["turns"]
+    assert [t.question for t in history] == [f"How many vessels {i}?" for i in range(HISTORY_TURNS + 2)]
+    sent = fake.asked[-1]["history"]  # like the terminal chat: the last HISTORY_TURNS turns
+    assert [q for q, _ in sent] == [t.question for t in history[:-1].recent()]
+    assert f'id="src-{HISTORY_TURNS + 2}-1"' in panel and 'id="src-1-1"' in panel  # the panel keeps them all
 
 
 def test_abstention_looks_different_and_lists_related_reading(h):
@@ -191,6 +204,7 @@ def test_api_ask_returns_answer_json_with_paths_intact(h, fake):
     hist = fake.asked[1]["history"]
     assert hist[0][0] == "How many vessels?" and hist[0][1].to_dict() == out
     assert parse_history(json.dumps([["q", out]]))[0][0] == "q"
+    assert isinstance(parse_history(""), History) and not parse_history("")
     with pytest.raises(FilterError):
         parse_history("{not json")
     with pytest.raises(FilterError):

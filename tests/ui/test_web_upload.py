@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from index.records import Skipped
+from index import Skipped
 from tests.ui.fake_assistant import FakeAssistant
 from ui import web_upload as U
 from ui.web_handlers import Handlers

@@ -92,6 +92,20 @@ def test_conversation_keeps_turns_and_passes_recent_history():
     assert fake.calls[-1][1] == []
 
 
+def test_conversation_keeps_a_history_and_can_carry_one_on():
+    from assistant import History, Turn
+
+    fake = FakeAssistant()
+    chat = Conversation(fake)
+    first = chat.ask("q0")
+    assert isinstance(chat.history, History) and chat.turns == [Turn("q0", first)] == list(chat.history)
+    ship = Answer("Which ship?", "The Ever Given.")
+    earlier = History([("Which ship?", ship)])
+    carried = Conversation(fake, earlier)
+    carried.ask("Who owns it?")
+    assert fake.calls[-1][1] == [("Which ship?", ship)] and carried.history is earlier and len(earlier) == 2
+
+
 def test_cited_in_prefers_support_not_related_reading():
     from assistant.records import Citation
 
