@@ -108,7 +108,7 @@ class Assistant:
         return Query(query.question, text, Filters(f.sources, since, until, f.as_of), tuple(notes))
 
     def _lean_on_history(self, question: str, history: History, answer: Answer, filters: dict) -> Answer:
-        """Second pass (issue #4): a question searched as is that found nothing on its own is tried
+        """Second pass: a question searched as is that found nothing on its own is tried
         once more with the names of recent turns (`followup.retry_query`: never for a question
         naming its own subject); the retry is kept only if it answers."""
         try:

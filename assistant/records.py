@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+ABSTAIN_TEXT = "The articles don't say."  # how every abstention opens: the answer, the LLM's reply, the chat's label
+
 if TYPE_CHECKING:  # records only; importing index here would make `import assistant` load it
     from index import Article
 
@@ -53,7 +55,7 @@ class Hit:
     dense: float | None = None
     lexical: float | None = None
     # ids of the other articles of this article's near-duplicate group (wire copies), which
-    # retrieval folded into this hit; () when it has none. See `retrieve.collapse_groups`.
+    # retrieval folded into this hit; () when it has none. See `news.copies.collapse_groups`.
     group: tuple[str, ...] = ()
 
 

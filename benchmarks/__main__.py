@@ -9,7 +9,7 @@
         that is deleted afterwards
     python -m benchmarks convert [--sets ...]     only write the converted corpora and questions
     python -m benchmarks perf-ingest | perf-latency | perf-coldstart | perf-memory | perf-scaling | perf
-        performance vs LangChain (issue #6; see benchmarks/perf and docs/BENCHMARKS.md)
+        performance vs LangChain (see benchmarks/perf and docs/BENCHMARKS.md)
     python -m benchmarks all                      quality on every set, then perf (what `make bench` runs)
 
 Exit status 0 when the runs completed (whatever the scores), 1 when the data is missing.
@@ -23,6 +23,8 @@ import os
 import shutil
 import sys
 from pathlib import Path
+
+from index import DB_NAME
 
 from . import OUT, SHARED_EVAL
 from .convert import CONVERTERS
@@ -53,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--sets", type=_sets, default=list(SETS))
     a = sub.add_parser("all", help="quality on every set, then every perf-* benchmark")
     a.add_argument("--limit", type=int, default=None, metavar="N")
-    from .perf.cli import add_commands  # perf-ingest, perf-latency, ... (issue #6; see benchmarks/perf)
+    from .perf.cli import add_commands  # perf-ingest, perf-latency, ... (see benchmarks/perf)
 
     add_commands(sub)
     return p
@@ -112,7 +114,7 @@ def cmd_ingest_realtimeqa(args) -> int:
     info = system_info()
     cpu0 = _cpu_seconds()
     target = args.out / "realtimeqa" / "index"
-    scratch = (target / "index.sqlite3").exists()  # never pull the quality index from under its readers
+    scratch = (target / DB_NAME).exists()  # never pull the quality index from under its readers
     if scratch:
         target = args.out / "realtimeqa" / "ingest-timing" / "index"
     build = ensure_index(conv.corpus, target, embedder, fresh=True)

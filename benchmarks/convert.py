@@ -8,7 +8,7 @@
   answer = the gold choice with its quotes stripped, sources = the gold urls.
 - squad2: each distinct context is an article `squad2://<n>`; `is_impossible` -> unanswerable.
 - rgb: positives + negatives of every record as articles `rgb://<id>/<kind>/<i>`, and a second
-  corpus with `positive_wrong` added (counterfactual robustness, issue #8); questions carry
+  corpus with `positive_wrong` added (counterfactual robustness); questions carry
   the positives as sources and the fake answers under `fake_answers` (ignored by eval).
 
 Limits: the index treats two articles with the same text as one, keeping the first url, so

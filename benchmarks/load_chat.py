@@ -1,13 +1,13 @@
-"""Load test of the served chat: N concurrent gradio_client sessions asking through `/ask` for S seconds.
+"""Load test of the served chat: N concurrent gradio_client clients asking through `/ask` for S seconds.
 
-    python -m benchmarks.load_chat [--sessions 20] [--seconds 60] [--url http://127.0.0.1:PORT/]
+    python -m benchmarks.load_chat [--clients 20] [--seconds 60] [--url http://127.0.0.1:PORT/]
                                    [--index DIR] [--auth USER:PASSWORD] [--json FILE]
 
 Without --url it starts `python -m ui.cli serve` itself on a free 127.0.0.1 port (over --index, by
 default a fresh temporary index seeded from examples/articles with the real model) and stops it
 at the end. Only loopback addresses are accepted: this is a load generator, not a scanner.
 
-Each session is its own `gradio_client.Client` (its own HTTP connection pool), asks the questions
+Each client is its own `gradio_client.Client` (its own HTTP connection pool), asks the questions
 below in turn, and every second question is a follow-up sent with the previous answer as
 `history_json`, as a browser conversation would. Prints requests, errors, throughput and latency
 percentiles (p50/p95/p99/max), plus a markdown section for docs/BENCHMARKS.md. Exit status 1 if any
@@ -66,9 +66,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def run_load(url: str, sessions: int = 20, seconds: float = 60.0, auth: tuple[str, str] | None = None,
+def run_load(url: str, clients: int = 20, seconds: float = 60.0, auth: tuple[str, str] | None = None,
              questions=QUESTIONS) -> dict:
-    """Drive `sessions` concurrent clients against `url` for `seconds`; return the figures
+    """Drive `clients` concurrent clients against `url` for `seconds`; return the figures
     (requests, errors with their first messages, latencies in seconds)."""
     if not is_loopback(url):
         raise ValueError(f"refusing to load-test {url}: only loopback addresses (127.0.0.1, ::1)")
@@ -77,19 +77,19 @@ def run_load(url: str, sessions: int = 20, seconds: float = 60.0, auth: tuple[st
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    ready = threading.Barrier(sessions + 1)
+    ready = threading.Barrier(clients + 1)
     stop = threading.Event()
 
-    def session(n: int) -> None:
+    def client(n: int) -> None:
         try:
             client = Client(url, auth=auth, verbose=False, analytics_enabled=False, download_files=False)
-        except Exception as e:  # noqa: BLE001 - counted as an error of this session
+        except Exception as e:  # noqa: BLE001 - counted as an error of this client
             with lock:
-                errors.append(f"session {n} could not connect: {type(e).__name__}: {e}")
+                errors.append(f"client {n} could not connect: {type(e).__name__}: {e}")
             ready.wait()
             return
         ready.wait()
-        turn = n  # sessions start at different questions
+        turn = n  # clients start at different questions
         while not stop.is_set():
             first, follow = questions[turn % len(questions)]
             history = ""
@@ -117,7 +117,7 @@ def run_load(url: str, sessions: int = 20, seconds: float = 60.0, auth: tuple[st
         except Exception:  # noqa: BLE001 - older clients have no close()
             pass
 
-    threads = [threading.Thread(target=session, args=(i,), name=f"load-{i}", daemon=True) for i in range(sessions)]
+    threads = [threading.Thread(target=client, args=(i,), name=f"load-{i}", daemon=True) for i in range(clients)]
     for t in threads:
         t.start()
     ready.wait()
@@ -127,7 +127,7 @@ def run_load(url: str, sessions: int = 20, seconds: float = 60.0, auth: tuple[st
     for t in threads:
         t.join(timeout=300)
     wall = time.monotonic() - t0
-    return {"url": url, "sessions": sessions, "seconds": round(wall, 1), "requests": len(latencies),
+    return {"url": url, "clients": clients, "seconds": round(wall, 1), "requests": len(latencies),
             "errors": len(errors), "error_samples": errors[:5],
             "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
             "p50_s": round(percentile(latencies, 50), 3) if latencies else None,
@@ -183,20 +183,20 @@ def markdown(fig: dict, how: str, seconds: float) -> str:
     return "\n".join([
         f"### Served chat under load ({date.today().isoformat()})",
         "",
-        f"`python -m benchmarks.load_chat --sessions {fig['sessions']} --seconds {seconds:g}` "
-        f"({how}; {cpu}): {fig['sessions']} concurrent gradio_client sessions asking through `/ask` "
+        f"`python -m benchmarks.load_chat --clients {fig['clients']} --seconds {seconds:g}` "
+        f"({how}; {cpu}): {fig['clients']} concurrent gradio_client clients asking through `/ask` "
         "(every second question a follow-up with `history_json`).",
         "",
-        "| sessions | seconds | requests | errors | req/s | p50 | p95 | p99 | max |",
+        "| clients | seconds | requests | errors | req/s | p50 | p95 | p99 | max |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {fig['sessions']} | {fig['seconds']:.0f} | {fig['requests']} | {fig['errors']} | "
+        f"| {fig['clients']} | {fig['seconds']:.0f} | {fig['requests']} | {fig['errors']} | "
         f"{fig['throughput_rps']} | {fig['p50_s']} s | {fig['p95_s']} s | {fig['p99_s']} s | {fig['max_s']} s |",
     ])
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.load_chat", description=__doc__.split("\n\n")[0])
-    p.add_argument("--sessions", type=int, default=20)
+    p.add_argument("--clients", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--url", help="a running server (loopback only); default: start one")
     p.add_argument("--index", type=Path, help="index for the server started here (default: a temporary "
@@ -204,8 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--auth", metavar="USER:PASSWORD", help="login of the server")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     args = p.parse_args(argv)
-    if args.sessions < 1 or args.seconds <= 0:
-        p.error("--sessions and --seconds must be positive")
+    if args.clients < 1 or args.seconds <= 0:
+        p.error("--clients and --seconds must be positive")
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
     server = tmp = None
     try:
@@ -220,8 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"starting `assistant serve` over {index_dir} …", file=sys.stderr)
             server = Server(index_dir, samples=samples, auth=args.auth)
             url, how = server.url, "server started by the script: `python -m ui.cli serve`, real model, sample articles"
-        print(f"{args.sessions} sessions for {args.seconds:g} s against {url} …", file=sys.stderr)
-        fig = run_load(url, args.sessions, args.seconds, auth=auth)
+        print(f"{args.clients} clients for {args.seconds:g} s against {url} …", file=sys.stderr)
+        fig = run_load(url, args.clients, args.seconds, auth=auth)
     finally:
         if server is not None:
             server.stop()

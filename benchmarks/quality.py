@@ -24,6 +24,8 @@ from assistant.eval.data import load_eval_file
 from assistant.eval.report import ROWS, EvalReport, format_rate
 from assistant.eval.run import evaluate, warm_up
 
+from index import DB_NAME
+
 from .convert import ConvertedSet, convert
 from .naive import NaiveBaseline
 
@@ -89,7 +91,7 @@ def ensure_index(corpus: Path, index_dir: Path, embedder, *, fresh: bool = False
     if fresh:
         shutil.rmtree(index_dir, ignore_errors=True)
         marker.unlink(missing_ok=True)
-    if marker.exists() and (index_dir / "index.sqlite3").exists():
+    if marker.exists() and (index_dir / DB_NAME).exists():
         done = json.loads(marker.read_text())
         if done.get("corpus_sha256") == digest:
             return IndexBuild(str(index_dir), False, done["articles"], done["chunks"], 0.0)

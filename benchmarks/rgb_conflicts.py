@@ -1,5 +1,5 @@
 """Does the assistant report disagreement between sources? RGB counterfactual robustness
-(`../shared/eval/rgb/en_fact.jsonl`, issue #8), run as `python -m benchmarks.rgb_conflicts`.
+(`../shared/eval/rgb/en_fact.jsonl`), run as `python -m benchmarks.rgb_conflicts`.
 
 For each record, its `positive`, `positive_wrong` and `negative` passages are indexed as separate
 articles of distinct fake outlets ("Source 1".."Source n", undated, in a fixed shuffled order so

@@ -21,7 +21,8 @@ from .records import Article, Chunk, IndexStats, IngestReport, LoadWarning, Prog
 
 _LAZY = {
     "ingest": ".pipeline", "open_index": ".pipeline", "delete": ".pipeline", "rebuild": ".pipeline",
-    "NewsIndex": ".news_index", "IndexConfig": ".config", "resolve_index_dir": ".config",
+    "NewsIndex": ".news_index", "IndexConfig": ".config", "resolve_index_dir": ".config", "DB_NAME": ".config",
+    "parse_day": ".text.dates",
     "SentenceTransformerEmbedder": ".encoders.embedder", "Embedder": ".encoders.embedder",
 }
 
@@ -35,7 +36,7 @@ def __getattr__(name):
 
 
 __all__ = [
-    "ingest", "open_index", "delete", "rebuild", "NewsIndex", "IndexConfig", "resolve_index_dir",
+    "ingest", "open_index", "delete", "rebuild", "NewsIndex", "IndexConfig", "resolve_index_dir", "DB_NAME", "parse_day",
     "SentenceTransformerEmbedder", "Embedder", "Article", "Chunk", "IndexStats", "IngestReport", "LoadWarning",
     "Progress", "SearchHit", "Skipped", "ArticleNotFoundError", "ConfigError", "IndexBusyError",
     "IndexCorruptError", "IndexMismatchError", "IndexNotFoundError", "ModelLoadError", "NewsIndexError",

@@ -14,6 +14,7 @@ from pathlib import Path
 from index.errors import ConfigError
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DB_NAME = "index.sqlite3"  # the SQLite file inside an index directory: articles, chunks, vectors, meta
 PRECISIONS = ("auto", "fp32", "bf16")
 
 

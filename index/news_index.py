@@ -20,12 +20,12 @@ from typing import Sequence
 
 import numpy as np
 
-from index.config import IndexConfig, resolve_index_dir
+from index.config import DB_NAME, IndexConfig, resolve_index_dir
 from index.encoders.embedder import Embedder, SentenceTransformerEmbedder, usable_cores, resolve_model
 from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from index.records import Article, Chunk, IndexStats, SearchHit
 from index.dedup import groups
-from index.store import DB_NAME, FORMAT_VERSION, Store, fts_terms
+from index.store import FORMAT_VERSION, Store, fts_terms
 from index.vectors import VECTORS_NAME, VectorIndex, choose_kind
 
 LOCK_NAME = "write.lock"

@@ -19,13 +19,13 @@ import numpy as np
 
 from index.dedup import groups, minhash
 from index.chunking import Chunker
-from index.config import IndexConfig, resolve_index_dir
+from index.config import DB_NAME, IndexConfig, resolve_index_dir
 from index.news_index import NewsIndex
 from index.encoders.embedder import Embedder
 from index.errors import ArticleNotFoundError, IndexNotFoundError, NewsIndexError
 from index.loading.walk import DEFAULT_MAX_FILE_BYTES, abspath, iter_articles
 from index.records import Article, IngestReport, LoadWarning, Progress, Skipped
-from index.store import DB_NAME, Store
+from index.store import Store
 
 # Articles whose file holds exactly one article: a newer version of the file replaces the old.
 _SINGLE_ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")

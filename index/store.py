@@ -20,12 +20,12 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from index.config import DB_NAME
 from index.dedup import groups
 from index.records import Article, Chunk, SearchHit
 from index.text.words import SEARCH_STOPWORDS, SEARCH_WORD
 
 FORMAT_VERSION = 1
-DB_NAME = "index.sqlite3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

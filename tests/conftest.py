@@ -1,4 +1,4 @@
-"""Shared fixtures: a fake embedder for unit tests, the real model once per session for
+"""Shared fixtures: a fake embedder for unit tests, the real model once per test run for
 `integration` tests, and an index of the bundled sample articles."""
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ On a terminal the line is edited with readline (when the platform has it) and ea
 are kept in `chat_history` in the user data directory, next to the default index; failing to
 write it is ignored. With stdin not a terminal (questions piped, one per line) there is no
 readline and no history file, and each question is echoed after the prompt so the transcript
-reads like a session.
+reads like a conversation.
 """
 
 from __future__ import annotations

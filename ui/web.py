@@ -11,8 +11,8 @@ ui.web_style. A named endpoint `/ask` (see docs/UI.md) returns an answer as a JS
 a string, because gradio_client would treat any dict with a "path" key (every citation has one)
 as a file to download.
 
-Limits: one Assistant is shared by all browser sessions and its calls are serialised
-(see Handlers.lock); conversations live in the browser session only and are lost on reload.
+Limits: one Assistant is shared by all browser tabs and its calls are serialised
+(see Handlers.lock); conversations live in the browser tab only and are lost on reload.
 """
 
 from __future__ import annotations

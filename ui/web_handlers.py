@@ -1,6 +1,6 @@
 """What the browser chat does, as plain methods over an `Assistant`, testable without a browser.
 
-`Handlers(assistant)` holds the one Assistant shared by every browser session; per-session data
+`Handlers(assistant)` holds the one Assistant shared by every browser tab; per-tab data
 lives in a `conv` dict kept in gr.State: `{"turns": History.to_list(), "messages": [chat message
 dicts]}`. The turns are the conversation's `assistant.History` (the type the terminal chat's
 `Conversation` keeps) stored as plain JSON, safe to deep-copy between requests, and rebuilt
@@ -32,7 +32,7 @@ import time
 from datetime import date
 
 from assistant import History
-from index import NewsIndexError
+from index import ConfigError, NewsIndexError, parse_day as read_day
 from ui import web_render as R
 from ui import web_upload
 
@@ -47,14 +47,11 @@ class FilterError(ValueError):
 
 
 def parse_day(value, label: str) -> date | None:
-    value = (value or "").strip() if isinstance(value, str) or value is None else value
-    if not value:
-        return None
-    if isinstance(value, date):
-        return value
+    """The library's reading of a date (`index.parse_day`), with the page's own message."""
+    value = value.strip() if isinstance(value, str) else value
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return read_day(value, label)
+    except ConfigError:
         raise FilterError(f"The {label} date must look like 2024-03-26 (YYYY-MM-DD); got “{value}”.") from None
 
 
@@ -83,7 +80,7 @@ def new_conv() -> dict:
 
 
 def history_of(conv) -> History:
-    """The conversation's turns, rebuilt from the session's plain data."""
+    """The conversation's turns, rebuilt from the tab's plain data."""
     return History.from_list((conv or new_conv())["turns"])
 
 

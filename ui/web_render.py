@@ -25,9 +25,11 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
+from assistant import ABSTAIN_TEXT
+
 MARK = re.compile(r"\[(\d{1,3})\]|\[unsupported\]")
 CONTEXT = 320
-ABSTAIN_LABEL = "The articles don't say."
+ABSTAIN_LABEL = ABSTAIN_TEXT
 EMPTY_SOURCES = ('<div class="na-sources na-empty">Ask a question: the articles behind the answer '
                  'will be listed here, with the quoted sentence highlighted.</div>')
 # HTML's special characters plus those with meaning to Markdown / KaTeX, all as numeric entities

@@ -5,7 +5,7 @@
     assistant.ask("Who owns it?", history=history.recent())
 
 One type for every chat: `Conversation` (Python and the terminal chat) keeps a `History`, and
-the web chat rebuilds one per request from the plain data it keeps in the browser session.
+the web chat rebuilds one per request from the plain data it keeps in the browser tab.
 
 `Turn` is a named (question, answer) pair, so everything that reads a history as pairs
 (`Assistant.ask(history=...)`, `followup`, the LLM rewrite) reads a `History`, a list of `Turn`s

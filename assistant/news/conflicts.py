@@ -14,7 +14,7 @@ figures is a story developing, not outlets disagreeing):
   6 announced?": "pixel", "6", "announced"). Strict on purpose: dates of other events abound.
 - wording: two near-identical sentences that differ in one short span holding a name or number
   ("... stadium in Tampa, Florida" vs "... stadium in Glendale, Arizona") contradict each other
-  (see `wording`); other relevant sentences stating exactly one of the two values join its side.
+  (see `contradiction`); other relevant sentences stating exactly one of the two values join its side.
 
 Limits: surface rules, no language model: a figure about something else that shares the
 question's focus word can still be compared; differently worded sentences naming different

@@ -1,4 +1,4 @@
-"""Wire copies in answers (issue #8): articles grouped at ingest as near-duplicates (syndicated
+"""Wire copies in answers: articles grouped at ingest as near-duplicates (syndicated
 copies, light rewrites; see `index.dedup.groups`) are shown once and cited with every outlet.
 
 - Retrieval (`collapse_groups`): the best-ranked article of a group represents it. Another

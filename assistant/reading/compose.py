@@ -5,7 +5,7 @@ Abstention: `confidence` (see `assistant.reading.confidence`) is a number in [0,
 offers the closest passages as related reading. The default threshold was calibrated on the
 SQuAD v2 dev half (see docs/QUALITY.md) and can be changed per Assistant.
 
-News wording (issue #8, `AnswerSettings.news`): disagreements between articles are found among
+News wording (`AnswerSettings.news`): disagreements between articles are found among
 the sentences scoring at least `conflict_ratio` of the best (see `conflicts`); sentences on
 opposite sides are never grouped as one fact, and `news.render` names who said what and when.
 """
@@ -20,11 +20,10 @@ from assistant.news.attribution import Part, is_changing, render
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
 from assistant.news.copies import copies_of
-from assistant.records import Answer, Citation, Hit, Passages, Query
+from assistant.records import ABSTAIN_TEXT, Answer, Citation, Hit, Passages, Query
 from assistant.reading.values import dates, salient_values
 
 SAME_ARTICLE_RATIO = 0.8
-ABSTAIN_TEXT = "The articles don't say."
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ class _Citations:
             n=n, article_id=a.id, title=a.title, source=a.source, url=a.url, published=a.published,
             path=a.path, quote=c.sentence.text, passage=a.text[p_start:p_end], start=c.sentence.start,
             end=c.sentence.end, score=round(float(c.score), 4), passage_start=p_start,
-            copies=copies_of(h, self.articles)))  # wire copies (issue #8)
+            copies=copies_of(h, self.articles)))  # wire copies
         self._index[key] = n
         return n
 
@@ -150,7 +149,7 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
     for c in chosen:
         # the same fact in other articles: cite them all, so agreement is visible
         others = [o for o in ranked if o is not c and o.article_id != c.article_id and o not in chosen and same(c, o)]
-        others = [o for o in others if o.article_id not in hits[c.chunk_id].group]  # wire copies (#8): one report
+        others = [o for o in others if o.article_id not in hits[c.chunk_id].group]  # wire copies: one report
         parts.append(Part(c, list({o.article_id + str(o.sentence.start): o for o in others}.values())))
     if not settings.news:
         text = " ".join(p.lead.sentence.text + " " + "".join(f"[{n}]" for n in dict.fromkeys(

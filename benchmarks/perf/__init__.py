@@ -1,4 +1,4 @@
-"""Performance benchmarks (issue #6): ingest, answer latency, cold start, memory, scaling, each
+"""Performance benchmarks: ingest, answer latency, cold start, memory, scaling, each
 side by side with a LangChain peer where one exists. Run as `python -m benchmarks perf-...`.
 
 Every run writes `benchmarks/out/perf/<name>.json` (figures + machine facts) and prints a

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index import DB_NAME
+
 from . import PERF_OUT, PY, machine, md_table, median, run_measured, save, say
 
 
@@ -50,7 +52,7 @@ def run_ours(corpus: Path, index_dir: Path, env: dict | None = None) -> dict:
 
 
 def _count_chunks(index_dir: Path) -> int:
-    with sqlite3.connect(index_dir / "index.sqlite3") as c:
+    with sqlite3.connect(index_dir / DB_NAME) as c:
         return c.execute("SELECT count(*) FROM chunks").fetchone()[0]
 
 
@@ -58,7 +60,7 @@ def export_chunks(index_dir: Path, out: Path) -> int:
     """The texts our ingest embedded, in order, for the peer."""
     from index.pipeline import embedding_text
 
-    with sqlite3.connect(index_dir / "index.sqlite3") as c, open(out, "w", encoding="utf-8") as f:
+    with sqlite3.connect(index_dir / DB_NAME) as c, open(out, "w", encoding="utf-8") as f:
         n = 0
         for title, text in c.execute("SELECT a.title, c.text FROM chunks c JOIN articles a ON a.id = c.article_id "
                                      "ORDER BY c.id"):

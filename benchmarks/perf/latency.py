@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index import DB_NAME
+
 from . import PERF_OUT, PY, Timer, machine, md_table, pct, run_measured, save, say
 
 SIZES = (100_000, 1_000_000)
@@ -135,7 +137,7 @@ def export_texts(n: int, path: Path) -> None:
 
     from index.pipeline import embedding_text
 
-    with sqlite3.connect(index_dir(n) / "index.sqlite3") as c, open(path, "w", encoding="utf-8") as f:
+    with sqlite3.connect(index_dir(n) / DB_NAME) as c, open(path, "w", encoding="utf-8") as f:
         for title, text in c.execute("SELECT a.title, c.text FROM chunks c JOIN articles a ON a.id = c.article_id "
                                      "ORDER BY c.id LIMIT ?", (n,)):
             f.write(json.dumps({"text": embedding_text(title, text)}, ensure_ascii=False) + "\n")
@@ -212,7 +214,7 @@ def _peer(n: int, texts_path: str, questions_path: str) -> dict:
     import sqlite3
 
     vecs = np.zeros((n, 384), np.float32)
-    with sqlite3.connect(index_dir(n) / "index.sqlite3") as c:
+    with sqlite3.connect(index_dir(n) / DB_NAME) as c:
         pos = 0
         for (blob,) in c.execute("SELECT vector FROM chunks ORDER BY id LIMIT ?", (n,)):
             vecs[pos] = np.frombuffer(blob, np.float32)

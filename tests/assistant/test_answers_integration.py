@@ -1,4 +1,4 @@
-"""Answers on the bundled sample articles with the real model (loaded once per session, shared
+"""Answers on the bundled sample articles with the real model (loaded once per test run, shared
 sample index): the questions of examples/questions.jsonl find their gold article and a sentence
 holding the expected answer, the whole file evaluates at the documented level, and questions
 the articles cannot answer abstain. Facts are asserted (article, expected string, abstained),

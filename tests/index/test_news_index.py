@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from index import ingest, open_index
+from index import DB_NAME, ingest, open_index
 from index.config import IndexConfig
 from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from index.vectors import VECTORS_NAME, VectorIndex
@@ -36,7 +36,7 @@ def results(d, embedder) -> list[list[int]]:
 
 
 def sql(d, statement: str) -> None:
-    conn = sqlite3.connect(d / "index.sqlite3")
+    conn = sqlite3.connect(d / DB_NAME)
     conn.execute(statement)
     conn.commit()
     conn.close()
@@ -72,8 +72,8 @@ def test_another_format_version_is_refused(index_dir, fake_embedder, value, show
 
 
 def test_a_file_that_is_not_a_database_is_reported_as_corrupt(tmp_path, fake_embedder):
-    (tmp_path / "index.sqlite3").write_bytes(b"this is not sqlite " * 100)
-    with pytest.raises(IndexCorruptError, match="index.sqlite3"):
+    (tmp_path / DB_NAME).write_bytes(b"this is not sqlite " * 100)
+    with pytest.raises(IndexCorruptError, match=DB_NAME):
         open_index(tmp_path, embedder=fake_embedder)
 
 
@@ -82,7 +82,7 @@ def _header(d) -> dict:
 
 
 def _generation(d) -> int:
-    conn = sqlite3.connect(d / "index.sqlite3")
+    conn = sqlite3.connect(d / DB_NAME)
     gen = int(conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
     conn.close()
     return gen

@@ -3,7 +3,7 @@ then forks a fresh child per command, so a test can SIGKILL twenty-odd `assistan
 without paying ~2 s of imports (numpy, faiss, langchain) for each.
 
 Each child is a separate process that runs `ui.cli.main(argv)` — the product's CLI code path —
-in its own session with its own stdout/stderr files, and ends with `os._exit`: a SIGKILL takes it
+in its own process group with its own stdout/stderr files, and ends with `os._exit`: a SIGKILL takes it
 down exactly as it would take down `python -m ui.cli ingest`. The server holds no open files of
 any index (no SQLite connection, no lock) when it forks.
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index import DB_NAME
 from tests.fakes import FakeEmbedder
 from tests.reliability.fake_cli import READY
 
@@ -159,10 +160,10 @@ def snapshot(d: Path) -> Snapshot:
     from index.vectors import VECTORS_NAME, VectorIndex
 
     snap = Snapshot()
-    if not (d / "index.sqlite3").exists():
+    if not (d / DB_NAME).exists():
         return snap
     # not mode=ro: after a crash SQLite must be able to recover the WAL, as any open would
-    conn = sqlite3.connect(d / "index.sqlite3")
+    conn = sqlite3.connect(d / DB_NAME)
     conn.execute("PRAGMA query_only=1")
     try:
         if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:

@@ -1,4 +1,4 @@
-"""Concurrency (issue #7): 50 concurrent `ask()` calls from threads on one Assistant (real model,
+"""Concurrency: 50 concurrent `ask()` calls from threads on one Assistant (real model,
 sample index) give 0 errors and the same answers as the same questions asked one at a time."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Crash safety (issue #7): `assistant ingest` and `assistant delete`, killed with SIGKILL at random
+"""Crash safety: `assistant ingest` and `assistant delete`, killed with SIGKILL at random
 moments, never leave an article half-written; the index opens, and re-running the command finishes
 the job.
 

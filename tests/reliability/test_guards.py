@@ -1,4 +1,4 @@
-"""Version and model guards (issue #7), as the CLI shows them: one line naming both sides and the
+"""Version and model guards, as the CLI shows them: one line naming both sides and the
 fix, exit status 1, no traceback. The typed errors themselves (IndexMismatchError with .stored and
 .wanted) are tested in tests/index/test_news_index.py."""
 
@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+
+from index import DB_NAME
 
 
 @pytest.fixture
@@ -21,7 +23,7 @@ def index_dir(tmp_path, fake_model):
 
 
 def _set(d, key, value):
-    conn = sqlite3.connect(d / "index.sqlite3")
+    conn = sqlite3.connect(d / DB_NAME)
     conn.execute("UPDATE meta SET value=? WHERE key=?", (value, key))
     conn.commit()
     conn.close()

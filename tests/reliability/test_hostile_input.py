@@ -1,4 +1,4 @@
-"""Hostile and broken input (issue #7): the loaders never crash or hang on random bytes, broken or
+"""Hostile and broken input: the loaders never crash or hang on random bytes, broken or
 deeply nested or huge JSON, HTML soup, 10 MB single lines, NUL bytes or mixed encodings; every
 file that gives no article gets a reason; and ingesting such files into an index loses nothing
 that was already there.

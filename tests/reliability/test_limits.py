@@ -1,4 +1,4 @@
-"""Limits (issue #7): the ingest's per-file size limit, through the CLI (`--max-file-mb`). Upload
+"""Limits: the ingest's per-file size limit, through the CLI (`--max-file-mb`). Upload
 limits (size, type by content, upload area) are tested in tests/ui/test_web_upload.py and, on a
 live server, in tests/reliability/test_network.py."""
 

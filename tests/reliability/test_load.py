@@ -1,4 +1,4 @@
-"""The served chat under load (issue #7): 20 concurrent gradio_client sessions asking through `/ask`
+"""The served chat under load: 20 concurrent gradio_client clients asking through `/ask`
 for 10 s get 0 errors. The 60-second run with latency figures is `python -m benchmarks.load_chat`
 (docs/BENCHMARKS.md); this is its short form, against an in-process server (real model, sample
 index), 127.0.0.1 only."""
@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-SESSIONS, SECONDS = 20, 10
+CLIENTS, SECONDS = 20, 10
 FIGURES: dict = {}
 
 
@@ -31,11 +31,11 @@ def test_20_sessions_for_10_seconds(sample_index_dir, real_embedder, tmp_path):
         port = s.getsockname()[1]
     url = launch(app, host="127.0.0.1", port=port, block=False)
     try:
-        fig = run_load(url, SESSIONS, SECONDS)
+        fig = run_load(url, CLIENTS, SECONDS)
     finally:
         app.close()
         a.close()
     FIGURES.update(fig)
     print("\nload:", fig)
     assert fig["errors"] == 0, fig["error_samples"]
-    assert fig["requests"] >= SESSIONS  # every session got at least one answer on average
+    assert fig["requests"] >= CLIENTS  # every client got at least one answer on average

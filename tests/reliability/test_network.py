@@ -1,4 +1,4 @@
-"""Network exposure (issue #7): `assistant serve` binds 127.0.0.1 by default; any other address needs
+"""Network exposure: `assistant serve` binds 127.0.0.1 by default; any other address needs
 --auth USER:PASSWORD (or --auth-file) or an explicit --no-auth. Real `serve` processes (fake
 embedder, small index), each on a free port, stopped as soon as the check is done.
 

@@ -1,4 +1,4 @@
-"""Hostile questions (issue #7): empty or whitespace-only -> EmptyQuestionError (the CLI prints one
+"""Hostile questions: empty or whitespace-only -> EmptyQuestionError (the CLI prints one
 line and exits non-zero, no traceback); 100 KB -> cut to MAX_QUESTION_CHARS and answered; control
 characters, emoji and right-to-left text -> answered like any other question."""
 

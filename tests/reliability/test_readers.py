@@ -1,4 +1,4 @@
-"""Readers during writes (issue #7): while `assistant ingest` runs in another process, `ask()` here
+"""Readers during writes: while `assistant ingest` runs in another process, `ask()` here
 keeps answering from the last committed index — never an error, never a citation of an article
 that is not wholly there — and once the writer is done the same Assistant answers from the new
 articles without a restart (`ask()` calls `refresh()`)."""
@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from index import DB_NAME
 from tests.reliability.corpus import make_articles, write_corpus
 from tests.reliability.harness import fake_cli, snapshot, wait_ready
 
@@ -36,7 +37,7 @@ def test_asks_during_an_ingest_in_another_process(tmp_path):
     by_key = {a.key: a for a in articles}
 
     reader = Assistant(d, embedder=FakeEmbedder())
-    db = sqlite3.connect(f"file:{d / 'index.sqlite3'}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{d / DB_NAME}?mode=ro", uri=True)
 
     def whole(article_id: str) -> bool:
         got = [r[0] for r in db.execute("SELECT text FROM chunks WHERE article_id=? ORDER BY ord", (article_id,))]

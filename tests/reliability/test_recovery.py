@@ -1,4 +1,4 @@
-"""Regression tests for the crash/concurrency bugs the reliability work found (issue #7), each
+"""Regression tests for the crash/concurrency bugs the reliability work found, each
 reproduced deterministically: see docs/RELIABILITY.md, "Bugs found"."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from index import delete, ingest, open_index
+from index import DB_NAME, delete, ingest, open_index
 from index.errors import IndexNotFoundError
 from index.store import Store
 from index.vectors import VECTORS_NAME, VectorIndex
@@ -31,9 +31,9 @@ def test_a_database_file_without_schema_is_no_index_yet(tmp_path, how):
     d = tmp_path / "idx"
     d.mkdir()
     if how == "empty file":
-        (d / "index.sqlite3").touch()
+        (d / DB_NAME).touch()
     else:
-        conn = sqlite3.connect(d / "index.sqlite3")
+        conn = sqlite3.connect(d / DB_NAME)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.close()
     with pytest.raises(IndexNotFoundError):
@@ -50,7 +50,7 @@ def test_a_foreign_database_is_still_refused(tmp_path):
 
     d = tmp_path / "idx"
     d.mkdir()
-    conn = sqlite3.connect(d / "index.sqlite3")
+    conn = sqlite3.connect(d / DB_NAME)
     conn.execute("CREATE TABLE other(x)")
     conn.commit()
     conn.close()

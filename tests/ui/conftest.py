@@ -1,5 +1,5 @@
 """Fixtures for the browser tests: one real server and one Chromium per module, a fresh page
-(= a fresh chat session) per test, and a screenshot in test-artifacts/ when a test fails."""
+(= a fresh chat) per test, and a screenshot in test-artifacts/ when a test fails."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""News-aware answers on the sample articles with the real model (issue #8): the deliberate
+"""News-aware answers on the sample articles with the real model: the deliberate
 disagreements of examples/README.md, an "as of" question, an agreed fact, relative time and
 the timeline."""
 

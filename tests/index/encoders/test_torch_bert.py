@@ -1,6 +1,6 @@
 """index.encoders.torch_bert: the packed torch forward pass that ingest uses.
 
-Unit tests run it in fp32 on the tiny hand-made BERT folder of test_fast_encoder against the same
+Unit tests run it in fp32 on the tiny hand-made BERT folder of test_numpy_bert against the same
 plain float64 reference, for every pooling and both GELU forms; workers split the work without
 changing it and leave torch's thread count as it was. The embedder's routing is checked with the
 engine swapped out. Integration tests compare with sentence-transformers on real text and check
