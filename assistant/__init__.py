@@ -13,7 +13,7 @@ Imports are lazy: `import assistant` loads neither torch nor FAISS.
 
 from __future__ import annotations
 
-from .records import ABSTAIN_TEXT, Answer, Citation, Conflict, Copy, Hit
+from .records import ABSTAIN_TEXT, Answer, Citation, Conflict, ConflictValue, Copy, Hit, ShortAnswer
 
 _LAZY = {
     "Assistant": ".assistant", "ask": ".assistant", "AnswerSettings": ".reading.compose",
@@ -34,7 +34,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'assistant' has no attribute {name!r}")
 
 
-__all__ = ["ABSTAIN_TEXT", "Assistant", "ask", "Answer", "Citation", "Conflict", "Copy", "Hit", "AnswerSettings",
+__all__ = ["ABSTAIN_TEXT", "Assistant", "ask", "Answer", "Citation", "Conflict", "ConflictValue", "ShortAnswer", "Copy", "Hit", "AnswerSettings",
            "RetrievalSettings", "AssistantError", "EmptyQuestionError", "IndexNotFoundError", "EvalFileError",
            "LLMError", "Conversation", "History", "Turn", "LLMSettings", "resolve_llm", "evaluate",
            "load_eval_file", "warm_up", "EvalReport"]

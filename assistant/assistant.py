@@ -23,6 +23,7 @@ from assistant.conversation.history import HistoryLike
 from assistant.errors import EmptyQuestionError, LLMError
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
+from assistant.reading.ranking import Ranker
 from assistant.reading.rules import RuleRanker
 from assistant.records import Answer, Filters, Query
 from assistant.retrieve import RetrievalSettings, Retriever
@@ -48,7 +49,7 @@ class Assistant:
         self.retriever = Retriever(self.index, retrieval)
         self.settings = answer or AnswerSettings()
         self.cache = ArticleCache()  # sentences and acronyms of the articles read most recently
-        self.ranker = RuleRanker(self.index, self.cache, self.settings.embed_top)
+        self.ranker = self._ranker()
         self.llm = llm
         self._llm = None
         self._asked = 0  # questions so far: a second one means a process that keeps asking
@@ -56,6 +57,14 @@ class Assistant:
             from assistant.llm.answer import LLMAnswerer
 
             self._llm = LLMAnswerer(llm, self.index, self.cache)
+
+    def _ranker(self) -> Ranker:
+        s = self.settings
+        if s.ranker == "rules":
+            return RuleRanker(self.index, self.cache, s.embed_top)
+        from assistant.reading.reader import ReaderRanker
+
+        return ReaderRanker(self.index, self.cache, max_candidates=s.read_top)
 
     # -- asking -------------------------------------------------------------------------------------
     def ask(self, question: str, history: History | None = None, k: int | None = None,

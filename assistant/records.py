@@ -127,15 +127,58 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Conflict:
-    """Outlets giving different values for the same quantity; `citations` are [n] numbers."""
+class ConflictValue:
+    """One of the values reports give: as worded ("about 369 vessels"), the [n] numbers citing it,
+    the outlets that give it and the newest publication date among them (None: undated)."""
 
-    subject: str
-    values: tuple[tuple[str, tuple[int, ...]], ...]
+    value: str
+    citations: tuple[int, ...]
+    outlets: tuple[str, ...] = ()
+    published: date | None = None
 
     def to_dict(self) -> dict:
-        return {"subject": self.subject,
-                "values": [{"value": v, "citations": list(ns)} for v, ns in self.values]}
+        return {"value": self.value, "citations": list(self.citations), "outlets": list(self.outlets),
+                "published": self.published.isoformat() if self.published else None}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ConflictValue":
+        return cls(d["value"], tuple(d.get("citations") or ()), tuple(d.get("outlets") or ()),
+                   date.fromisoformat(d["published"]) if d.get("published") else None)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Reports giving different values for the same thing. `kind`: "update" when the values come
+    from reports of different days (a developing story: the newest value first), "disagreement"
+    when reports of the same day, or undated ones, differ."""
+
+    subject: str
+    values: tuple[ConflictValue, ...]
+    kind: str = "disagreement"
+
+    def to_dict(self) -> dict:
+        return {"subject": self.subject, "kind": self.kind, "values": [v.to_dict() for v in self.values]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Conflict":
+        return cls(d["subject"], tuple(ConflictValue.from_dict(v) for v in d["values"]),
+                   d.get("kind", "disagreement"))
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The few words that answer ("Pumpkin Spice Latte", "280,000"), marked by the reader inside
+    the answer's lead sentence: `article.text[start:end] == text`; `citation` is that sentence's [n]."""
+
+    text: str
+    article_id: str
+    start: int
+    end: int
+    citation: int = 0
+    probability: float = 0.0  # the reader's confidence in this span
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
@@ -144,7 +187,8 @@ class Answer:
     When `abstained` is true, `text` says the articles don't answer the question and
     `citations` are related reading, not support. `mode` says what wrote `text`: "extractive"
     (the articles' own sentences) or "llm" (an LLM, checked sentence by sentence; see
-    `assistant.llm.verify`); `unsupported` lists the LLM's sentences its citations don't support."""
+    `assistant.llm.verify`); `unsupported` lists the LLM's sentences its citations don't support.
+    `short_answer` is the answer's few words inside its lead sentence, when the reader marked them."""
 
     question: str
     text: str
@@ -156,6 +200,7 @@ class Answer:
     mode: str = "extractive"
     notes: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    short_answer: ShortAnswer | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -169,6 +214,7 @@ class Answer:
             "mode": self.mode,
             "notes": list(self.notes),
             "unsupported": list(self.unsupported),
+            "short_answer": self.short_answer.to_dict() if self.short_answer else None,
         }
 
     @classmethod
@@ -179,9 +225,9 @@ class Answer:
             c["published"] = date.fromisoformat(c["published"]) if c.get("published") else None
             c["copies"] = tuple(Copy.from_dict(x) for x in c.get("copies") or ())
             cits.append(Citation(**c))
-        conflicts = [Conflict(x["subject"], tuple((v["value"], tuple(v["citations"])) for v in x["values"]))
-                     for x in d.get("conflicts", [])]
+        conflicts = [Conflict.from_dict(x) for x in d.get("conflicts", [])]
         return cls(question=d["question"], text=d["text"], citations=cits, abstained=d.get("abstained", False),
                    confidence=d.get("confidence", 0.0), query=d.get("query", ""), conflicts=conflicts,
                    mode=d.get("mode", "extractive"), notes=list(d.get("notes", [])),
-                   unsupported=list(d.get("unsupported", [])))
+                   unsupported=list(d.get("unsupported", [])),
+                   short_answer=ShortAnswer(**d["short_answer"]) if d.get("short_answer") else None)

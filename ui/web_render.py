@@ -149,10 +149,11 @@ def conflicts_html(answer, turn: int) -> str:
         return ""
     rows = []
     for c in answer.conflicts:
-        vals = "; ".join(f"<b>{esc(v)}</b> — " + ", ".join(cite_anchor(turn, n) for n in ns)
-                         for v, ns in c.values)
+        vals = "; ".join(f"<b>{esc(v.value)}</b> — " + ", ".join(cite_anchor(turn, n) for n in v.citations)
+                         for v in c.values)
         rows.append(f"<li>{esc(c.subject)}: {vals}</li>")
-    return ('<div class="na-conflicts"><div class="na-conflicts-title">The sources disagree</div>'
+    title = "The figures were updated" if all(c.kind == "update" for c in answer.conflicts) else "The sources disagree"
+    return (f'<div class="na-conflicts"><div class="na-conflicts-title">{title}</div>'
             f'<ul>{"".join(rows)}</ul></div>')
 
 

@@ -10,8 +10,11 @@ what this module adds is a short prefix before a sentence in `Answer.text`:
 - changing quantities ("death toll", "displaced", "latest", "so far", "now", ...): the newest
   dated report leads, "As of 25 Feb 2023, Civic Daily Review reports: ..."; older values follow
   as "Earlier, Northwind Post (10 Feb 2023) reported: ...".
-An article without an outlet is named by its title ("an undated report, “Title”"); nothing is
-invented. Limits: the date said is the article's publication date, not a date in the sentence;
+An article without an outlet is named by its date ("a report of 12 Jun 2025, “Title”"); one
+that states neither outlet nor date gets no attribution words at all (its [n] mark and the source
+list say which it is); nothing is invented. Different figures from reports of different days are
+an update, not a dispute: "Valley Courier reported 15 on 13 Jun 2025, the latest figure: ... [1]
+Coastal Herald had reported 12 on 12 Jun 2025: ... [2]" (`Conflict.kind` "update"). Limits: the date said is the article's publication date, not a date in the sentence;
 one disagreement is spelled out per answer (the one about the most relevant sentences).
 """
 
@@ -27,10 +30,10 @@ from index.text.dates import MONTH_ABBREVIATIONS
 
 from assistant.news.conflicts import Disagreement
 from assistant.reading.scoring import Candidate
-from assistant.records import Conflict
+from assistant.records import Conflict, ConflictValue
 from assistant.reading.values import quantities
 
-_CHANGING_COUNT = re.compile(r"\b(death toll|toll|killed|dead|deaths|died|casualties|fatalities|injured|wounded|"
+_CHANGING_COUNT = re.compile(r"\b(death toll|toll|kill|kills|killed|dead|deaths|died|casualties|fatalities|injured|wounded|"
                              r"missing|displaced|fled|evacuated|homeless|refugees|arrested|detained|cases|infected|"
                              r"count|number)\b", re.I)
 _RECENCY = re.compile(r"\b(latest|so far|to date|now|current|currently|as of|most recent|up to date|still|yet)\b",
@@ -91,14 +94,46 @@ def _as_of(arts: Sequence[Article]) -> str:
     """'As of 25 Feb 2023, Civic Daily Review reports: ' (outlets of the newest date only)."""
     newest = _newest(arts)
     if newest is None:
-        return agreement_prefix(arts) or f"According to {label(arts[0])}: "
+        return agreement_prefix(arts) or _according(arts[:1])
     latest = [a for a in arts if a.published == newest]
-    names = list(dict.fromkeys(a.source or label(a) for a in latest))
+    names = list(dict.fromkeys(a.source or (f"“{_title(a)}”" if a.title else "a report") for a in latest))
     return f"As of {day(newest)}, {join(names)} report{'s' if len(names) == 1 else ''}: "
 
 
 def _according(arts: Sequence[Article]) -> str:
+    """'According to Harbor Ledger (29 Mar 2021): '; nothing when no report states an outlet or
+    a date (the [n] mark and the source list say which report it is)."""
+    if not any(a.source or a.published for a in arts):
+        return ""
     return f"According to {join([label(a) for a in arts])}: "
+
+
+def is_update(kind: str, newest: Sequence[date | None]) -> bool:
+    """Different figures from reports of different days are a story's update, not a dispute:
+    every value dated, no two on the same day."""
+    return kind == "quantity" and len(newest) > 1 and None not in newest and len(set(newest)) == len(newest)
+
+
+_QUALIFIERS = frozenset("more less fewer about some nearly almost around roughly over under at up approximately "
+                        "an a".split())
+
+
+def _mid_sentence(value: str) -> str:
+    """A figure quoted from a sentence's start, fit to follow 'reported': 'More than 50,000' ->
+    'more than 50,000' (a name keeps its capital)."""
+    first = value.split(" ", 1)[0]
+    return value[0].lower() + value[1:] if first.lower() in _QUALIFIERS else value
+
+
+def _reported(arts: Sequence[Article], value: str, when: date, latest: bool) -> str:
+    """'Valley Courier reported 15 on 13 Jun 2025: ' for the newest value, 'Coastal Herald had
+    reported 12 on 12 Jun 2025: ' for an earlier one."""
+    who = join(list(dict.fromkeys(a.source for a in arts if a.source))) if any(a.source for a in arts) else \
+        ("A report" if latest else "an earlier report")
+    value = _mid_sentence(value)
+    if latest:
+        return f"{who} reported {value} on {day(when)}, the latest figure: "
+    return f"{who[0].upper() + who[1:]} had reported {value} on {day(when)}: "
 
 
 @dataclass
@@ -136,10 +171,14 @@ def render(parts: list[Part], disagreement: Disagreement | None, articles: dict[
 
     if disagreement is not None:
         groups = disagreement.groups[:max_sentences]
-        dated = changing and len({_newest(arts_of([c.cand for c in g])) for g in groups} - {None}) > 1
+        newest = [_newest(arts_of([c.cand for c in g])) for g in groups]
+        update = is_update(disagreement.kind, newest)
+        dated = update or (changing and len(set(newest) - {None}) > 1)
         if dated:  # newest value first; undated values last
-            groups.sort(key=lambda g: -(_newest(arts_of([c.cand for c in g])) or date.min).toordinal())
-        out.append("Reports differ; the newest comes first." if dated else "Reports differ.")
+            order = sorted(range(len(groups)), key=lambda i: -(newest[i] or date.min).toordinal())
+            groups, newest = [groups[i] for i in order], [newest[i] for i in order]
+        if not update:
+            out.append("Reports differ; the newest comes first." if dated else "Reports differ.")
         opposed = {_key(c.cand) for g in disagreement.groups for c in g}
         values = []
         for i, g in enumerate(groups):
@@ -149,14 +188,17 @@ def render(parts: list[Part], disagreement: Disagreement | None, articles: dict[
             members += [o for o in ranked if _key(o) not in opposed and o.article_id not in have and same_fact(rep, o)]
             members = list({_key(m): m for m in members}.values())
             arts = arts_of(members)
-            if dated and i == 0:
+            if update:
+                prefix = _reported(arts, g[0].value, newest[i], latest=i == 0)
+            elif dated and i == 0:
                 prefix = _as_of(arts)
             elif dated and _newest(arts):
                 prefix = f"Earlier, {join([label(a) for a in arts])} reported: "
             else:
                 prefix = _according(arts)
-            values.append((g[0].value, emit(prefix, members)))
-        conflicts.append(Conflict(disagreement.subject, tuple(values)))
+            outlets = tuple(dict.fromkeys(a.source for a in arts if a.source))
+            values.append(ConflictValue(g[0].value, emit(prefix, members), outlets, newest[i]))
+        conflicts.append(Conflict(disagreement.subject, tuple(values), "update" if update else "disagreement"))
 
     rest = [p for p in parts if not any(_key(c) in used for c in p.candidates())]
     if changing and disagreement is None:  # newest report with a figure leads

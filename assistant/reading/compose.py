@@ -12,7 +12,7 @@ opposite sides are never grouped as one fact, and `news.render` names who said w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, subject_of
@@ -20,7 +20,7 @@ from assistant.news.attribution import Part, is_changing, render
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
 from assistant.news.copies import copies_of
-from assistant.records import ABSTAIN_TEXT, Answer, Citation, Hit, Passages, Query
+from assistant.records import ABSTAIN_TEXT, Answer, Citation, Hit, Passages, Query, ShortAnswer
 from assistant.reading.values import dates, salient_values
 
 SAME_ARTICLE_RATIO = 0.8
@@ -28,28 +28,43 @@ SAME_ARTICLE_RATIO = 0.8
 
 @dataclass(frozen=True)
 class AnswerSettings:
+    ranker: str = "rules"  # "reader": the trained reader scores sentences; "rules": surface rules + cosine
     max_sentences: int = 3
-    min_confidence: float = 0.35  # calibrated on SQuAD v2 + RealTimeQA dev: docs/QUALITY.md
+    min_confidence: float | None = None  # abstain below this; None: the ranker's own (see RANKER_THRESHOLDS)
     follow_ratio: float = 0.75  # a further sentence must score at least this share of the best (docs/QUALITY.md)
     duplicate_jaccard: float = 0.6  # content-word overlap at which two sentences state the same fact
     duplicate_cosine: float = 0.90
-    embed_top: int = 16  # sentences embedded per question (bounds the model's work; 16 and 24 gave
-    # the same answers on RealTimeQA, SQuAD and the samples, 12 lost some: docs/QUALITY.md)
+    embed_top: int = 16  # rules: sentences embedded per question (bounds the model's work)
+    read_top: int = 48  # reader: sentences read per question (bounds the model's work)
     related: int = 3  # passages offered as related reading when abstaining
     news: bool = True  # attribution, agreement and disagreement wording (see `news`); False: plain quotes
     conflict_ratio: float = 0.65  # sentences compared for disagreement score at least this share of the best
 
     def __post_init__(self):
+        if self.ranker not in RANKER_THRESHOLDS:
+            raise ConfigError(f"ranker must be one of {', '.join(RANKER_THRESHOLDS)}, got {self.ranker!r}")
         if not isinstance(self.max_sentences, int) or not 1 <= self.max_sentences <= 10:
             raise ConfigError(f"max_sentences must be an integer from 1 to 10, got {self.max_sentences!r}")
         for name in ("min_confidence", "follow_ratio", "duplicate_jaccard", "duplicate_cosine", "conflict_ratio"):
             v = getattr(self, name)
-            if not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
+            if name == "min_confidence" and v is None:
+                continue
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be a number from 0 to 1, got {v!r}")
-        for name in ("embed_top", "related"):
+        for name in ("embed_top", "read_top", "related"):
             v = getattr(self, name)
-            if not isinstance(v, int) or v < 1:
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {v!r}")
+
+    @property
+    def threshold(self) -> float:
+        """The confidence below which the answer is an abstention."""
+        return RANKER_THRESHOLDS[self.ranker] if self.min_confidence is None else float(self.min_confidence)
+
+
+# each ranker's confidence has its own scale: the reader's is a calibrated probability, the rules'
+# a logistic model over surface evidence; thresholds chosen on the dev sets (docs/QUALITY.md)
+RANKER_THRESHOLDS = {"reader": 0.5, "rules": 0.35}
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -111,7 +126,7 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
                       abstained=True, confidence=0.0, query=query.text)
     best = ranked[0]
     confidence = float(best.score) if ranking.confidence is None else float(ranking.confidence)
-    if confidence < settings.min_confidence:
+    if confidence < settings.threshold:
         seen: set[str] = set()
         for c in ranked:
             if c.article_id not in seen:
@@ -154,9 +169,20 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
     if not settings.news:
         text = " ".join(p.lead.sentence.text + " " + "".join(f"[{n}]" for n in dict.fromkeys(
             cites.cite(x) for x in p.candidates())) for p in parts)
-        return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text)
+        return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
+                      short_answer=_short_answer(ranking, cites))
     changing = is_changing(question, q.kind) or is_changing(query.text, q.kind)
     text, conflicts = render(parts, disagreement, articles, cites.cite, changing=changing,
                              max_sentences=settings.max_sentences, same_fact=same, ranked=ranked)
     return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
-                  conflicts=conflicts)
+                  conflicts=conflicts, short_answer=_short_answer(ranking, cites))
+
+
+def _short_answer(ranking: Ranking, cites: _Citations) -> ShortAnswer | None:
+    """The ranker's short answer, numbered with the citation of the sentence that holds it (the
+    best sentence always leads the answer, so it is cited)."""
+    s = ranking.short
+    if s is None:
+        return None
+    n = next((c.n for c in cites.items if c.article_id == s.article_id and c.start <= s.start and s.end <= c.end), 0)
+    return replace(s, citation=n) if n else None

@@ -10,34 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.news.copies import same_text_key
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.confidence import confidence, gather
 from assistant.reading.question import Question, analyse
-from assistant.reading.ranking import Ranking
+from assistant.reading.ranking import Ranking, candidates
 from assistant.reading.scoring import Candidate, cheap_score, final_scores, idf_weights, prescore
 from assistant.records import Passages, Query
 
 PREFER_BONUS = 0.02  # ranking bonus of a sentence from an article cited earlier in the conversation
-
-
-def candidates(passages: Passages, cache: ArticleCache) -> list[Candidate]:
-    """The sentences overlapping each hit's chunk (whole, even where the chunk cut one), in hit
-    order; a sentence word for word in two articles of one wire-copy group counts once."""
-    cands: list[Candidate] = []
-    for rank, h in enumerate(passages.hits):
-        for s in cache.sentences(passages.articles[h.article_id]):
-            if s.end > h.start and s.start < h.end:
-                cands.append(Candidate(h.article_id, s, rank, h.chunk_id))
-    group_of = {h.article_id: h.group for h in passages.hits if h.group}
-    seen, unique = set(), []
-    for c in cands:
-        key = (c.article_id, c.sentence.start)
-        twin = same_text_key(c.article_id, c.sentence.text, group_of) if group_of else None
-        if key not in seen and (twin is None or twin not in seen):
-            seen.update((key, twin) if twin else (key,))
-            unique.append(c)
-    return unique
 
 
 class RuleRanker:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant import Answer, Citation, Conflict
+from assistant import Answer, Citation, Conflict, ConflictValue
 from index import IndexStats, IngestReport, Progress, Skipped
 
 HOSTILE_QUOTE = "Click <img src=x onerror=alert(1)> [click](javascript:alert(1)) now <script>alert(1)</script>."
@@ -58,7 +58,7 @@ class FakeAssistant:
         text = f"{ARTICLES[0][6]} [1] {ARTICLES[1][6]} [2]"
         ans = Answer(question, text, cits, confidence=0.8, query=question, notes=["Counts differ by date."])
         if "conflict" in question:
-            ans.conflicts = [Conflict("vessels queued", (("369", (1,)), ("400", (2,))))]
+            ans.conflicts = [Conflict("vessels queued", (ConflictValue("369", (1,)), ConflictValue("400", (2,))))]
         return ans
 
     def stats(self) -> IndexStats:

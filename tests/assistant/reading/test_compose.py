@@ -10,12 +10,12 @@ from datetime import date
 
 import pytest
 
-from assistant.reading.compose import AnswerSettings, compose
+from assistant.reading.compose import RANKER_THRESHOLDS, AnswerSettings, compose
 from assistant.reading.scoring import Candidate
 from assistant.reading.sentences import split_sentences
 from assistant.reading.question import analyse
 from assistant.reading.ranking import Ranking
-from assistant.records import Hit, Passages, Query
+from assistant.records import Answer, Hit, Passages, Query, ShortAnswer
 from index.errors import ConfigError
 from index.records import Article
 from index.text.words import stems
@@ -161,9 +161,10 @@ def test_nothing_retrieved_is_an_abstention_without_citations():
 
 @pytest.mark.parametrize("field,bad", [
     ("max_sentences", 0), ("max_sentences", 11), ("max_sentences", 2.0), ("max_sentences", "3"),
-    ("min_confidence", -0.1), ("min_confidence", 1.5), ("min_confidence", "0.3"), ("min_confidence", None),
+    ("min_confidence", -0.1), ("min_confidence", 1.5), ("min_confidence", "0.3"), ("min_confidence", True),
     ("follow_ratio", 2), ("duplicate_jaccard", -1), ("duplicate_cosine", 1.01), ("conflict_ratio", "x"),
-    ("embed_top", 0), ("embed_top", 1.5), ("related", 0), ("related", -3),
+    ("embed_top", 0), ("embed_top", 1.5), ("read_top", 0), ("related", 0), ("related", -3),
+    ("ranker", "llm"), ("ranker", None),
 ])
 def test_bad_settings_are_config_errors_naming_the_field(field, bad):
     with pytest.raises(ConfigError, match=field):
@@ -173,3 +174,23 @@ def test_bad_settings_are_config_errors_naming_the_field(field, bad):
 def test_good_settings_at_the_edges_are_accepted():
     AnswerSettings(max_sentences=1, min_confidence=0, follow_ratio=1.0, related=1, embed_top=1)
     AnswerSettings(max_sentences=10, min_confidence=1.0)
+
+
+def test_each_ranker_has_its_own_default_threshold_and_a_given_one_wins():
+    assert AnswerSettings(ranker="reader").threshold == RANKER_THRESHOLDS["reader"]
+    assert AnswerSettings(ranker="rules").threshold == RANKER_THRESHOLDS["rules"]
+    assert AnswerSettings(ranker="rules", min_confidence=0.9).threshold == 0.9
+
+
+def test_the_short_answer_is_numbered_with_the_citation_of_its_sentence():
+    lead = cand(LEDGER, 1, 0.8)
+    at = LEDGER.text.index("280,000")
+    short = ShortAnswer("280,000", LEDGER.id, at, at + len("280,000"), probability=0.9)
+    ans = compose(Query(Q, Q), Ranking(analyse(Q), [cand(WIRE, 1, 0.85), lead], 0.9, short=short),
+                  passages(ARTICLES, HITS), AnswerSettings(news=False))
+    assert ans.short_answer.citation == next(c.n for c in ans.citations if c.article_id == LEDGER.id)
+    assert LEDGER.text[ans.short_answer.start:ans.short_answer.end] == "280,000"
+    assert Answer.from_dict(ans.to_dict()).short_answer == ans.short_answer
+    abstained = compose(Query(Q, Q), Ranking(analyse(Q), [lead], 0.1, short=short), passages(ARTICLES, HITS),
+                        AnswerSettings())
+    assert abstained.abstained and abstained.short_answer is None
