@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Sequence
 
 from index import DB_NAME
 
@@ -40,6 +41,13 @@ def _sets(value: str) -> list[str]:
     return names
 
 
+def _rankers(value: str) -> list[str]:
+    names = [s.strip() for s in value.split(",") if s.strip()]
+    if not names or any(n not in ("reader", "rules") for n in names):
+        raise argparse.ArgumentTypeError(f"rankers are reader and/or rules, got {value!r}")
+    return names
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, metavar="DIR", default=SHARED_EVAL, help=f"evaluation data folder (default {SHARED_EVAL})")
@@ -50,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N questions per set")
     q.add_argument("--failures", type=int, default=0, metavar="N", help="also print N assistant failures per set")
     q.add_argument("--fresh", action="store_true", help="delete and rebuild the indexes first")
+    q.add_argument("--rankers", type=_rankers, default=["reader", "rules"],
+                   help="comma-separated rankers to compare side by side (default reader,rules)")
+    q.add_argument("--no-naive", action="store_true", help="skip the naive dense-only baseline")
     sub.add_parser("ingest-realtimeqa", help="time a fresh ingest of the RealTimeQA corpus")
     c = sub.add_parser("convert", help="only write the converted corpora and questions")
     c.add_argument("--sets", type=_sets, default=list(SETS))
@@ -70,7 +81,8 @@ def _check_data(data: Path, sets: list[str]) -> bool:
     return True
 
 
-def cmd_quality(args, sets: list[str], limit: int | None, failures: int = 0, fresh: bool = False) -> int:
+def cmd_quality(args, sets: list[str], limit: int | None, failures: int = 0, fresh: bool = False,
+                rankers: Sequence[str] = ("reader", "rules"), naive: bool = True) -> int:
     from index.encoders.embedder import SentenceTransformerEmbedder
 
     from .quality import markdown_table, run_set, system_info
@@ -83,7 +95,8 @@ def cmd_quality(args, sets: list[str], limit: int | None, failures: int = 0, fre
           f"load average {info['load_average_1min']})"
           + (f", first {limit} questions per set" if limit else "") + "\n")
     for name in sets:
-        r = run_set(name, args.data, args.out, limit=limit, embedder=embedder, fresh=fresh)
+        r = run_set(name, args.data, args.out, limit=limit, embedder=embedder, fresh=fresh, rankers=rankers,
+                    naive=naive)
         print(markdown_table(r))
         print(f"\nreport: {r.report_path}\n", flush=True)
         if failures:
@@ -139,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     args = build_parser().parse_args(argv)
     if args.command == "quality":
-        return cmd_quality(args, args.sets, args.limit, args.failures, args.fresh)
+        return cmd_quality(args, args.sets, args.limit, args.failures, args.fresh, args.rankers, not args.no_naive)
     if args.command == "all":
         rc = cmd_quality(args, list(SETS), args.limit)
         if rc == 0 and _check_data(args.data, ["realtimeqa"]):

@@ -16,11 +16,13 @@ import platform
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Sequence
 
 from assistant.eval.data import load_eval_file
+from assistant.eval.metrics import exact_match
 from assistant.eval.report import ROWS, EvalReport, format_rate
 from assistant.eval.run import evaluate, warm_up
 
@@ -53,9 +55,13 @@ class SetResult:
     name: str
     converted: ConvertedSet
     build: IndexBuild
-    assistant: EvalReport
-    naive: EvalReport
+    systems: dict[str, EvalReport]  # the assistant per ranker ("reader", "rules"), then "naive"
     report_path: Path
+    published: dict[str, float] = field(default_factory=dict)  # the set's own baselines: exact match
+
+    @property
+    def assistant(self) -> EvalReport:
+        return next(iter(self.systems.values()))
 
 
 def system_info() -> dict:
@@ -127,8 +133,10 @@ def _progress(label: str):
 
 
 def run_set(name: str, data_dir: Path, out_dir: Path, *, limit: int | None = None, embedder=None,
-            fresh: bool = False) -> SetResult:
-    from assistant import Assistant
+            fresh: bool = False, rankers: Sequence[str] = ("reader",), naive: bool = True) -> SetResult:
+    """Evaluate the assistant with each of `rankers` (same index, same questions), then the naive
+    baseline; write `<out>/<set>/report.json` after each system, so figures survive an interruption."""
+    from assistant import AnswerSettings, Assistant
     from index.encoders.embedder import SentenceTransformerEmbedder
 
     conv = convert(name, data_dir, out_dir)
@@ -140,40 +148,74 @@ def run_set(name: str, data_dir: Path, out_dir: Path, *, limit: int | None = Non
     items = load_eval_file(conv.questions)
     if limit is not None:
         items = items[:limit]
-    assistant = Assistant(set_dir / "index", embedder=embedder)
-    try:
-        warm_up(assistant)
-        rep_a = evaluate(assistant, items, progress=_progress(f"{name} assistant"), name=f"{name} assistant")
-    finally:
-        assistant.close()
     path = set_dir / "report.json"
+    systems: dict[str, EvalReport] = {}
+    published = published_baselines(name, data_dir, items)
 
-    def write(rep_n: EvalReport | None) -> None:
+    def write() -> None:
+        first = next(iter(systems.values()), None)
         path.write_text(json.dumps({
             "set": name, "system": system_info(), "limit": limit,
             "corpus": {"articles": conv.articles, "questions": conv.question_count, "notes": conv.notes},
             "index": asdict(build) | {"chunks_per_second": round(build.chunks_per_second, 1)},
-            "assistant": rep_a.to_dict(), "naive": rep_n.to_dict() if rep_n else None,
+            "assistant": first.to_dict() if first else None,
+            "systems": {k: v.to_dict() for k, v in systems.items()}, "published_exact_match": published,
         }, indent=2, ensure_ascii=False))
 
-    write(None)  # the assistant's figures are on disk while the baseline embeds its corpus
-    naive = NaiveBaseline(conv.corpus, cache_dir=set_dir, embedder=embedder)
-    warm_up(naive)
-    rep_n = evaluate(naive, items, progress=_progress(f"{name} naive"), name=f"{name} naive")
-    write(rep_n)
-    return SetResult(name, conv, build, rep_a, rep_n, path)
+    for ranker in rankers:
+        assistant = Assistant(set_dir / "index", embedder=embedder, answer=AnswerSettings(ranker=ranker))
+        try:
+            warm_up(assistant)
+            systems[ranker] = evaluate(assistant, items, progress=_progress(f"{name} {ranker}"),
+                                       name=f"{name} {ranker}")
+        finally:
+            assistant.close()
+        write()
+    if naive:
+        baseline = NaiveBaseline(conv.corpus, cache_dir=set_dir, embedder=embedder)
+        warm_up(baseline)
+        systems["naive"] = evaluate(baseline, items, progress=_progress(f"{name} naive"), name=f"{name} naive")
+        write()
+    return SetResult(name, conv, build, systems, path, published)
+
+
+BASELINE_NAMES = {"qa_open_gpt3_gcs_gen": "GPT-3 175B + web search", "qa_open_rag_gcs_gen": "RAG + web search",
+                  "qa_closed_gpt3_gen": "GPT-3 175B, no retrieval"}
+
+
+def published_baselines(name: str, data_dir: Path, items) -> dict[str, float]:
+    """RealTimeQA's own weekly baselines on the same questions, scored by the same exact match."""
+    folder = Path(data_dir) / name / "baselines"
+    if not folder.is_dir():
+        return {}
+    wanted = {it.id: it.turns[0].answers for it in items if it.id and it.turns and it.turns[0].answers}
+    out = {}
+    for key, label in BASELINE_NAMES.items():
+        got: dict[str, str] = {}
+        for f in sorted(folder.glob(f"*_{key}.jsonl")):
+            for line in f.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    got[row["question_id"]] = row.get("prediction") or ""
+        if got and wanted:
+            out[label] = round(sum(exact_match(got.get(q, ""), a) for q, a in wanted.items()) / len(wanted), 4)
+    return out
 
 
 def markdown_table(r: SetResult) -> str:
-    a, n = r.assistant.overall, r.naive.overall
+    names = list(r.systems)
+    ms = [r.systems[n].overall for n in names]
+    a = ms[0]
     lines = [f"### {r.name}: {a.questions} questions over {r.build.articles} articles", "",
-             "| metric | assistant | naive |", "|---|---|---|",
-             f"| questions | {a.questions} | {n.questions} |"]
+             "| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names),
+             "| questions | " + " | ".join(str(m.questions) for m in ms) + " |"]
     for label, *spec in ROWS:
-        lines.append(f"| {label} | {format_rate(a, *spec)} | {format_rate(n, *spec)} |")
-    lines.append(f"| mean latency | {a.mean_latency_ms:.0f} ms | {n.mean_latency_ms:.0f} ms |")
-    lines.append(f"| p95 latency | {a.p95_latency_ms:.0f} ms | {n.p95_latency_ms:.0f} ms |")
-    if a.errors or n.errors:
-        lines.append(f"| errors | {a.errors} | {n.errors} |")
+        lines.append(f"| {label} | " + " | ".join(format_rate(m, *spec) for m in ms) + " |")
+    lines.append("| mean latency | " + " | ".join(f"{m.mean_latency_ms:.0f} ms" for m in ms) + " |")
+    lines.append("| p95 latency | " + " | ".join(f"{m.p95_latency_ms:.0f} ms" for m in ms) + " |")
+    if any(m.errors for m in ms):
+        lines.append("| errors | " + " | ".join(str(m.errors) for m in ms) + " |")
     lines += [f"- {note}" for note in r.converted.notes]
+    lines += [f"- published baseline on the same questions, short answer exact match: {label} {100 * v:.1f}%"
+              for label, v in r.published.items()]
     return "\n".join(lines)

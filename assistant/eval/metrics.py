@@ -6,6 +6,7 @@ baseline (benchmarks/naive.py) are scored by exactly the same code.
   collapsed.
 - `answer_hit`: an expected answer, normalised, occurs in the normalised text on word
   boundaries ("7.8" does not hit "1978", "Europe" does not hit "European").
+- `exact_match`: the short answer, normalised, equals an expected answer.
 - `source_matches`: a gold source names a cited article when it equals the citation's url,
   its path, the path's file name, or a trailing part of the path ("articles/a.md").
 - `recall_at`: a gold source is among the first k distinct articles cited, in citation order;
@@ -53,6 +54,13 @@ def answer_hit(text: str, answers: Iterable[str]) -> bool:
         if needle and f" {needle} " in haystack:
             return True
     return False
+
+
+def exact_match(text: str, answers: Iterable[str]) -> bool:
+    """True when `text`, normalised, is one of the expected answers, normalised: how a short
+    answer ("Pumpkin Spice Latte") is scored, as RealTimeQA scores its own baselines."""
+    got = normalise(text)
+    return bool(got) and any(got == normalise(a) for a in answers)
 
 
 def _file_name(path: str) -> str:

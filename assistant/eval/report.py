@@ -33,6 +33,8 @@ class QuestionResult:
     id: str = ""
     confidence: float = 0.0
     error: str = ""
+    short: str = ""  # the short answer, when the reader marked one
+    short_hit: bool | None = None  # it equals an expected answer (normalised)
 
     @property
     def reasons(self) -> list[str]:
@@ -76,6 +78,7 @@ class Metrics:
     with_answers: int = 0       # answerable questions with expected answers to look for
     with_sources: int = 0       # questions with gold sources (answerable or not)
     hits: int = 0
+    short_hits: int = 0
     recall_1_hits: int = 0
     recall_5_hits: int = 0
     abstained_unanswerable: int = 0
@@ -94,6 +97,7 @@ class Metrics:
             with_answers=sum(r.hit is not None for r in results),
             with_sources=sum(r.recall_5 is not None for r in results),
             hits=sum(r.hit is True for r in results),
+            short_hits=sum(r.short_hit is True for r in results),
             recall_1_hits=sum(r.recall_1 is True for r in results),
             recall_5_hits=sum(r.recall_5 is True for r in results),
             abstained_unanswerable=sum(r.unanswerable and r.abstained for r in results),
@@ -116,6 +120,11 @@ class Metrics:
         return _rate(self.hits, self.with_answers)
 
     @property
+    def short_exact(self) -> float | None:
+        """Share of answerable questions whose short answer is exactly an expected answer."""
+        return _rate(self.short_hits, self.with_answers)
+
+    @property
     def abstention_rate(self) -> float | None:
         """Share of unanswerable questions the assistant abstained on (higher is better)."""
         return _rate(self.abstained_unanswerable, self.unanswerable)
@@ -128,7 +137,8 @@ class Metrics:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["mean_latency_ms"], d["p95_latency_ms"] = round(self.mean_latency_ms, 1), round(self.p95_latency_ms, 1)
-        for name in ("recall_at_1", "recall_at_5", "answer_hit", "abstention_rate", "false_abstention_rate"):
+        for name in ("recall_at_1", "recall_at_5", "answer_hit", "short_exact", "abstention_rate",
+                     "false_abstention_rate"):
             value = getattr(self, name)
             d[name] = None if value is None else round(value, 4)
         return d
@@ -139,6 +149,7 @@ ROWS = (
     ("gold source in top 1", "recall_at_1", "recall_1_hits", "with_sources"),
     ("gold source in top 5", "recall_at_5", "recall_5_hits", "with_sources"),
     ("answer hit", "answer_hit", "hits", "with_answers"),
+    ("short answer exact match", "short_exact", "short_hits", "with_answers"),
     ("abstained, unanswerable (higher better)", "abstention_rate", "abstained_unanswerable", "unanswerable"),
     ("abstained, answerable (lower better)", "false_abstention_rate", "abstained_answerable", "answerable"),
 )

@@ -24,7 +24,7 @@ import time
 from typing import Callable, Iterable, Protocol
 
 from assistant.eval.data import EvalItem, EvalTurn, load_eval_file
-from assistant.eval.metrics import answer_hit, distinct_articles, recall_at, shown_source
+from assistant.eval.metrics import answer_hit, distinct_articles, exact_match, recall_at, shown_source
 from assistant.eval.report import EvalReport, Metrics, QuestionResult
 from assistant.records import Answer
 
@@ -51,6 +51,9 @@ def score_answer(turn: EvalTurn, answer: Answer, *, latency_ms: float = 0.0, tur
         got=answer.text, abstained=bool(answer.abstained), confidence=float(answer.confidence or 0.0),
         cited=tuple(shown_source(c) for c in distinct_articles(cites)[:CITED_SHOWN]),
         hit=(not answer.abstained and answer_hit(answer.text, turn.answers)) if checkable else None,
+        short=(answer.short_answer.text if answer.short_answer and not answer.abstained else ""),
+        short_hit=(not answer.abstained and answer.short_answer is not None
+                   and exact_match(answer.short_answer.text, turn.answers)) if checkable else None,
         recall_1=recall_at(turn.sources, cites, 1) if has_gold else None,
         recall_5=recall_at(turn.sources, cites, 5) if has_gold else None,
         latency_ms=latency_ms,
