@@ -1,29 +1,36 @@
 """The index: load news articles, chunk and embed them, keep them in SQLite + FAISS.
 
 Public API (imported lazily so `import index` stays cheap):
-    ingest(paths, index_dir=None) -> IngestReport
+    ingest(paths_or_urls, index_dir=None, fetcher=None) -> IngestReport
     open_index(index_dir=None) -> NewsIndex
     delete(article_ids, paths=..., index_dir=None) -> list[str]
     rebuild(index_dir=None) -> IngestReport
-and the records Article, Chunk, IngestReport, IndexStats, plus the errors in `index.errors`.
+    watch(urls, index_dir=None, every=..., once=False, stop=None, on_round=None) -> int
+    Fetcher(allow_private=False, ...), FetchResult, is_url(value), parse_interval("15m"), PollRound
+and the records Article, Chunk, IngestReport, IndexStats, FeedStatus, plus the errors in `index.errors`
+(FetchError, UnsafeURLError, RobotsDisallowedError, FeedError among them).
 
 Rooms: `loading/` (files to `Article` records), `chunking`, `encoders/` (the embedding model),
 `store` (SQLite), `vectors` (FAISS), `dedup/` (near-duplicate groups), `text/` (the one text
-toolkit: words, stems, stopwords, months, numbers), `news_index` (the open index), `pipeline`
-(the write paths).
+toolkit: words, stems, stopwords, months, numbers), `web/` (feeds and pages from URLs, following
+them), `news_index` (the open index), `pipeline` (the write paths).
 """
 
 from __future__ import annotations
 
-from .errors import (ArticleNotFoundError, ConfigError, IndexBusyError, IndexCorruptError,
-                     IndexMismatchError, IndexNotFoundError, ModelLoadError, NewsIndexError)
-from .records import Article, Chunk, IndexStats, IngestReport, LoadWarning, Progress, SearchHit, Skipped
+from .errors import (ArticleNotFoundError, ConfigError, FeedError, FetchError, IndexBusyError, IndexCorruptError,
+                     IndexMismatchError, IndexNotFoundError, ModelLoadError, NewsIndexError, RobotsDisallowedError,
+                     UnsafeURLError)
+from .records import (Article, Chunk, FeedStatus, IndexStats, IngestReport, LoadWarning, Progress, SearchHit,
+                      Skipped)
 
 _LAZY = {
     "ingest": ".pipeline", "open_index": ".pipeline", "delete": ".pipeline", "rebuild": ".pipeline",
     "NewsIndex": ".news_index", "IndexConfig": ".config", "resolve_index_dir": ".config", "DB_NAME": ".config",
     "parse_day": ".text.dates",
     "SentenceTransformerEmbedder": ".encoders.embedder", "Embedder": ".encoders.embedder",
+    "Fetcher": ".web.fetch", "FetchResult": ".web.fetch", "USER_AGENT": ".web.fetch", "is_url": ".web.urls",
+    "watch": ".web.watch", "parse_interval": ".web.watch", "PollRound": ".web.watch",
 }
 
 
@@ -40,4 +47,6 @@ __all__ = [
     "SentenceTransformerEmbedder", "Embedder", "Article", "Chunk", "IndexStats", "IngestReport", "LoadWarning",
     "Progress", "SearchHit", "Skipped", "ArticleNotFoundError", "ConfigError", "IndexBusyError",
     "IndexCorruptError", "IndexMismatchError", "IndexNotFoundError", "ModelLoadError", "NewsIndexError",
+    "Fetcher", "FetchResult", "USER_AGENT", "is_url", "watch", "parse_interval", "PollRound", "FeedStatus",
+    "FetchError", "UnsafeURLError", "RobotsDisallowedError", "FeedError",
 ]

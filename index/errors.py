@@ -48,3 +48,31 @@ class IndexBusyError(NewsIndexError):
 
 class ArticleNotFoundError(NewsIndexError):
     """No article in the index matches the id or path given."""
+
+
+class FetchError(NewsIndexError):
+    """A URL could not be fetched: a network failure, an HTTP error, a timeout, a body over the
+    size limit. `transient` says whether trying again later may succeed (a timeout, a 5xx, a 429)
+    or not (a 404, a refused address); `status` is the HTTP status when there was one."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None, transient: bool = False):
+        self.url, self.reason, self.status, self.transient = url, reason, status, transient
+        super().__init__(f"{url}: {reason}")
+
+
+class UnsafeURLError(FetchError):
+    """A URL the fetcher refuses to request: a scheme other than http(s), or (unless the fetcher
+    allows private addresses) a host that resolves to a loopback, private, link-local or otherwise
+    non-global address, on the first request or on any redirect hop."""
+
+
+class RobotsDisallowedError(FetchError):
+    """The site's robots.txt does not allow this fetcher's user agent to read the URL."""
+
+
+class FeedError(NewsIndexError):
+    """A document that should be a feed (RSS or Atom) cannot be read as one."""
+
+    def __init__(self, url: str, reason: str):
+        self.url, self.reason = url, reason
+        super().__init__(f"{url}: {reason}")

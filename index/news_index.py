@@ -277,6 +277,10 @@ class NewsIndex:
     def newest_date(self) -> date | None:
         return self.store.date_range()[1]
 
+    def newest(self, n: int = 20) -> list[Article]:
+        """The `n` most recently published articles, newest first (undated ones last)."""
+        return self.store.newest(n)
+
     def outlets(self) -> dict[str, int]:
         """Outlet -> number of articles ("" for articles without one)."""
         return self.store.outlets()
@@ -303,13 +307,30 @@ class NewsIndex:
         n_articles, n_chunks = self.store.counts()
         first, last = self.store.date_range()
         size = sum(f.stat().st_size for f in self.dir.iterdir() if f.is_file())
+        from index.web import state  # the followed feeds' table (see index.web)
+
+        feeds = tuple(state.statuses(self.store.conn))
         return IndexStats(
             index_dir=str(self.dir), articles=n_articles, chunks=n_chunks, outlets=self.store.outlets(),
             first_published=first, last_published=last, model=self.meta["model"], dimension=self.dim,
             format_version=int(self.meta["format_version"]),
             index_type=self.vectors.kind if self.vectors else "flat", size_bytes=size,
-            groups=self.store.group_count(),
+            groups=self.store.group_count(), last_added=self.store.last_added(),
+            last_poll=max((f.polled_at for f in feeds), default=None), feeds=feeds,
         )
+
+    def list_articles(self, *, sources: Sequence[str] | None = None, since: date | None = None,
+                      until: date | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[Article]]:
+        """(articles passing the filters, one page of them): newest first, undated last, then by
+        id, so pages do not overlap while nothing is written. Outlets match case-insensitively."""
+        where, params = Store._filter_sql(sources, since, until)
+        conn = self.store.conn
+        total = conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+        rows = conn.execute(
+            "SELECT a.id, a.title, a.text, a.source, a.url, a.published, a.authors, a.path FROM articles a "
+            f"WHERE {where} ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)])
+        return total, [Store._article(r) for r in rows]
 
 
 def _blank_database(store: Store) -> bool:

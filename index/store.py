@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a reader's older FAISS copy may still hold old ids
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -234,6 +235,17 @@ class Store:
         rows = self._rows_in(f"SELECT {cols} FROM articles WHERE id IN ({{}})", list(dict.fromkeys(ids)))
         return [self._article(r) for r in rows]
 
+    def newest(self, n: int) -> list[Article]:
+        """The `n` most recently published articles, newest first (undated ones after the dated)."""
+        cols = "id, title, text, source, url, published, authors, path"
+        # two reads, each walking the published index: a sort over the whole table is what 1M articles can't afford
+        rows = self.conn.execute(f"SELECT {cols} FROM articles WHERE published IS NOT NULL "
+                                 "ORDER BY published DESC LIMIT ?", (int(n),)).fetchall()
+        if len(rows) < n:
+            rows += self.conn.execute(f"SELECT {cols} FROM articles WHERE published IS NULL LIMIT ?",
+                                      (int(n) - len(rows),)).fetchall()
+        return [self._article(r) for r in rows]
+
     def published(self, ids: Iterable[str]) -> dict[str, date | None]:
         """Article id -> publication date, for the given ids that exist."""
         rows = self._rows_in("SELECT id, published FROM articles WHERE id IN ({})", list(dict.fromkeys(ids)))
@@ -374,6 +386,11 @@ class Store:
 
     def group_count(self) -> int:
         return groups.count(self.conn)
+
+    def last_added(self) -> datetime | None:
+        """When the most recently stored article was added (UTC), None for an empty index."""
+        row = self.conn.execute("SELECT max(added_at) FROM articles").fetchone()
+        return datetime.fromisoformat(row[0]).replace(tzinfo=timezone.utc) if row and row[0] else None
 
     def date_range(self) -> tuple[date | None, date | None]:
         lo, hi = self.conn.execute("SELECT min(published), max(published) FROM articles").fetchone()

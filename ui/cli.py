@@ -21,6 +21,8 @@ The index lives in --index DIR, else $ASSISTANT_INDEX, else the user data direct
 
 examples:
   assistant ingest ~/news/ feed.jsonl        add articles (re-running adds nothing new)
+  assistant ingest https://example.com/rss   add a feed's articles (or a page's)
+  assistant watch https://example.com/rss --every 15m   follow a feed until Ctrl-C
   assistant ask "How many people were displaced?"
   assistant ask --timeline "Suez Canal"      dated statements about a subject, oldest first
   assistant chat                              terminal chat with follow-up questions
@@ -33,6 +35,7 @@ COMMANDS = {
     "ingest": "ui.cli_index:add_ingest",
     "stats": "ui.cli_index:add_stats",
     "delete": "ui.cli_index:add_delete",
+    "watch": "ui.cli_watch:add_watch",
     "ask": "ui.cli_ask:add_ask",
     "eval": "ui.cli_eval:add_eval",
     "chat": "ui.cli_chat:add_chat",

@@ -1,5 +1,8 @@
 """`assistant ingest | stats | delete`: the index commands of the CLI, through the `index`
-package's public functions (`ingest`, `rebuild`, `open_index`, `delete`)."""
+package's public functions (`ingest`, `rebuild`, `open_index`, `delete`, `Fetcher`).
+
+URLs given to `ingest` are fetched with `allow_private=True`: the command runs as the machine's
+own user, who may read feeds on their own network (a local server, an intranet)."""
 
 from __future__ import annotations
 
@@ -14,25 +17,45 @@ MAX_REASONS = 50
 
 def add_ingest(sub) -> None:
     p = sub.add_parser(
-        "ingest", help="add article files or folders to the index",
-        description="Load articles (.txt .md .html .htm .json .jsonl; folders are walked recursively), "
-                    "chunk and embed them, and add them to the index. Articles already in the index "
-                    "(same text) are left as they are. Bad files are skipped with a reason.",
+        "ingest", help="add article files, folders, feeds or pages to the index",
+        description="Load articles (.txt .md .html .htm .json .jsonl; folders are walked recursively; "
+                    "http(s) URLs of RSS / Atom feeds, whose items' pages are fetched, and of article "
+                    "pages), chunk and embed them, and add them to the index. Articles already in the "
+                    "index (same text, or for feed items the same URL) are left as they are. Bad files "
+                    "and pages are skipped with a reason.",
         epilog="exit status: 0 if anything was added or everything was already indexed; 1 if nothing "
                "could be read.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
+    p.add_argument("paths", nargs="*", metavar="PATH_OR_URL", help="article files or folders, feed or page URLs")
     add_index_arg(p)
     p.add_argument("--model", help="sentence-transformers model name or folder for a NEW index "
                                    "(default: the bundled all-MiniLM-L6-v2); an existing index keeps its own")
     p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default=None,
                    help="embedding precision (default auto: bf16 where the CPU supports it natively)")
     p.add_argument("--batch-size", type=int, default=None, help="chunks per forward pass of the model (default 16)")
-    p.add_argument("--max-file-mb", type=float, default=20.0, help="skip files larger than this (default 20)")
+    p.add_argument("--max-file-mb", type=float, default=20.0,
+                   help="skip files larger than this, and .jsonl lines (.jsonl files are read line by line; "
+                        "default 20)")
+    add_fetch_args(p)
     p.add_argument("--rebuild", action="store_true",
                    help="re-chunk and re-embed every article already in the index (e.g. with --model), "
                         "then add PATHs if any")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run_ingest)
+
+
+def add_fetch_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="give up on a feed or page after this long (default 20)")
+    p.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
+                   help="wait between two requests to the same site (default 1; longer if its "
+                        "robots.txt asks)")
+
+
+def make_fetcher(args):
+    """The CLI's fetcher: private addresses allowed (see the module docstring)."""
+    from index import Fetcher
+
+    return Fetcher(allow_private=True, timeout=args.timeout, host_delay=args.delay)
 
 
 def _progress_bar(quiet: bool):
@@ -44,18 +67,21 @@ def _progress_bar(quiet: bool):
 
     def update(p):
         bar.n = p.articles_read
-        bar.set_postfix(added=p.articles_added, chunks=p.chunks_added, refresh=False)
+        bar.set_description("fetching" if p.stage == "fetching" else "ingesting", refresh=False)
+        extra = {k: v for k, v in (("lines", p.lines_read), ("fetched", p.urls_fetched)) if v}
+        bar.set_postfix(added=p.articles_added, chunks=p.chunks_added, **extra, refresh=False)
         bar.refresh()
 
     return bar, update
 
 
 def run_ingest(args) -> int:
-    from index import IndexConfig, ingest, rebuild
+    from index import IndexConfig, ingest, is_url, rebuild
 
     if not args.paths and not args.rebuild:
-        print("assistant ingest: give at least one file or folder (or --rebuild)", file=sys.stderr)
+        print("assistant ingest: give at least one file, folder or URL (or --rebuild)", file=sys.stderr)
         return 2
+    fetcher = make_fetcher(args) if any(is_url(p) for p in args.paths) else None
     config = IndexConfig.from_env(model=args.model, precision=args.precision, batch_size=args.batch_size)
     bar, update = _progress_bar(args.quiet)
     try:
@@ -63,13 +89,15 @@ def run_ingest(args) -> int:
             r = rebuild(args.index, config=config, progress=update)
             print(f"rebuilt: {len(r.added)} articles re-embedded with {config.model} ({r.chunks_added} chunks)")
         report = ingest(args.paths, args.index, config=config if args.model else None, progress=update,
-                        max_file_bytes=int(args.max_file_mb * 1024 * 1024)) if args.paths else None
+                        max_file_bytes=int(args.max_file_mb * 1024 * 1024), fetcher=fetcher) if args.paths else None
     finally:
         if bar is not None:
             bar.close()
     if report is None:
         return 0
     print(report.summary())
+    for f in report.feeds:
+        print(f"  {f.kind or 'url'}: {f.url}: {poll_text(f)}")
     for w in report.warnings[:MAX_REASONS]:
         print(f"  warning: {w}")
     for s in report.skipped[:MAX_REASONS]:
@@ -78,6 +106,22 @@ def run_ingest(args) -> int:
     if len(report.skipped) > MAX_REASONS or len(report.warnings) > MAX_REASONS:
         print(f"  ... and {max(hidden, 0)} more")
     return 0 if report.ok else 1
+
+
+def poll_text(f) -> str:
+    """How one URL's poll went, in words: "new 3 (12 known, 1 skipped)", "failed: HTTP 404 …"."""
+    if f.outcome == "failed":
+        return f"failed: {f.error}" + (" (will be retried)" if f.transient else "")
+    counts = ", ".join(f"{n} {what}" for n, what in ((f.known_items, "known"), (f.skipped_items, "skipped")) if n)
+    if f.outcome == "new":
+        return f"new {f.new_items}" + (f" ({counts})" if counts else "")
+    if f.http_status == 304:
+        return "unchanged (not modified since the last poll)"
+    return "unchanged" + (f" ({counts})" if counts else "")
+
+
+def local_time(moment) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else "never"
 
 
 def add_stats(sub) -> None:
@@ -100,7 +144,7 @@ def run_stats(args) -> int:
     finally:
         idx.close()
     if args.json:
-        out = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in st.__dict__.items()}
+        out = st.to_dict()
         if args.articles:
             out["article_list"] = [{"id": a.id, "title": a.title, "source": a.source,
                                     "published": a.published.isoformat() if a.published else None,
@@ -117,6 +161,11 @@ def run_stats(args) -> int:
     print(f"outlets:   {len(st.outlets)}" + "".join(
         f"\n  {n:5d}  {name or '(unknown outlet)'}" for name, n in list(st.outlets.items())[:20]))
     print(f"published: {span}")
+    if st.last_published or st.last_added:
+        print(f"newest:    {st.last_published or 'no date'} (published); last added {local_time(st.last_added)}")
+    if st.feeds:
+        print(f"followed:  {len(st.feeds)} URL{'s' if len(st.feeds) != 1 else ''}, last poll {local_time(st.last_poll)}"
+              + "".join(f"\n  {local_time(f.polled_at)}  {f.url}  {poll_text(f)}" for f in st.feeds[:20]))
     print(f"model:     {st.model} (dimension {st.dimension})")
     print(f"vectors:   {st.index_type} FAISS index, format version {st.format_version}")
     print(f"on disk:   {_size(st.size_bytes)}")
@@ -139,8 +188,8 @@ def add_delete(sub) -> None:
                                    "a unique prefix of 6+ characters is enough) or by the file they were "
                                    "ingested from.")
     p.add_argument("ids", nargs="*", metavar="ARTICLE_ID")
-    p.add_argument("--path", action="append", default=[], metavar="FILE",
-                   help="remove every article ingested from FILE (repeatable)")
+    p.add_argument("--path", action="append", default=[], metavar="FILE_OR_URL",
+                   help="remove every article ingested from FILE, or from a page URL (repeatable)")
     add_index_arg(p)
     p.set_defaults(run=run_delete)
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from index.text.dates import MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS
+from index.loading.byline import is_byline
+from index.text.dates import only_calendar_words
 
 # THE one list of page boilerplate. Each entry is a lowercase phrase matched against a
 # whole line, case-insensitively, after collapsing whitespace and dropping trailing
@@ -120,10 +121,6 @@ _SENTENCE_BREAK_RE = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s|$)")
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+")
 _SETEXT_RULE_RE = re.compile(r"^(=+|-+)$")
 _BYLINE_RE = re.compile(r"^(by|updated|published|posted|last updated)\b", re.IGNORECASE)
-# a dateline is only calendar words, clock words and numbers: "Mon 6 Dec 2024, 10:00 GMT"
-_DATE_WORDS = "|".join([*MONTHS, *WEEKDAYS, *WEEKDAY_ABBREVIATIONS,
-                        *"am pm gmt utc bst cet est edt et pt at on".split()])
-_DATE_TOKEN_RE = re.compile(rf"\b(?:{_DATE_WORDS})\b\.?|\d+(?:st|nd|rd|th)?|[\s,:/.\-–()]+", re.IGNORECASE)
 
 
 def is_boilerplate(line: str) -> bool:
@@ -177,13 +174,9 @@ def _strip_heading(line: str) -> str:
     return " ".join(_MD_HEADING_RE.sub("", line.strip()).split())
 
 
-def _looks_like_dateline(line: str) -> bool:
-    return _DATE_TOKEN_RE.sub("", line).strip() == ""
-
-
 def looks_like_headline(line: str) -> bool:
     """Short, at least two words, and not ending like a sentence, a list lead-in, a
-    byline or a date line."""
+    byline, a date line or an outlet-and-date line ("The Coastal Herald, 12 June 2025")."""
     text = _strip_heading(line)
     return (
         0 < len(text) <= MAX_TITLE_CHARS
@@ -193,7 +186,8 @@ def looks_like_headline(line: str) -> bool:
         and text[-1] not in ",;:"
         and not text.startswith(("- ", "* ", "+ ", ">"))
         and not _BYLINE_RE.match(text)
-        and not _looks_like_dateline(text)
+        and not only_calendar_words(text)
+        and not is_byline(text)
     )
 
 

@@ -15,6 +15,7 @@ import email.utils
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
 
 from index.text.dates import WEEKDAY_ABBREVIATIONS
 
@@ -152,6 +153,18 @@ def parse_date(value) -> date | None:
     except (TypeError, ValueError, IndexError):
         pass
     return _month_name_date(text)
+
+
+def outlet_from_url(url: str) -> str:
+    """The outlet an article's URL names when nothing else does: its host, lower-case, without a
+    leading "www." ("https://www.cnn.com/2024/..." -> "cnn.com"); "" for no URL or no host."""
+    if not isinstance(url, str) or "://" not in url:
+        return ""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:  # "http://[::1" and other broken netlocs
+        return ""
+    return host[4:] if host.startswith("www.") else host
 
 
 def draft_from_record(record: dict, *, line: int | None = None) -> Draft:

@@ -4,7 +4,9 @@ Purpose: get the main text, title, date, site name, url and authors of a saved w
 page. trafilatura does the extraction when it can be imported; otherwise (or when it
 finds nothing) a small lxml extractor reads the <article>/<main> element, dropping
 navigation, scripts and widgets. Page metadata (<meta>, <title>, canonical link)
-fills whatever the extractor left empty.
+fills whatever the extractor left empty; where neither names the outlet or the date, an
+outlet and date stated above the story ("The Coastal Herald, 12 June 2025", see
+`index.loading.byline`) do, and the outlet falls back to the URL's host last.
 
 Limits: never touches the network. The page is parsed here and handed to trafilatura
 and htmldate as a tree, because both download a *string* that looks like a URL. The
@@ -18,11 +20,11 @@ import re
 from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 import lxml.etree
 import lxml.html
 
+from index.loading.byline import read_byline
 from index.loading.fields import Draft, parse_authors, parse_date
 from index.records import LoadWarning, Skipped
 
@@ -50,6 +52,12 @@ _trafilatura_state: dict = {}  # "module" or "error", filled on first use
 # holding up the ingest (and, in the browser chat, every question). Real article pages have a few
 # thousand elements; above this many, the linear basic extractor (~8 µs per element) reads the page.
 MAX_EXTRACTOR_ELEMENTS = 50_000
+# A site name that is only a host name ("herald.example.com") is what trafilatura makes up from
+# the URL or the <title> when a page names no site: a weaker clue than a byline in the text.
+_HOST_LIKE_RE = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+")
+# htmldate's extensive search reads dates out of the story text too; only the page's markup
+# (meta tags, <time>, the URL) says when the page itself was published.
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 @dataclass
@@ -118,8 +126,6 @@ def _metadata(tree) -> _Page:
     page.url = _pick(meta, _URL_KEYS)[1] or (canonical[0].strip() if canonical else "")
     if not page.url.startswith(("http://", "https://")):
         page.url = ""
-    if not page.source and page.url:
-        page.source = re.sub(r"^www\.", "", urlparse(page.url).hostname or "")
     page.date_key, page.date_text = _pick(meta, _DATE_KEYS)
     if not page.date_text:
         times = tree.xpath("//time/@datetime")
@@ -134,7 +140,7 @@ def _with_trafilatura(tree) -> _Page | None:
     if trafilatura is None:
         return None
     doc = trafilatura.bare_extraction(deepcopy(tree), with_metadata=True, include_comments=False,
-                                      include_tables=True)
+                                      include_tables=True, date_extraction_params=dict(_DATE_PARAMS))
     if doc is None:
         return None
     get = lambda name: (getattr(doc, name, None) or "").strip()  # noqa: E731
@@ -180,12 +186,14 @@ def _htmldate(tree) -> str:
     try:
         import htmldate
 
-        return htmldate.find_date(deepcopy(tree), extensive_search=False, original_date=True) or ""
+        return htmldate.find_date(deepcopy(tree), **_DATE_PARAMS) or ""
     except Exception:  # an optional helper: a failure only means no date
         return ""
 
 
-def parse_html(text: str, path: str) -> Iterator[Draft | Skipped | LoadWarning]:
+def parse_html(text: str, path: str, *, source_hint: str = "") -> Iterator[Draft | Skipped | LoadWarning]:
+    """The article of a page. `source_hint` (a feed's title) names the outlet where neither the
+    page's metadata nor a byline does, before a site name that is only a host name."""
     try:
         tree = _parse(text)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
@@ -210,13 +218,18 @@ def parse_html(text: str, path: str) -> Iterator[Draft | Skipped | LoadWarning]:
     if not page.text.strip():
         yield Skipped(path, "no article text found in the html")
         return
-    source = page.source or meta.source
+    host_like = bool(_HOST_LIKE_RE.fullmatch(page.source))
+    source = (not host_like and page.source) or meta.source
+    date_key, date_text = (page.date_key, page.date_text) if page.date_text else (meta.date_key, meta.date_text)
+    stated = read_byline(page.text) if not (source and date_text) else None
+    source = source or (stated and stated.source) or source_hint or re.sub(r"^www\.", "", page.source)
     draft = Draft(text=page.text, source=source, url=page.url or meta.url,
                   title=_strip_site_suffix(page.title or meta.title, source),
                   authors=parse_authors(page.authors or meta.authors))
     draft.title_given = bool(draft.title)
-    date_key, date_text = (page.date_key, page.date_text) if page.date_text else (meta.date_key, meta.date_text)
-    if not date_text and not huge:
+    if not date_text and stated and stated.published:
+        draft.published = stated.published
+    elif not date_text and not huge:
         date_key, date_text = "htmldate", _htmldate(tree)
     if date_text:
         draft.published = parse_date(date_text)

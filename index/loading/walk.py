@@ -5,18 +5,20 @@ an `Article` for every report it can read, a `Skipped` for every input that give
 article (with a reason a user understands) and a `LoadWarning` for anything worth
 knowing about an input that did load. Bad input never stops a batch and never raises.
 
-Formats: .txt and .md (title from the text, optional `---` front matter), .html/.htm
-(see `index.loading.html`), .json and .jsonl (see `index.loading.jsonl`).
+Formats: .txt and .md (title from the text, optional `---` front matter, else an outlet,
+date and authors stated in the first lines: see `index.loading.byline`), .html/.htm (see
+`index.loading.html`), .json and .jsonl (see `index.loading.jsonl`). An article with a URL but no
+outlet takes its outlet from the URL's host ("cnn.com").
 
 Limits: streaming is per file: one file at a time is read into memory, at most
-`max_file_bytes` of it. Text must be UTF-8 (a BOM is fine; UTF-16 with a BOM is read
-too) or cp1252, which is read with a warning. Hidden files and folders are skipped
-when walking a folder, but not when named directly.
+`max_file_bytes` of it; a .jsonl file is streamed line by line instead, each line at most
+`max_file_bytes`. Text must be UTF-8 (a BOM is fine; UTF-16 with a BOM is read
+too) or cp1252, which is read with a warning (see `index.loading.decode`). Hidden files and
+folders are skipped when walking a folder, but not when named directly.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import re
@@ -25,18 +27,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from index.loading.clean import clean_text, first_sentence, normalise_for_id, remove_title_lines, split_title
-from index.loading.fields import Draft, draft_from_record
+from index.loading.byline import read_byline
+from index.loading.decode import decode_text
+from index.loading.fields import Draft, draft_from_record, outlet_from_url
 from index.loading.html import parse_html
-from index.loading.jsonl import parse_json, parse_jsonl
+from index.loading.jsonl import ReadCounts, parse_json, parse_jsonl, stream_jsonl
 from index.records import Article, LoadWarning, Skipped
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 # Below this many characters of cleaned text there is no report to search, only a stub.
 MIN_TEXT_CHARS = 20
-_SNIFF_BYTES = 8192
-# Share of control characters above which decoded "text" is really binary data.
-_MAX_CONTROL_SHARE = 0.05
 
 Item = Article | Skipped | LoadWarning
 
@@ -95,9 +96,10 @@ def _walk(folder: Path, visited: set[str]) -> Iterator[Path | Skipped]:
 
 
 def iter_articles(paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
-                  max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Item]:
+                  max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, counts: ReadCounts | None = None) -> Iterator[Item]:
     """Articles, skips and warnings of every file given or found (recursively, sorted)
-    in the folders given. A file reached twice is read once."""
+    in the folders given. A file reached twice is read once. `counts`, when given, is kept
+    up to date as files are read (for progress reports)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     seen: set[str] = set()
@@ -116,13 +118,14 @@ def iter_articles(paths: Iterable[str | os.PathLike] | str | os.PathLike, *,
             key = abspath(item)
             if key not in seen:
                 seen.add(key)
-                yield from load_file(item, max_file_bytes=max_file_bytes)
+                yield from load_file(item, max_file_bytes=max_file_bytes, counts=counts)
 
 
-def load_file(path: str | os.PathLike, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Item]:
+def load_file(path: str | os.PathLike, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+              counts: ReadCounts | None = None) -> Iterator[Item]:
     """Articles, skips and warnings of one file. Never raises for bad input."""
     shown = abspath(path)
-    items = _load(Path(path).expanduser(), shown, max_file_bytes)
+    items = _load(Path(path).expanduser(), shown, max_file_bytes, counts)
     while True:
         try:
             item = next(items)
@@ -134,7 +137,7 @@ def load_file(path: str | os.PathLike, *, max_file_bytes: int = DEFAULT_MAX_FILE
         yield item
 
 
-def _load(path: Path, shown: str, max_file_bytes: int) -> Iterator[Item]:
+def _load(path: Path, shown: str, max_file_bytes: int, counts: ReadCounts | None) -> Iterator[Item]:
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -154,6 +157,9 @@ def _load(path: Path, shown: str, max_file_bytes: int) -> Iterator[Item]:
         kind = f"type {suffix}" if suffix else "type (no extension)"
         yield Skipped(shown, f"unsupported file {kind} (supported: {', '.join(SUPPORTED_SUFFIXES)})")
         return
+    if suffix == ".jsonl":
+        yield from _stream_jsonl(path, shown, max_file_bytes, counts)
+        return
     too_large = f"file too large ({{:,}} bytes, limit {max_file_bytes:,} bytes)"
     if info.st_size > max_file_bytes:
         yield Skipped(shown, too_large.format(info.st_size))
@@ -167,69 +173,45 @@ def _load(path: Path, shown: str, max_file_bytes: int) -> Iterator[Item]:
     if len(data) > max_file_bytes:
         yield Skipped(shown, too_large.format(len(data)))
         return
-    text, note = _decode(data)
+    text, note = decode_text(data)
     if text is None:
         yield Skipped(shown, note)
         return
     if note:
         yield LoadWarning(shown, note)
     del data
-    for item in _PARSERS[suffix](text, shown):
+    yield from parse_text(text, shown, suffix)
+
+
+def parse_text(text: str, shown: str, suffix: str) -> Iterator[Item]:
+    """Articles, skips and warnings of decoded text in the format of `suffix` (".html", ".txt",
+    ...), as if read from a file; `shown` names it in every item (a path, or a page's URL)."""
+    yield from _finished(drafts(text, shown, suffix), shown)
+
+
+def drafts(text: str, shown: str, suffix: str) -> Iterator[Draft | Skipped | LoadWarning]:
+    """What the reader of `suffix` makes of `text` before `finish`: for callers (the web pages)
+    that add what they know about an article before its id is taken."""
+    return _PARSERS[suffix](text, shown)
+
+
+def _finished(drafts, shown: str) -> Iterator[Item]:
+    for item in drafts:
         if isinstance(item, Draft):
             yield from (LoadWarning(shown, valid_unicode(message), item.line) for message in item.warnings)
-            yield _finish(item, shown)
+            yield finish(item, shown)
         else:
             yield item
 
 
-def _decode(data: bytes) -> tuple[str | None, str]:
-    """(text, warning or "") or, when the bytes are not readable text, (None, reason)."""
-    if not data:
-        return None, "empty file"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text, note = data.decode("utf-16"), ""
-        except UnicodeDecodeError:
-            return None, "cannot decode text: invalid utf-16"
-    elif b"\x00" in data[:_SNIFF_BYTES]:
-        return None, "binary file, not text"
-    else:
-        try:
-            text, note = data.decode("utf-8-sig"), ""
-        except UnicodeDecodeError as err:
-            text, note = _decode_not_utf8(data, err.start)
-            if text is None:
-                return None, note
-    if not text.strip():
-        return None, "empty file (only whitespace)"
-    sample = text[:_SNIFF_BYTES]
-    controls = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v") or "\x7f" <= ch < "\xa0")
-    if controls > _MAX_CONTROL_SHARE * len(sample):
-        return None, "binary file, not text"
-    return text, note
-
-
-_UTF8_MULTIBYTE_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-
-
-def _decode_not_utf8(data: bytes, first_bad: int) -> tuple[str | None, str]:
-    """Text of bytes that are not valid UTF-8, with a warning.
-
-    UTF-8 text with a few damaged bytes (a corrupted line in a big feed) stays UTF-8, the bad
-    bytes replaced by U+FFFD: read as cp1252 it would turn every accent and dash into mojibake,
-    and one byte cp1252 leaves undefined (0x81 0x8d 0x8f 0x90 0x9d, common inside UTF-8
-    sequences) used to refuse the whole file. Text with more bad bytes than UTF-8 sequences is
-    a legacy single-byte file: cp1252, or (None, reason) when it is not cp1252 either."""
-    replaced = data.decode("utf-8-sig", errors="replace")
-    bad = replaced.count("\ufffd") - data.count("\ufffd".encode())
-    if len(_UTF8_MULTIBYTE_RE.findall(data)) > bad:
-        return replaced, (f"not valid utf-8: {bad:,} damaged byte(s) replaced by U+FFFD "
-                          f"(first at offset {first_bad})")
+def _stream_jsonl(path: Path, shown: str, max_line_bytes: int, counts: ReadCounts | None) -> Iterator[Item]:
     try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None, "cannot decode text: neither utf-8 nor cp1252"
-    return text, f"decoded as cp1252: not valid utf-8 (first bad byte at offset {first_bad})"
+        handle = open(path, "rb")
+    except OSError as err:
+        yield Skipped(shown, f"cannot read file: {_os_reason(err)}")
+        return
+    with handle:
+        yield from _finished(stream_jsonl(handle, shown, max_line_bytes=max_line_bytes, counts=counts), shown)
 
 
 _FRONT_KEY_RE = re.compile(r"^([A-Za-z_][\w\-]*)\s*:\s*(.*)$")
@@ -283,13 +265,20 @@ def _parse_plain(text: str, path: str) -> Iterator[Draft]:
     record, body = _front_matter(text)
     draft = draft_from_record(record) if record else Draft(text="")
     draft.text = body
+    if not (draft.source and draft.published):
+        stated = read_byline(body)  # "The Coastal Herald, 12 June 2025" above the story
+        draft.source = draft.source or stated.source
+        draft.published = draft.published or stated.published
+        draft.authors = draft.authors or stated.authors
     if not draft.title:
         draft.title, draft.text = split_title(body)
         draft.title_given = False  # split_title already took the title out of the text
     yield draft
 
 
-def _finish(draft: Draft, path: str) -> Article | Skipped:
+def finish(draft: Draft, path: str) -> Article | Skipped:
+    """The Article of a draft: text cleaned, title kept once, id from the text, and the outlet
+    from the URL's host where the input named none; a Skipped when too little text is left."""
     text = clean_text(valid_unicode(draft.text))
     title = " ".join(clean_text(valid_unicode(draft.title)).split())
     if title and draft.title_given:
@@ -297,8 +286,9 @@ def _finish(draft: Draft, path: str) -> Article | Skipped:
     if len(text) < MIN_TEXT_CHARS:
         detail = f" (only {len(text)} characters after cleaning)" if text else ""
         return Skipped(path, f"no article text{detail}", draft.line)
+    source = draft.source or outlet_from_url(draft.url)
     return Article(id=article_id(text), title=title or first_sentence(text), text=text,
-                   source=valid_unicode(draft.source), url=valid_unicode(draft.url), published=draft.published,
+                   source=valid_unicode(source), url=valid_unicode(draft.url), published=draft.published,
                    authors=tuple(valid_unicode(a) for a in draft.authors), path=path)
 
 

@@ -7,6 +7,8 @@
 - `WEEKDAYS` ("monday".."sunday"), `WEEKDAY_ABBREVIATIONS` ("mon".."sun") and `WEEKDAY`, a
   regex that finds a weekday name in any case;
 - `YEAR`: a regex fragment for a year as news writes it, 1900 to 2099;
+- `only_calendar_words`: whether a line holds nothing but calendar and clock words and numbers
+  ("Mon 6 Dec 2024, 10:00 GMT"), as a date line under a headline does;
 - `parse_day`: the day a caller gives as a filter (since, until, as of).
 
 Limits: English names only, lower-case here (callers match with re.I or lower-case first);
@@ -33,6 +35,16 @@ WEEKDAY_ABBREVIATIONS = tuple(d[:3] for d in WEEKDAYS)
 WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 
 YEAR = r"(?:19|20)\d\d"
+
+_CALENDAR_WORDS = "|".join([*MONTHS, *WEEKDAYS, *WEEKDAY_ABBREVIATIONS,
+                            *"am pm gmt utc bst cet est edt et pt at on".split()])
+_CALENDAR_TOKEN = re.compile(rf"\b(?:{_CALENDAR_WORDS})\b\.?|\d+(?:st|nd|rd|th)?|[\s,:/.\-–()]+", re.IGNORECASE)
+
+
+def only_calendar_words(text: str) -> bool:
+    """True when `text` is nothing but month and weekday names, clock words ("am", "GMT"),
+    numbers and date punctuation: "Mon 6 Dec 2024, 10:00 GMT" (and also "", or "12:30")."""
+    return _CALENDAR_TOKEN.sub("", text).strip() == ""
 
 
 def parse_day(value, field: str) -> date | None:

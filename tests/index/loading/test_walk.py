@@ -278,8 +278,12 @@ def test_file_larger_than_limit(tmp_path):
     size = path.stat().st_size
     assert only_skip(path, max_file_bytes=size - 1).reason == f"file too large ({size} bytes, limit {size - 1} bytes)"
     assert articles(load_file(path, max_file_bytes=size))
-    big = write(tmp_path / "big.jsonl", "x" * 2_000_000)
+    big = write(tmp_path / "big.json", "x" * 2_000_000)
     assert only_skip(big, max_file_bytes=1_000_000).reason == "file too large (2,000,000 bytes, limit 1,000,000 bytes)"
+    # a .jsonl file is streamed: the limit is per line, and the line is named
+    big = write(tmp_path / "big.jsonl", "x" * 2_000_000)
+    skip = only_skip(big, max_file_bytes=1_000_000)
+    assert (skip.reason, skip.line) == ("line too large (2,000,000 bytes, limit 1,000,000 bytes)", 1)
 
 
 def test_unexpected_failure_becomes_a_skip(tmp_path, monkeypatch):
