@@ -96,11 +96,10 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, auth: tuple[str
             for q in (first, follow):
                 t0 = time.perf_counter()
                 try:
-                    raw = client.predict(question=q, sources=None, since="", until="", history_json=history,
-                                         api_name="/ask")
-                    answer = json.loads(raw)
+                    answer = client.predict(question=q, sources=None, since="", until="", history_json=history,
+                                            api_name="/ask")
                     if not isinstance(answer, dict) or not answer.get("text"):
-                        raise ValueError(f"no answer text in {raw[:200]!r}")
+                        raise ValueError(f"no answer text in {str(answer)[:200]!r}")
                 except Exception as e:  # noqa: BLE001 - counted
                     with lock:
                         errors.append(f"{type(e).__name__}: {str(e)[:200]}")

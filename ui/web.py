@@ -7,50 +7,66 @@ Layout: the conversation on the left (question box, example questions, new-conve
 filters, upload), the source panel on the right. Answers stream in word by word, with [n] marks
 that are links to the numbered entries of the source panel. The behaviour lives in
 ui.web_handlers, the HTML in ui.web_render, upload checks in ui.web_upload, CSS/JS in
-ui.web_style. A named endpoint `/ask` (see docs/UI.md) returns an answer as a JSON string:
-a string, because gradio_client would treat any dict with a "path" key (every citation has one)
-as a file to download.
+ui.web_style. The named endpoints `/ask` and `/search` (gradio_client, MCP tools) are in
+ui.web_tools; `launch` serves the page together with the HTTP API (ui.api, docs/API.md).
 
-Limits: one Assistant is shared by all browser tabs and its calls are serialised
-(see Handlers.lock); conversations live in the browser tab only and are lost on reload.
+Limits: one Assistant is shared by all browser tabs and API clients (a `ui.api.Library`:
+questions run side by side, writes take turns); conversations live in the browser tab only and
+are lost on reload.
 """
 
 from __future__ import annotations
 
-import logging
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 import gradio as gr
 
-from index import ConfigError, IndexNotFoundError, NewsIndexError
+from index import ConfigError, IndexNotFoundError
 from ui import web_render as R
-from ui.web_handlers import GENERIC_ERROR, N_EXAMPLES, FilterError, Handlers, new_conv
+from ui import web_tools
+from ui.web_handlers import N_EXAMPLES, Handlers, new_conv
 from ui.web_style import CSS, JS
 
-log = logging.getLogger("ui.web")
 FILE_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
 TAGLINE = ("Answers are the articles' own sentences. Click a [n] mark to see its source, "
            "with the quoted sentence highlighted.")
 
 
+def page_kwargs() -> dict:
+    """The page's CSS, JS hook and theme: Gradio 6 takes them when the page is launched or mounted."""
+    return {"css": CSS, "js": JS, "theme": gr.themes.Soft(primary_hue="indigo")}
+
+
 class NewsBlocks(gr.Blocks):
-    """gr.Blocks whose launch() brings the page's CSS, JS hook and theme along, since
-    Gradio 6 only accepts them at launch time."""
+    """gr.Blocks whose launch() brings the page's CSS, JS hook and theme along. `library` is
+    the shared Assistant, `upload_dir` where uploads are kept; `close()` also stops a server
+    started by `launch()` below."""
+
+    library = None
+    upload_dir = None
+    served = None
 
     def launch(self, *args, **kwargs):
-        kwargs.setdefault("css", CSS)
-        kwargs.setdefault("js", JS)
-        kwargs.setdefault("theme", gr.themes.Soft(primary_hue="indigo"))
+        for k, v in page_kwargs().items():
+            kwargs.setdefault(k, v)
         return super().launch(*args, **kwargs)
+
+    def close(self, verbose: bool = True) -> None:
+        served, self.served = self.served, None
+        if served is not None:
+            served.close()
+        super().close(verbose)
 
 
 def build_app(assistant, *, max_upload_mb: float = 20, upload_dir=None, stream_delay: float = 0.04,
               warm_up: bool = False) -> gr.Blocks:
-    """The page for one Assistant. Uploads are accepted only from gradio's upload folder (and
-    `upload_dir`); accepted files are copied into `upload_dir` when given. `warm_up` loads the
-    model in a background thread so the first question is not the slow one."""
+    """The page for one Assistant (or the `ui.api.Library` sharing it). Uploads are accepted only
+    from gradio's upload folder (and `upload_dir`); accepted files are copied into `upload_dir`
+    when given. `warm_up` loads the model in a background thread so the first question is not
+    the slow one."""
     from gradio.utils import get_upload_folder
 
     h = Handlers(assistant, max_upload_mb=max_upload_mb, upload_dir=upload_dir,
@@ -130,39 +146,32 @@ def build_app(assistant, *, max_upload_mb: float = 20, upload_dir=None, stream_d
                       api_visibility="private", concurrency_limit=1)
         # a fresh page picks up articles other processes (e.g. `assistant ingest`) added meanwhile
         app.load(lambda: furniture(True), None, [status_box, outlet_dd, *ex_btns], api_visibility="private")
-
-        def ask(question: str, sources: list[str] | None = None, since: str = "", until: str = "",
-                history_json: str = "") -> str:
-            """Answer a question from the indexed articles. Returns Answer.to_dict() as a JSON string.
-            sources: outlet names to search (empty = all); since/until: YYYY-MM-DD or "";
-            history_json: JSON list of earlier /ask results, for follow-up questions."""
-            try:
-                return h.api_ask(question, sources, since, until, history_json)
-            except (NewsIndexError, FilterError) as e:
-                raise gr.Error(str(e)) from None
-            except Exception:  # noqa: BLE001 - logged here, generic to the caller
-                log.exception("unexpected error in /ask")
-                raise gr.Error(GENERIC_ERROR) from None
-
-        gr.api(ask, api_name="ask", concurrency_limit=8, concurrency_id="chat")
+        web_tools.register(h)
+    app.library, app.upload_dir = h.lib, upload_dir
     return app
 
 
 def launch(app: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, auth=None,
-           max_upload_mb: float = 20, block: bool = True, quiet: bool = True) -> str:
-    """Start the server; return its URL (after Ctrl+C when `block`). ConfigError if the port is taken."""
-    app.queue(default_concurrency_limit=4)
+           max_upload_mb: float = 20, block: bool = True, quiet: bool = True, api=None) -> str:
+    """Serve the page and the HTTP API (`api`: a `ui.api.server.ApiSettings`; default: loopback
+    rules, no keys) on one port; return the URL (after Ctrl+C when `block`; else `app.close()`
+    stops it). ConfigError if the port is taken."""
+    from ui.api.server import ApiSettings, build_server, start
+
+    api = api or ApiSettings()
+    upload_dir = app.upload_dir or Path(tempfile.mkdtemp(prefix="news-assistant-uploads-"))
+    server_app = build_server(app, app.library, api, upload_dir=upload_dir, max_upload_mb=max_upload_mb,
+                              auth=auth, page_kwargs=page_kwargs())
     try:
-        app.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=True, quiet=quiet,
-                   max_file_size=int(max_upload_mb * 1024 * 1024), footer_links=["api"], ssr_mode=False,
-                   mcp_server=False, show_error=False)
+        app.served = start(server_app, host, port)
     except OSError as e:
         raise ConfigError(f"cannot serve on {host}:{port} ({e}). Choose another --port.") from None
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{app.server_port}/"
+    url = app.served.url
     if block:
         where = f" (listening on {host}, all interfaces)" if host in ("0.0.0.0", "::") else ""
         print(f"News Assistant is ready at {url}{where}  (Ctrl+C to stop)", flush=True)
+        if not quiet:
+            print(describe_api(url, api), flush=True)
         try:
             while True:
                 time.sleep(3600)
@@ -171,6 +180,23 @@ def launch(app: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, auth=No
         finally:
             app.close()
     return url
+
+
+def describe_api(url: str, api) -> str:
+    """What the API doors are and who may use them (never the keys themselves)."""
+    from ui.api.server import mcp_available
+
+    lines = [f"  HTTP API: {url}api/docs · OpenAI-compatible: {url}v1 · "
+             + (f"MCP: {url}gradio_api/mcp/" if api.mcp and mcp_available() else "MCP: off")]
+    if len(api.keys):
+        lines.append(f"  API keys: {len(api.keys)} loaded; "
+                     + ("every API request needs one" if api.public else "writes need one, reads on loopback don't"))
+    else:
+        lines.append("  API keys: none, so " + ("the API is closed beyond loopback and " if api.public else "")
+                     + "writes (ingest, delete) are off; add --api-key-env VAR or --api-keys-file FILE")
+    if api.rate_limit:
+        lines.append(f"  Rate limit: {api.rate_limit} per key (per address without one)")
+    return "\n".join(lines)
 
 
 def open_assistant(index_dir, samples=None, echo=print, llm=None):
@@ -214,16 +240,22 @@ def open_assistant(index_dir, samples=None, echo=print, llm=None):
 
 
 def serve(index_dir, host: str = "127.0.0.1", port: int = 7860, samples=None, *, max_upload_mb: float = 20,
-          auth: tuple[str, str] | None = None, upload_dir=None, block: bool = True, echo=print, llm=None) -> str:
-    """Open (or seed from `samples`) the index and serve the page. Uploads are kept in
-    `upload_dir`, by default a sibling of the index dir ("<index>-uploads"), never inside it:
-    `assistant ingest --rebuild` replaces the index dir wholesale."""
+          auth: tuple[str, str] | None = None, upload_dir=None, block: bool = True, echo=print, llm=None,
+          api=None) -> str:
+    """Open (or seed from `samples`) the index and serve the page and the HTTP API (`api`, see
+    `launch`). Uploads are kept in `upload_dir`, by default a sibling of the index dir
+    ("<index>-uploads"), never inside it: `assistant ingest --rebuild` replaces the index dir
+    wholesale."""
+    from assistant import Assistant
     from index import resolve_index_dir
+    from ui.api import Library
 
     a = open_assistant(index_dir, samples, echo, llm)
     if llm is not None:
         echo(f"Answers are written by the LLM {llm.describe()} and checked against the articles.")
     d = resolve_index_dir(index_dir)
+    library = Library(a, reopen=lambda: Assistant(d, **({"llm": llm} if llm is not None else {})))
     upload_dir = Path(upload_dir) if upload_dir else d.resolve().with_name(d.resolve().name + "-uploads")
-    app = build_app(a, max_upload_mb=max_upload_mb, upload_dir=upload_dir, warm_up=True)
-    return launch(app, host=host, port=port, auth=auth, max_upload_mb=max_upload_mb, block=block)
+    app = build_app(library, max_upload_mb=max_upload_mb, upload_dir=upload_dir, warm_up=True)
+    return launch(app, host=host, port=port, auth=auth, max_upload_mb=max_upload_mb, block=block, api=api,
+                  quiet=False)

@@ -1,21 +1,19 @@
 """What the browser chat does, as plain methods over an `Assistant`, testable without a browser.
 
-`Handlers(assistant)` holds the one Assistant shared by every browser tab; per-tab data
-lives in a `conv` dict kept in gr.State: `{"turns": History.to_list(), "messages": [chat message
-dicts]}`. The turns are the conversation's `assistant.History` (the type the terminal chat's
-`Conversation` keeps) stored as plain JSON, safe to deep-copy between requests, and rebuilt
-with `History.from_list` for each question; like `Conversation`, a follow-up is asked with the
-recent turns (`History.recent()`).
+`Handlers(assistant)` reaches the one Assistant shared by every browser tab (and by the HTTP
+API) through a `ui.api.Library`; per-tab data lives in a `conv` dict kept in gr.State:
+`{"turns": History.to_list(), "messages": [chat message dicts]}`. The turns are the
+conversation's `assistant.History` (the type the terminal chat's `Conversation` keeps) stored
+as plain JSON, safe to deep-copy between requests, and rebuilt with `History.from_list` for each
+question; like `Conversation`, a follow-up is asked with the recent turns (`History.recent()`).
 
-Calls into the Assistant are serialised by one lock: an upload being embedded and questions
-arriving from other tabs must not interleave inside the index. Streaming happens outside the
-lock, so one slow reader does not hold everybody up.
+Questions from different tabs run side by side (the Library's readers share it); an upload is
+ingested beside them and swapped in when done, so questions wait only for that moment.
 
 With an LLM configured (`assistant.llm`), its answer is shown as it is generated, marked as a
 draft, and replaced by the checked answer at the end. The Assistant runs in a worker thread that
-holds the lock and hands the pieces over a queue (gradio may resume a generator on another
-thread, and a lock must be released by the thread that took it). Limit: the lock is held while
-the LLM writes, so with an LLM, questions from several tabs are answered one after another.
+holds the Library's read lock and hands the pieces over a queue (gradio may resume a generator
+on another thread, and a lock must be released by the thread that took it).
 
 No exception escapes to the page: typed errors (NewsIndexError and subclasses, bad filters,
 refused uploads) become their one-line message; anything else is logged with its traceback
@@ -35,6 +33,7 @@ from assistant import History
 from index import ConfigError, NewsIndexError, parse_day as read_day
 from ui import web_render as R
 from ui import web_upload
+from ui.api.library import Library, LibraryUnavailable
 
 log = logging.getLogger("ui.web")
 N_EXAMPLES = 4
@@ -85,7 +84,7 @@ def history_of(conv) -> History:
 
 
 def friendly(err: BaseException) -> str:
-    if isinstance(err, (NewsIndexError, FilterError, web_upload.UploadRejected)):
+    if isinstance(err, (NewsIndexError, FilterError, web_upload.UploadRejected, LibraryUnavailable)):
         return str(err)
     log.error("unexpected error in the web UI", exc_info=err)
     return GENERIC_ERROR
@@ -94,8 +93,8 @@ def friendly(err: BaseException) -> str:
 class Handlers:
     def __init__(self, assistant, *, max_upload_mb: float = 20, upload_dir=None, upload_roots=(),
                  stream_delay: float = 0.04):
-        self.a = assistant
-        self.lock = threading.RLock()
+        """`assistant`: an Assistant (or stand-in), or the `Library` the server shares."""
+        self.lib = assistant if isinstance(assistant, Library) else Library(assistant)
         self.max_bytes = int(max_upload_mb * 1024 * 1024)
         self.upload_dir = upload_dir
         self.roots = [r for r in (*upload_roots, upload_dir) if r]
@@ -126,8 +125,7 @@ class Handlers:
             if self.llm is not None:
                 answer, streamed = yield from self._ask_streaming(question, msgs, conv, before, kwargs)
             else:
-                with self.lock:
-                    answer = self.a.ask(question, **kwargs)
+                answer = self.lib.ask(question, **kwargs)
         except Exception as e:  # noqa: BLE001 - every failure becomes a chat message
             msgs.append({"role": "assistant", "content": R.error_html(friendly(e))})
             yield msgs, {**conv, "messages": msgs}, before, ""
@@ -150,9 +148,14 @@ class Handlers:
         yield msgs, {"turns": turns, "messages": msgs}, panel, ""
 
     @property
+    def a(self):
+        """The shared Assistant (the Library's current one: a rebuild replaces it)."""
+        return self.lib.assistant
+
+    @property
     def llm(self):
         """The Assistant's LLM settings, or None (extractive answers only)."""
-        return getattr(self.a, "llm", None)
+        return self.lib.llm
 
     @property
     def model(self) -> str:
@@ -166,8 +169,7 @@ class Handlers:
 
         def work():
             try:
-                with self.lock:
-                    pieces.put(("done", self.a.ask(question, on_delta=lambda p: pieces.put(("piece", p)), **kwargs)))
+                pieces.put(("done", self.lib.ask(question, on_delta=lambda p: pieces.put(("piece", p)), **kwargs)))
             except BaseException as e:  # noqa: BLE001 - handed to the page's generator
                 pieces.put(("error", e))
 
@@ -188,11 +190,7 @@ class Handlers:
         """Load the model before the first person asks (the first ask() is ~10x slower), and the
         faster engine a server's many questions want (`Assistant.warm`)."""
         try:
-            warm = getattr(self.a, "warm", None)  # stand-ins in tests may lack it
-            if warm is not None:
-                warm()
-            with self.lock:
-                self.a.ask("warm up", **({"use_llm": False} if self.llm is not None else {}))
+            self.lib.warm_up()
         except Exception:  # noqa: BLE001 - a failed warm-up shows up again on the first real ask
             log.debug("warm-up failed", exc_info=True)
 
@@ -205,17 +203,15 @@ class Handlers:
         fails on its own: no example questions is no reason to hide the outlets."""
         def part(fn, fallback):
             try:
-                with self.lock:
-                    return fn()
+                return fn()
             except Exception as e:  # noqa: BLE001
                 return fallback(e)
 
         if refresh:
-            part(self.a.refresh, lambda e: friendly(e))
-        status = part(lambda: R.status_html(self.a.stats(), llm=self.model), lambda e: R.error_html(friendly(e)))
-        outlets = part(lambda: list(self.a.outlets()), lambda e: friendly(e) and [])
-        examples = part(lambda: [str(x) for x in self.a.example_questions(N_EXAMPLES)][:N_EXAMPLES],
-                        lambda e: friendly(e) and [])
+            part(self.lib.refresh, lambda e: friendly(e))
+        status = part(lambda: R.status_html(self.lib.stats(), llm=self.model), lambda e: R.error_html(friendly(e)))
+        outlets = part(self.lib.outlets, lambda e: friendly(e) and [])
+        examples = part(lambda: self.lib.example_questions(N_EXAMPLES), lambda e: friendly(e) and [])
         return status, outlets, examples
 
     # -- uploads -----------------------------------------------------------------------------------
@@ -246,21 +242,27 @@ class Handlers:
                                           f"{p.chunks_added} passages")
 
         try:
-            with self.lock:
-                report = self.a.ingest(staged, progress=on_progress)
+            report = self.lib.ingest(staged, progress=on_progress)
         except Exception as e:  # noqa: BLE001
             return R.error_html("Could not add the files: " + friendly(e))
         return R.report_html(report, rejected, names)
 
-    # -- the /ask API --------------------------------------------------------------------------------
+    # -- the /ask and /search endpoints (gradio_client, MCP) ------------------------------------------
     def api_ask(self, question: str, sources=None, since: str = "", until: str = "",
-                history_json: str = "") -> str:
-        """One answer as a JSON string (`Answer.to_dict()`); errors raise ValueError-like types."""
+                history_json: str = "", as_of: str = "") -> dict:
+        """One answer as `Answer.to_dict()`; errors raise ValueError-like types."""
         outlets, d1, d2 = parse_filters(sources, since, until)
         history = parse_history(history_json)
-        with self.lock:
-            answer = self.a.ask(question, history=history or None, sources=outlets, since=d1, until=d2)
-        return json.dumps(answer.to_dict(), ensure_ascii=False)
+        kw = {"as_of": parse_day(as_of, "“as of”")} if (as_of or "").strip() else {}
+        answer = self.lib.ask(question, history=history.recent() or None, sources=outlets, since=d1, until=d2, **kw)
+        return answer.to_dict()
+
+    def api_search(self, query: str, k: int = 8, sources=None, since: str = "", until: str = "") -> list[dict]:
+        """The passages retrieval finds for `query`, best first (see `ui.api.records.passages_json`)."""
+        from ui.api.records import passages_json
+
+        outlets, d1, d2 = parse_filters(sources, since, until)
+        return passages_json(self.lib.search(query, k=k, sources=outlets, since=d1, until=d2))
 
 
 def parse_history(history_json: str) -> History:

@@ -187,7 +187,7 @@ def test_public_host_with_auth_serves_only_logged_in_requests(small_fake_index, 
             Client(s.url, auth=("reader", "wrong"), verbose=False, download_files=False)
         # with it: answers
         c = Client(s.url, auth=("reader", password), verbose=False, download_files=False)
-        answer = json.loads(c.predict(question=f"What happened in {arts[0].key}?", api_name="/ask"))
+        answer = c.predict(question=f"What happened in {arts[0].key}?", api_name="/ask")
         assert answer["text"] and answer["citations"]
     finally:
         out, err = s.stop()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant import Answer, Citation, Conflict, ConflictValue
-from index import IndexStats, IngestReport, Progress, Skipped
+from assistant import Answer, Citation, Conflict, ConflictValue, Hit
+from assistant.records import Passages
+from index import Article, IndexStats, IngestReport, Progress, Skipped
 
 HOSTILE_QUOTE = "Click <img src=x onerror=alert(1)> [click](javascript:alert(1)) now <script>alert(1)</script>."
 ARTICLES = [
@@ -42,10 +43,11 @@ class FakeAssistant:
         self.examples_error: BaseException | None = None
         self.skip_in_ingest: list[Skipped] = []
         self.refreshed = 0
+        self.searched: list[dict] = []
 
-    def ask(self, question, history=None, k=None, sources=None, since=None, until=None) -> Answer:
+    def ask(self, question, history=None, k=None, sources=None, since=None, until=None, as_of=None) -> Answer:
         self.asked.append(dict(question=question, history=history, k=k, sources=sources, since=since,
-                               until=until))
+                               until=until, as_of=as_of))
         if self.raise_on_ask is not None:
             raise self.raise_on_ask
         if "hostile" in question:
@@ -60,6 +62,12 @@ class FakeAssistant:
         if "conflict" in question:
             ans.conflicts = [Conflict("vessels queued", (ConflictValue("369", (1,)), ConflictValue("400", (2,))))]
         return ans
+
+    def search(self, text, k=None, sources=None, since=None, until=None, as_of=None) -> Passages:
+        self.searched.append(dict(text=text, k=k, sources=sources, since=since, until=until, as_of=as_of))
+        arts = {f"id{i}": Article(f"id{i}", a[0], a[5], a[1], a[2], a[3], (), a[4]) for i, a in enumerate(ARTICLES)}
+        hits = [Hit(i, aid, 0, len(a.text), a.text, 1.0 / (i + 1)) for i, (aid, a) in enumerate(arts.items())]
+        return Passages(hits[:k or 8], arts)
 
     def stats(self) -> IndexStats:
         return IndexStats(index_dir="/idx", articles=16, chunks=32,

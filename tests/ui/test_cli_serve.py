@@ -95,3 +95,44 @@ def test_samples_folder_must_exist(monkeypatch, tmp_path):
 
     with pytest.raises(ConfigError, match="does not exist"):
         web.open_assistant(tmp_path / "idx", tmp_path / "nope", echo=lambda s: None)
+
+
+# -- the HTTP API's flags ------------------------------------------------------------------------------
+def test_api_defaults_on_loopback(served):
+    assert main(["serve"]) == 0
+    api = served[-1][1]["api"]
+    assert len(api.keys) == 0 and not api.public and api.rate_limit is None and api.cors_origins == ()
+    assert api.mcp and not api.allow_private_urls
+
+
+def test_api_keys_rate_limit_and_cors(served, tmp_path, monkeypatch):
+    from ui.api.access import RateLimit
+
+    keys = tmp_path / "keys"
+    keys.write_text("# readers\nfirst-key-0123456789\nsecond-key-0123456789\n")
+    monkeypatch.setenv("NEWS_API_KEY", "env-key-0123456789")
+    assert main(["serve", "--host", "0.0.0.0", "--no-auth", "--api-keys-file", str(keys), "--api-key-env",
+                 "NEWS_API_KEY", "--rate-limit", "30/min", "--cors-origin", "https://chat.example.org",
+                 "--no-mcp", "--allow-private-urls"]) == 0
+    api = served[-1][1]["api"]
+    assert len(api.keys) == 3 and api.public and api.rate_limit == RateLimit(30, 60)
+    assert api.cors_origins == ("https://chat.example.org",) and not api.mcp and api.allow_private_urls
+    assert api.keys.match("env-key-0123456789") and api.keys.match("first-key-0123456789")
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["--api-key-env", "NO_SUCH_VARIABLE_HERE"], "not set or empty"),
+    (["--api-keys-file", "/no/such/keys"], "cannot read --api-keys-file"),
+    (["--rate-limit", "lots"], "60/min"),
+    (["--cors-origin", "chat.example.org/path"], "--cors-origin"),
+])
+def test_bad_api_flags_exit_2(served, capsys, argv, msg):
+    assert main(["serve", *argv]) == 2
+    assert msg in capsys.readouterr().err and served == []
+
+
+def test_a_short_key_is_refused_without_being_printed(served, capsys, monkeypatch):
+    monkeypatch.setenv("NEWS_API_KEY", "tiny-secret")
+    assert main(["serve", "--api-key-env", "NEWS_API_KEY"]) == 2
+    err = capsys.readouterr().err
+    assert "shorter than 12" in err and "tiny-secret" not in err

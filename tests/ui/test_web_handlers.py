@@ -195,11 +195,12 @@ def test_page_info_survives_a_failing_part(h, fake):
     assert "16 articles" in status and outlets and examples == []
 
 
-# -- the /ask API --------------------------------------------------------------------------------
-def test_api_ask_returns_answer_json_with_paths_intact(h, fake):
-    out = json.loads(h.api_ask("How many vessels?", ["Harbor Ledger"], "2021-01-01", "", ""))
+# -- the /ask and /search endpoints ------------------------------------------------------------------
+def test_api_ask_returns_the_answer_object_with_paths_intact(h, fake):
+    out = h.api_ask("How many vessels?", ["Harbor Ledger"], "2021-01-01", "", "")
+    assert isinstance(out, dict) and out == json.loads(json.dumps(out))
     assert out["citations"][0]["path"] == "/data/suez.md" and out["text"].endswith("[2]")
-    again = json.loads(h.api_ask("And later?", None, "", "", json.dumps([out])))
+    again = h.api_ask("And later?", None, "", "", json.dumps([out]), as_of="2021-12-31")
     assert again["question"] == "And later?"
     hist = fake.asked[1]["history"]
     assert hist[0][0] == "How many vessels?" and hist[0][1].to_dict() == out
@@ -209,12 +210,21 @@ def test_api_ask_returns_answer_json_with_paths_intact(h, fake):
         parse_history("{not json")
     with pytest.raises(FilterError):
         h.api_ask("q", None, "yesterday", "", "")
+    with pytest.raises(FilterError):
+        h.api_ask("q", None, "", "", "", as_of="next week")
 
 
-def test_build_app_exposes_only_the_ask_endpoint(fake):
+def test_api_search_returns_passages(h, fake):
+    found = h.api_search("vessels", 2, ["Harbor Ledger"], "2021-01-01", "")
+    assert found[0]["title"] == "Ever Given Refloated" and found[0]["published"] == "2021-03-29"
+    assert fake.searched[0]["sources"] == ["Harbor Ledger"] and fake.searched[0]["k"] == 2
+
+
+def test_build_app_exposes_only_the_ask_and_search_endpoints(fake):
     pytest.importorskip("gradio")
     from ui.web import build_app
 
     app = build_app(fake)
     public = [fn.api_name for fn in app.fns.values() if fn.api_visibility == "public"]
-    assert public == ["ask"]
+    assert public == ["ask", "search"]
+    assert all(not fn.queue for fn in app.fns.values() if fn.api_name in public)  # never held in the queue

@@ -1,0 +1,179 @@
+"""Load test of the REST API: N concurrent clients asking through `POST /api/ask` for S seconds.
+
+    python -m benchmarks.load_api [--clients 20] [--seconds 60] [--url http://127.0.0.1:PORT/]
+                                  [--index DIR] [--api-key-env VAR] [--openai-every N] [--json FILE]
+
+Without --url it starts `python -m ui.cli serve` itself on a free 127.0.0.1 port (over --index, by
+default a fresh temporary index seeded from examples/articles with the real model) and stops it
+at the end. Only loopback addresses are accepted: this is a load generator, not a scanner.
+
+Each client has its own HTTP connection (kept alive), asks the questions of `load_chat` in turn,
+and sends every second question as a follow-up with the previous answer as `history`, as an API
+client holding a conversation would. With --openai-every N, every Nth request goes to
+`/v1/chat/completions` instead (the conversation as messages). A request counts as an error when
+it fails or its answer has no text. Prints requests, errors, throughput and latency percentiles
+(p50/p95/p99/max), plus a markdown section. Exit status 1 if any request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+from benchmarks.load_chat import QUESTIONS, SAMPLES, Server, is_loopback, percentile
+
+
+def run_load(url: str, clients: int = 20, seconds: float = 60.0, key: str | None = None, openai_every: int = 0,
+             questions=QUESTIONS) -> dict:
+    """Drive `clients` concurrent REST clients against `url` for `seconds`; return the figures."""
+    if not is_loopback(url):
+        raise ValueError(f"refusing to load-test {url}: only loopback addresses (127.0.0.1, ::1)")
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    ready = threading.Barrier(clients + 1)
+    stop = threading.Event()
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+
+    def one(http, n: int, question: str, previous) -> dict:
+        if openai_every and n % openai_every == 0:
+            msgs = ([{"role": "user", "content": previous[0]}, {"role": "assistant", "content": previous[1]}]
+                    if previous else [])
+            r = http.post("v1/chat/completions", json={"model": "news-assistant",
+                                                       "messages": msgs + [{"role": "user", "content": question}]})
+            r.raise_for_status()
+            return r.json()["answer"]
+        r = http.post("api/ask", json={"question": question, "history": [previous[2]] if previous else None})
+        r.raise_for_status()
+        return r.json()
+
+    def client(n: int) -> None:
+        http = httpx.Client(base_url=url, headers=headers, timeout=300)
+        ready.wait()
+        turn, sent = n, n
+        try:
+            while not stop.is_set():
+                first, follow = questions[turn % len(questions)]
+                previous = None
+                for q in (first, follow):
+                    t0 = time.perf_counter()
+                    try:
+                        answer = one(http, sent, q, previous)
+                        if not answer.get("text"):
+                            raise ValueError(f"no answer text in {str(answer)[:200]!r}")
+                    except Exception as e:  # noqa: BLE001 - counted
+                        code = getattr(getattr(e, "response", None), "status_code", 0)
+                        with lock:
+                            statuses[code] = statuses.get(code, 0) + 1
+                            errors.append(f"{type(e).__name__}: {str(e)[:200]}")
+                        break
+                    finally:
+                        sent += 1
+                    with lock:
+                        latencies.append(time.perf_counter() - t0)
+                        statuses[200] = statuses.get(200, 0) + 1
+                    previous = (q, answer["text"], answer)
+                    if stop.is_set():
+                        break
+                turn += 1
+        finally:
+            http.close()
+
+    threads = [threading.Thread(target=client, args=(i,), name=f"load-api-{i}", daemon=True) for i in range(clients)]
+    for t in threads:
+        t.start()
+    ready.wait()
+    t0 = time.monotonic()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join(timeout=300)
+    wall = time.monotonic() - t0
+
+    def q(p):
+        return round(percentile(latencies, p), 3) if latencies else None
+
+    return {"url": url, "clients": clients, "seconds": round(wall, 1), "requests": len(latencies),
+            "errors": len(errors), "error_samples": errors[:5], "statuses": statuses,
+            "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
+            "p50_s": q(50), "p95_s": q(95), "p99_s": q(99), "max_s": round(max(latencies), 3) if latencies else None,
+            "mean_s": round(statistics.fmean(latencies), 3) if latencies else None}
+
+
+def markdown(fig: dict, how: str, seconds: float, openai_every: int) -> str:
+    cpu = f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}"
+    mix = f", every {openai_every}th through /v1/chat/completions" if openai_every else ""
+    return "\n".join([
+        f"### REST API under load ({date.today().isoformat()})",
+        "",
+        f"`python -m benchmarks.load_api --clients {fig['clients']} --seconds {seconds:g}` ({how}; {cpu}): "
+        f"{fig['clients']} concurrent clients asking through `POST /api/ask` (every second question a "
+        f"follow-up with `history`{mix}).",
+        "",
+        "| clients | seconds | requests | errors | req/s | p50 | p95 | p99 | max |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {fig['clients']} | {fig['seconds']:.0f} | {fig['requests']} | {fig['errors']} | "
+        f"{fig['throughput_rps']} | {fig['p50_s']} s | {fig['p95_s']} s | {fig['p99_s']} s | {fig['max_s']} s |",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.load_api", description=__doc__.split("\n\n")[0])
+    p.add_argument("--clients", type=int, default=20)
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--url", help="a running server (loopback only); default: start one")
+    p.add_argument("--index", type=Path, help="index for the server started here (default: a temporary "
+                                              "index seeded from examples/articles)")
+    p.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the API key to send")
+    p.add_argument("--openai-every", type=int, default=0, metavar="N",
+                   help="send every Nth request to /v1/chat/completions (default: none)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    args = p.parse_args(argv)
+    if args.clients < 1 or args.seconds <= 0 or args.openai_every < 0:
+        p.error("--clients and --seconds must be positive, --openai-every not negative")
+    key = os.environ.get(args.api_key_env, "") if args.api_key_env else None
+    if args.api_key_env and not key:
+        p.error(f"--api-key-env {args.api_key_env}: the variable is not set")
+    server = tmp = None
+    try:
+        if args.url:
+            url, how = args.url.rstrip("/") + "/", f"against {args.url}"
+        else:
+            if args.index:
+                index_dir, samples = args.index, None
+            else:
+                tmp = Path(tempfile.mkdtemp(prefix="load-api-"))
+                index_dir, samples = tmp / "index", SAMPLES
+            print(f"starting `assistant serve` over {index_dir} …", file=sys.stderr)
+            server = Server(index_dir, samples=samples)
+            url, how = server.url, f"server started by the script: `python -m ui.cli serve --index {index_dir}`"
+        print(f"{args.clients} clients for {args.seconds:g} s against {url} …", file=sys.stderr)
+        fig = run_load(url, args.clients, args.seconds, key=key, openai_every=args.openai_every)
+    finally:
+        if server is not None:
+            server.stop()
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(fig, indent=2))
+    print()
+    print(markdown(fig, how, args.seconds, args.openai_every))
+    if args.json:
+        args.json.write_text(json.dumps(fig, indent=2) + "\n")
+    return 1 if fig["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
