@@ -224,6 +224,38 @@ class Assistant:
     def close(self) -> None:
         self.index.close()
 
+    # -- browsing and plain search (the HTTP API and MCP tools) ---------------------------------------
+    def articles(self, sources: Sequence[str] | None = None, since=None, until=None, limit: int = 50,
+                 offset: int = 0) -> tuple[int, list]:
+        """(how many articles pass the filters, `limit` of them from `offset`): newest first,
+        undated last. `limit` 1-1000; ConfigError for a bad date, limit or offset."""
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
+            raise ConfigError(f"limit must be an integer from 1 to 1000, got {limit!r}")
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            raise ConfigError(f"offset must be a non-negative integer, got {offset!r}")
+        since, until = parse_day(since, "since"), parse_day(until, "until")
+        if since and until and since > until:
+            raise ConfigError(f"since ({since}) is after until ({until})")
+        return self.index.list_articles(sources=tuple(s for s in (sources or []) if s) or None, since=since,
+                                        until=until, limit=limit, offset=offset)
+
+    def search(self, text: str, k: int | None = None, sources: Sequence[str] | None = None, since=None,
+               until=None, as_of=None):
+        """The passages retrieval finds for `text` (`Passages`: hits best first, with their
+        articles), read like a question (relative time, filters) but not answered."""
+        if not isinstance(text, str) or not text.strip():
+            raise EmptyQuestionError()
+        text = " ".join(text.split())[:MAX_QUESTION_CHARS]
+        if k is not None and (not isinstance(k, int) or isinstance(k, bool) or k < 1):
+            raise ConfigError(f"k must be a positive integer, got {k!r}")
+        since, until = parse_day(since, "since"), parse_day(until, "until")
+        if since and until and since > until:
+            raise ConfigError(f"since ({since}) is after until ({until})")
+        self.index.refresh()
+        filters = Filters(tuple(s for s in (sources or []) if s) or None, since, until, parse_day(as_of, "as_of"))
+        query = self._locate_in_time(Query(text, text, filters))
+        return self.retriever.retrieve(query, self.index.embed_query(query.text), k=k)
+
 
 _SHARED: dict[str, Assistant] = {}
 _SHARED_LOCK = threading.Lock()

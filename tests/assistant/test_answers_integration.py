@@ -77,7 +77,7 @@ def test_citations_locate_the_quote_in_the_stored_article(assistant):
 def test_clearly_unrelated_questions_abstain(assistant, question):
     ans = assistant.ask(question)
     assert ans.abstained, (ans.confidence, ans.text)
-    assert ans.confidence < assistant.settings.min_confidence
+    assert ans.confidence < assistant.settings.threshold
     assert not re.search(r"\[\d+\]", ans.text)  # related reading is listed, not cited as support
     assert 1 <= len(ans.citations) <= assistant.settings.related
 

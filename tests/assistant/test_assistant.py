@@ -67,7 +67,7 @@ def test_answers_from_the_right_article(assistant):
 def test_unrelated_question_abstains_with_related_reading(assistant):
     ans = assistant.ask("Who won the 1998 World Cup final?")
     assert ans.abstained and "don't" in ans.text
-    assert ans.confidence < assistant.settings.min_confidence
+    assert ans.confidence < assistant.settings.threshold
     check(ans, assistant)
 
 

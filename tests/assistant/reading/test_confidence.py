@@ -32,7 +32,7 @@ def test_confidence_rises_with_support():
 def test_strong_support_and_weak_support_fall_on_either_side_of_the_default_threshold():
     from assistant.reading.compose import AnswerSettings
 
-    t = AnswerSettings().min_confidence
+    t = AnswerSettings(ranker="rules").threshold
     assert confidence(replace(BASE, semantic=0.9, score=0.7)) > t
     assert confidence(replace(BASE, semantic=0.05, score=0.05, missing=1.0)) < t
 

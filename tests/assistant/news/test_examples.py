@@ -1,0 +1,39 @@
+"""Example questions from the newest stories: the subject is a name the headline names too, the
+newest story is asked about as "the latest", one question per subject."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.news.examples import example_questions, subject_of
+from index import Article
+
+
+def test_the_subject_is_a_name_the_headline_names_not_one_met_in_passing():
+    text = ("The lander touched down at 18:03 India Standard Time near the south pole. "
+            "Mission control in Bengaluru cheered as Chandrayaan-3 sent its first images.")
+    assert subject_of(text, "Chandrayaan-3 Lands Near the Moon's South Pole") == "Chandrayaan-3"
+    assert subject_of(text, "A Quiet Landing") == "India Standard Time"  # nothing in the headline: the longest name
+    assert subject_of("nothing here is named at all.", "Quiet") == ""
+
+
+class Newest:
+    def __init__(self, articles):
+        self.arts = sorted(articles, key=lambda a: a.published, reverse=True)
+
+    def newest(self, n):
+        return self.arts[:n]
+
+
+def art(i: int, title: str, text: str, day: int) -> Article:
+    return Article(f"a{i}", title, text, "Harbor Ledger", "", date(2025, 6, day))
+
+
+def test_newest_story_first_as_the_latest_then_one_question_per_subject():
+    idx = Newest([
+        art(1, "Harbor Bridge Reopens", "The Harbor Bridge reopened to traffic on Monday after repairs.", 10),
+        art(2, "Storm Hits Coral Bay", "A storm struck Coral Bay overnight, flooding the old town.", 12),
+        art(3, "Harbor Bridge Tolls Rise", "Tolls on the Harbor Bridge will rise next month.", 11),
+    ])
+    assert example_questions(idx, 4) == ["What's the latest on Coral Bay?", "What happened with Harbor Bridge?"]
+    assert example_questions(idx, 1) == ["What's the latest on Coral Bay?"]

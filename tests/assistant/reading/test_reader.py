@@ -1,0 +1,67 @@
+"""The trained ranker's plumbing, with a hand-checkable stand-in reader (tests/fakes.FakeReader)
+on a tiny fake-embedder index: every candidate sentence is read with its headline and neighbours,
+the reader's probability orders them and is the confidence, the short answer maps back to exact
+article offsets, and the number of sentences read is bounded."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import AnswerSettings, Assistant
+from assistant.reading.reader import ReaderRanker, context_of
+from assistant.reading.sentences import split_sentences
+from tests.answer_samples import index_reports
+from tests.fakes import FakeEmbedder, FakeReader
+
+
+@pytest.fixture
+def reading(tmp_path):
+    idx_dir, _ = index_reports(tmp_path)
+    a = Assistant(idx_dir, embedder=FakeEmbedder(), answer=AnswerSettings(ranker="reader", min_confidence=0.5))
+    reader = FakeReader()
+    a.ranker = ReaderRanker(a.index, a.cache, reader=reader)
+    yield a, reader
+    a.close()
+
+
+def test_the_sentence_the_reader_likes_best_answers_and_its_probability_is_the_confidence(reading):
+    a, reader = reading
+    ans = a.ask("How many ships were waiting to pass through the canal?")
+    assert not ans.abstained
+    assert ans.text.startswith("More than 400 ships were waiting to pass through the canal.")
+    assert ans.confidence == pytest.approx(6 / 7)  # six of its seven longer words: all but "many"
+    read = [it for batch in reader.batches for it in batch]
+    lead = next(it for it in read if it.sentence.startswith("More than 400"))
+    assert lead.headline == "Ever Given Refloated in Suez Canal"
+    assert lead.context == "Tugboats and dredgers freed the vessel at high tide."  # the sentence before it
+
+
+def test_the_short_answer_is_exact_article_offsets_cited_by_its_sentence(reading):
+    a, _ = reading
+    ans = a.ask("How many ships were waiting to pass through the canal?")
+    s = ans.short_answer
+    assert s.text == "400"
+    article = a.index.article(s.article_id)
+    assert article.text[s.start:s.end] == "400"
+    cited = next(c for c in ans.citations if c.n == s.citation)
+    assert cited.article_id == s.article_id and cited.start <= s.start < s.end <= cited.end
+
+
+def test_low_probability_everywhere_abstains_without_a_short_answer(reading):
+    a, _ = reading
+    ans = a.ask("Which orchestra toured Patagonia?")
+    assert ans.abstained and ans.short_answer is None and ans.confidence < 0.5
+
+
+def test_sentences_read_per_question_are_bounded(reading):
+    a, reader = reading
+    a.ranker.max_candidates = 3
+    a.ask("What happened in the Suez Canal?")
+    assert len(reader.batches[-1]) == 3
+
+
+def test_context_is_the_previous_then_the_next_sentence():
+    sents = split_sentences("One fell. Two rose. Three stayed.")
+    assert context_of(sents, 0) == "Two rose."
+    assert context_of(sents, 1) == "One fell. Three stayed."
+    assert context_of(sents, 2) == "Two rose."
