@@ -44,3 +44,26 @@ class FakeEmbedder:
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
+
+
+class FakeReader:
+    """A stand-in for the trained reader, behind the same `score(items)` seam: a sentence's
+    probability is the share of the question's longer words (4+ letters) it contains, and the
+    short answer is its first number (or nothing). Hand-checkable; records what it was asked."""
+
+    def __init__(self):
+        self.batches: list[list] = []
+
+    def score(self, items, batch_size: int = 16):
+        from assistant.reading.reader_model import ReadResult
+
+        self.batches.append(list(items))
+        out = []
+        for it in items:
+            asked = {w for w in _WORD.findall(it.question.lower()) if len(w) >= 4}
+            have = set(_WORD.findall(it.sentence.lower()))
+            p = len(asked & have) / len(asked) if asked else 0.0
+            m = re.search(r"\d[\d,.]*\d|\d", it.sentence)
+            start, end = (m.start(), m.end()) if m else (0, 0)
+            out.append(ReadResult(probability=p, logit=0.0, start=start, end=end, span_probability=0.5 if m else 0.0))
+        return out

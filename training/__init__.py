@@ -1,0 +1,1 @@
+"""Training code for the models the product ships (never imported at run time)."""
