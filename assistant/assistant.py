@@ -64,7 +64,8 @@ class Assistant:
             return RuleRanker(self.index, self.cache, s.embed_top)
         from assistant.reading.reader import ReaderRanker
 
-        return ReaderRanker(self.index, self.cache, max_candidates=s.read_top)
+        return ReaderRanker(self.index, self.cache, read_top=s.read_top, weight=s.reader_weight,
+                            confidence_weight=s.reader_confidence_weight)
 
     # -- asking -------------------------------------------------------------------------------------
     def ask(self, question: str, history: History | None = None, k: int | None = None,

@@ -202,6 +202,21 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)
     short_answer: ShortAnswer | None = None
 
+    def short_answer_in_text(self) -> tuple[int, int] | None:
+        """Where the short answer stands in `text` (`text[start:end] == short_answer.text`): inside
+        the quote of the sentence that holds it; None when there is none or the text does not
+        quote that sentence (an LLM's answer)."""
+        s = self.short_answer
+        cite = next((c for c in self.citations if s and c.n == s.citation), None)
+        if cite is None:
+            return None
+        at = self.text.find(cite.quote)
+        if at < 0:
+            return None
+        start = at + s.start - cite.start
+        end = start + len(s.text)
+        return (start, end) if self.text[start:end] == s.text else None
+
     def to_dict(self) -> dict:
         return {
             "question": self.question,

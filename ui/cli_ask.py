@@ -41,7 +41,7 @@ def add_ask(sub) -> None:
 def format_answer(answer, width: int = 100, *, show_text: bool = True) -> str:
     """The answer, its numbered sources and notes; `show_text=False` when the text was already
     printed (streamed by the LLM)."""
-    lines = [textwrap.fill(answer.text, width)] if show_text else []
+    lines = [textwrap.fill(_bold_short_answer(answer), width)] if show_text else []
     if answer.citations:
         lines.append("")
         lines.append("Related reading:" if answer.abstained else "Sources:")
@@ -61,6 +61,16 @@ def format_answer(answer, width: int = 100, *, show_text: bool = True) -> str:
     for claim in getattr(answer, "unsupported", ()):
         lines.append(f"unsupported: {claim}")
     return "\n".join(lines).lstrip("\n")
+
+
+def _bold_short_answer(answer) -> str:
+    """The answer's text with its short answer set off: bold on a terminal, **so** in a pipe."""
+    at = answer.short_answer_in_text()
+    if at is None:
+        return answer.text
+    on, off = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
+    a, b = at
+    return answer.text[:a] + on + answer.text[a:b] + off + answer.text[b:]
 
 
 def _copy_label(copy) -> str:

@@ -67,7 +67,11 @@ def answer_pieces(answer, turn: int) -> list[str]:
     """The answer text as a list of HTML fragments (words with their trailing space, and whole
     citation anchors), so a stream can show a growing prefix that is always well-formed."""
     known = {c.n for c in answer.citations}
-    text = " ".join((answer.text or "").split())  # prose: newlines would only confuse layout
+    raw = answer.text or ""
+    at = answer.short_answer_in_text() if hasattr(answer, "short_answer_in_text") else None
+    if at is not None:  # sentinels survive escaping and word splitting, then become <b>…</b>
+        raw = raw[:at[0]] + BOLD_ON + raw[at[0]:at[1]] + BOLD_OFF + raw[at[1]:]
+    text = " ".join(raw.split())  # prose: newlines would only confuse layout
     pieces: list[str] = []
     pos = 0
     for m in MARK.finditer(text):
@@ -83,8 +87,12 @@ def answer_pieces(answer, turn: int) -> list[str]:
     return pieces
 
 
+BOLD_ON, BOLD_OFF = "\x02", "\x03"  # never in article text: `index.loading` drops control characters
+
+
 def _words(segment: str) -> list[str]:
-    return [esc(w) for w in re.findall(r"\S+\s*|\s+", segment)]
+    return [esc(w).replace(BOLD_ON, '<b class="na-short">').replace(BOLD_OFF, "</b>")
+            for w in re.findall(r"\S+\s*|\s+", segment)]
 
 
 UNSUPPORTED_FLAG = ('<span class="na-unsupported" title="The cited passages do not support this sentence">'
@@ -170,8 +178,9 @@ def pending_html(text: str = "Searching the articles…") -> str:
 
 
 # -- the source panel ----------------------------------------------------------------------------
-def passage_html(c) -> str:
-    """The citation's passage with its quote in <mark>, trimmed around the quote."""
+def passage_html(c, short=None) -> str:
+    """The citation's passage with its quote in <mark>, trimmed around the quote; `short` (the
+    answer's short answer, when this quote holds it) in bold inside the mark."""
     passage, quote = c.passage or "", c.quote or ""
     a, b = c.start - c.passage_start, c.end - c.passage_start
     if not (0 <= a <= b <= len(passage) and passage[a:b] == quote):
@@ -182,8 +191,15 @@ def passage_html(c) -> str:
         return lead + f'<blockquote class="na-passage">{esc(_trim(passage, 2 * CONTEXT, tail=True))}</blockquote>'
     before = _trim(passage[:a], CONTEXT, tail=False)
     after = _trim(passage[b:], CONTEXT, tail=True)
-    return (f'<blockquote class="na-passage">{esc(before)}<mark>{esc(passage[a:b])}</mark>'
+    return (f'<blockquote class="na-passage">{esc(before)}<mark>{_quote_html(passage[a:b], c, short)}</mark>'
             f'{esc(after)}</blockquote>')
+
+
+def _quote_html(quote: str, c, short) -> str:
+    s, e = (short.start - c.start, short.end - c.start) if short is not None else (-1, -1)
+    if not (0 <= s < e <= len(quote) and quote[s:e] == short.text):
+        return esc(quote)
+    return f'{esc(quote[:s])}<b class="na-short">{esc(quote[s:e])}</b>{esc(quote[e:])}'
 
 
 def _trim(text: str, limit: int, *, tail: bool) -> str:
@@ -197,22 +213,25 @@ def _trim(text: str, limit: int, *, tail: bool) -> str:
     return "… " + cut[cut.find(" ") + 1:] if " " in cut else "…" + cut
 
 
-def source_html(c, turn: int) -> str:
+def source_html(c, turn: int, short=None) -> str:
     title = esc(c.title or "Untitled article")
     url = safe_url(c.url)
     head = (f'<a class="na-title" href="{esc(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
             if url else f'<span class="na-title">{title}</span>')
-    meta = f'{esc(c.source or "Unknown outlet")} · {esc(_day(c.published))}'
+    # what the article states: an outlet-less, undated report shows neither (its title says which it is)
+    meta = " · ".join(esc(x) for x in (c.source, _day(c.published) if c.published else "") if x)
     return (f'<li class="na-src" id="src-{turn}-{c.n}" tabindex="-1">'
             f'<div class="na-src-head"><span class="na-n">{c.n}</span>{head}</div>'
-            f'<div class="na-meta">{meta}</div>{passage_html(c)}</li>')
+            f'<div class="na-meta">{meta}</div>{passage_html(c, short)}</li>')
 
 
 def _turn_block(question: str, answer, turn: int) -> str:
     label = "Related reading" if answer.abstained else "Sources"
     if not answer.citations:
         return f'<div class="na-none">{label}: none.</div>'
-    items = "".join(source_html(c, turn) for c in answer.citations)
+    short = getattr(answer, "short_answer", None)
+    items = "".join(source_html(c, turn, short if short is not None and short.citation == c.n else None)
+                    for c in answer.citations)
     note = (' <span class="na-sub">(close to the question, but not an answer)</span>'
             if answer.abstained else "")
     return (f'<div class="na-turn{" na-related" if answer.abstained else ""}">'

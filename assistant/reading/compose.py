@@ -35,7 +35,9 @@ class AnswerSettings:
     duplicate_jaccard: float = 0.6  # content-word overlap at which two sentences state the same fact
     duplicate_cosine: float = 0.90
     embed_top: int = 16  # rules: sentences embedded per question (bounds the model's work)
-    read_top: int = 48  # reader: sentences read per question (bounds the model's work)
+    read_top: int = 16  # reader: sentences read per question (bounds the model's work)
+    reader_weight: float = 0.5  # reader: its probability's share of a sentence's score (the rules' the rest)
+    reader_confidence_weight: float = 0.5  # reader: its share of the answer's confidence
     related: int = 3  # passages offered as related reading when abstaining
     news: bool = True  # attribution, agreement and disagreement wording (see `news`); False: plain quotes
     conflict_ratio: float = 0.65  # sentences compared for disagreement score at least this share of the best
@@ -45,7 +47,8 @@ class AnswerSettings:
             raise ConfigError(f"ranker must be one of {', '.join(RANKER_THRESHOLDS)}, got {self.ranker!r}")
         if not isinstance(self.max_sentences, int) or not 1 <= self.max_sentences <= 10:
             raise ConfigError(f"max_sentences must be an integer from 1 to 10, got {self.max_sentences!r}")
-        for name in ("min_confidence", "follow_ratio", "duplicate_jaccard", "duplicate_cosine", "conflict_ratio"):
+        for name in ("min_confidence", "follow_ratio", "duplicate_jaccard", "duplicate_cosine", "conflict_ratio",
+                     "reader_weight", "reader_confidence_weight"):
             v = getattr(self, name)
             if name == "min_confidence" and v is None:
                 continue

@@ -1,12 +1,13 @@
-"""The trained ranker: every candidate sentence of the retrieved chunks is read by the trained
-cross-encoder (`reader_model`), which gives the probability that it answers the question and
-marks the short answer inside it. The probability is the sentence's score and the best one's is
-the answer's confidence, so abstention is a threshold on it (`AnswerSettings.min_confidence`).
+"""The trained ranker: the rule-based ranker's best candidate sentences (cheap surface evidence,
+then the embedding model's cosine; see `rules`) are read by the trained cross-encoder
+(`reader_model`), which gives the probability that each answers the question and marks the short
+answer inside it.
 
-Work per question is bounded: at most `max_candidates` sentences are read (the cheap surface
-score picks them when the chunks hold more), in length-sorted batches. The retrieval rank breaks
-near ties (`RANK_WEIGHT`): of two sentences the reader finds equally good, the one from the better
-passage leads. The few best are embedded too, so composition can tell two wordings of one fact.
+A sentence's score blends the reader's probability with the rules' score (`weight` on the
+reader), and so does the answer's confidence: the reader reads meaning the rules miss (a
+paraphrase, the wrong city's population), the rules keep what the reader was not trained on
+(exact names and figures in unfamiliar prose). Work per question is bounded: at most
+`read_top` sentences are read, in length-sorted batches.
 """
 
 from __future__ import annotations
@@ -18,15 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from assistant.reading.article_cache import ArticleCache
-from assistant.reading.question import analyse
-from assistant.reading.ranking import Ranking, candidates
+from assistant.reading.ranking import Ranking
 from assistant.reading.reader_model import Reader, ReadItem
-from assistant.reading.scoring import Candidate, cheap_score, idf_weights, prescore
+from assistant.reading.rules import PREFER_BONUS, RuleRanker
+from assistant.reading.scoring import Candidate
 from assistant.records import Passages, Query, ShortAnswer
-
-RANK_WEIGHT = 0.02  # score lost per retrieval rank below the first: a tie-breaker, not a signal
-PREFER_BONUS = 0.02  # ranking bonus of a sentence from an article cited earlier in the conversation
-EMBED_TOP = 8  # best sentences embedded for duplicate detection in composition
 
 _LOADED: dict[tuple, Reader] = {}
 _LOAD_LOCK = threading.Lock()
@@ -50,10 +47,14 @@ def context_of(sentences: list, i: int) -> str:
 
 class ReaderRanker:
     """`index` gives document frequencies and the embedder; `reader` reads (default: the shipped
-    weights, loaded once per process); `max_candidates` bounds the sentences read per question."""
+    weights, loaded once per process); `read_top` bounds the sentences read per question;
+    `weight` is the reader's share of a sentence's score and of the confidence."""
 
-    def __init__(self, index, cache: ArticleCache, *, reader: Reader | None = None, max_candidates: int = 48):
-        self.index, self.cache, self.max_candidates = index, cache, max_candidates
+    def __init__(self, index, cache: ArticleCache, *, reader: Reader | None = None, read_top: int = 16,
+                 weight: float = 0.5, confidence_weight: float = 0.5):
+        self.index, self.cache = index, cache
+        self.read_top, self.weight, self.confidence_weight = read_top, weight, confidence_weight
+        self.rules = RuleRanker(index, cache, embed_top=max(16, read_top))
         self._reader = reader
 
     @property
@@ -64,33 +65,32 @@ class ReaderRanker:
 
     def rank(self, query: Query, query_vec: np.ndarray, passages: Passages,
              prefer: set[str] | None = None) -> Ranking:
-        q = analyse(query.text)
-        df, n = self.index.doc_freqs(q.terms)
-        found = prescore(q, candidates(passages, self.cache), idf_weights(q.terms, df, n))
-        if len(found) > self.max_candidates:
-            keep = set(map(id, sorted(found, key=cheap_score, reverse=True)[: self.max_candidates]))
-            found = [c for c in found if id(c) in keep]
-        if not found:
-            return Ranking(q, [], 0.0)
-        items = []
-        for c in found:
-            article = passages.articles[c.article_id]
-            sents = self.cache.sentences(article)
-            i = next((j for j, s in enumerate(sents) if s.start == c.sentence.start), 0)
-            items.append(ReadItem(query.text, c.sentence.text, article.title, context_of(sents, i)))
-        results = self.reader.score(items)
-        read = {id(c): r for c, r in zip(found, results)}
-        ranked = [replace(c, score=max(0.0, r.probability - RANK_WEIGHT * c.hit_rank), semantic=r.probability)
-                  for c, r in zip(found, results)]
-        spans = {(c.article_id, c.sentence.start): read[id(o)] for c, o in zip(ranked, found)}
+        base = self.rules.rank(query, query_vec, passages)
+        if not base.ranked:
+            return replace(base, confidence=0.0)
+        top = base.ranked[: self.read_top]
+        results = self.reader.score([self._item(query, c, passages) for c in top])
+        w = self.weight
+        read = {_key(c): r for c, r in zip(top, results)}
+        ranked = [replace(c, score=w * read[_key(c)].probability + (1 - w) * c.score) if _key(c) in read
+                  else replace(c, score=(1 - w) * c.score) for c in base.ranked]
         ranked.sort(key=lambda c: (-(c.score + PREFER_BONUS * bool(prefer and c.article_id in prefer)),
                                    c.hit_rank, c.sentence.start))
         best = ranked[0]
-        top = ranked[:EMBED_TOP]
-        vecs = self.index.embedder.embed([c.sentence.text for c in top])
-        return Ranking(q, ranked, spans[(best.article_id, best.sentence.start)].probability,
-                       {(c.article_id, c.sentence.start): v for c, v in zip(top, vecs)},
-                       _short(best, spans[(best.article_id, best.sentence.start)]))
+        r = read[_key(best)]
+        cw = self.confidence_weight
+        confidence = cw * r.probability + (1 - cw) * float(base.confidence or 0.0)
+        return Ranking(base.analysis, ranked, confidence, base.vectors, _short(best, r))
+
+    def _item(self, query: Query, c: Candidate, passages: Passages) -> ReadItem:
+        article = passages.articles[c.article_id]
+        sents = self.cache.sentences(article)
+        i = next((j for j, s in enumerate(sents) if s.start == c.sentence.start), 0)
+        return ReadItem(query.text, c.sentence.text, article.title, context_of(sents, i))
+
+
+def _key(c: Candidate) -> tuple[str, int]:
+    return c.article_id, c.sentence.start
 
 
 def _short(best: Candidate, r) -> ShortAnswer | None:

@@ -16,7 +16,7 @@ CLIENTS, SECONDS = 20, 10
 FIGURES: dict = {}
 
 
-def test_20_sessions_for_10_seconds(sample_index_dir, real_embedder, tmp_path):
+def test_20_clients_for_10_seconds(sample_index_dir, real_embedder, tmp_path):
     from assistant import Assistant
     from benchmarks.load_chat import run_load
     from ui.web import build_app, launch

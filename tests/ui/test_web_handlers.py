@@ -76,7 +76,7 @@ def test_follow_up_passes_history_and_numbers_the_turn(h, fake):
     assert len(conv2["turns"]) == 2
 
 
-def test_the_session_keeps_a_history_and_asks_with_its_recent_turns(h, fake):
+def test_the_chat_keeps_a_history_and_asks_with_its_recent_turns(h, fake):
     conv = new_conv()
     for i in range(HISTORY_TURNS + 2):
         _, (_, conv, panel, _) = run(h, f"How many vessels {i}?", conv)
@@ -228,3 +228,28 @@ def test_build_app_exposes_only_the_ask_and_search_endpoints(fake):
     public = [fn.api_name for fn in app.fns.values() if fn.api_visibility == "public"]
     assert public == ["ask", "search"]
     assert all(not fn.queue for fn in app.fns.values() if fn.api_name in public)  # never held in the queue
+
+
+def _with_short_answer() -> Answer:
+    from assistant import Citation, ShortAnswer
+
+    quote = "About 280,000 people have been displaced, the UN said."
+    c = Citation(n=1, article_id="a1", title="Floods", source="", url="", published=None, path="", quote=quote,
+                 passage="Rain fell. " + quote, start=11, end=11 + len(quote), score=0.9, passage_start=0)
+    at = 11 + quote.index("280,000")
+    return Answer("How many?", f"{quote} [1]", citations=[c], confidence=0.9,
+                  short_answer=ShortAnswer("280,000", "a1", at, at + 7, citation=1))
+
+
+def test_the_short_answer_is_bold_in_the_message_and_inside_the_highlighted_quote():
+    a = _with_short_answer()
+    assert a.text[slice(*a.short_answer_in_text())] == "280,000"
+    message = "".join(R.answer_pieces(a, 1))
+    assert '<b class="na-short">280&#44;000</b>' in message or '<b class="na-short">280,000</b>' in message
+    panel = R.sources_html([("How many?", a)])
+    assert re.search(r"<mark>About <b class=\"na-short\">280[^<]*</b> people", panel)
+
+
+def test_a_source_stating_no_outlet_or_date_shows_neither():
+    panel = R.sources_html([("How many?", _with_short_answer())])
+    assert "Unknown outlet" not in panel and "undated" not in panel

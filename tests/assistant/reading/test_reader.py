@@ -1,7 +1,8 @@
 """The trained ranker's plumbing, with a hand-checkable stand-in reader (tests/fakes.FakeReader)
-on a tiny fake-embedder index: every candidate sentence is read with its headline and neighbours,
-the reader's probability orders them and is the confidence, the short answer maps back to exact
-article offsets, and the number of sentences read is bounded."""
+on a tiny fake-embedder index: the rules' best sentences are read with their headline and
+neighbours, the reader's probability (alone, or blended with the rules' score) orders them and
+makes the confidence, the short answer maps back to exact article offsets, and the number of
+sentences read is bounded."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def reading(tmp_path):
     idx_dir, _ = index_reports(tmp_path)
     a = Assistant(idx_dir, embedder=FakeEmbedder(), answer=AnswerSettings(ranker="reader", min_confidence=0.5))
     reader = FakeReader()
-    a.ranker = ReaderRanker(a.index, a.cache, reader=reader)
+    a.ranker = ReaderRanker(a.index, a.cache, reader=reader, weight=1.0, confidence_weight=1.0)
     yield a, reader
     a.close()
 
@@ -55,7 +56,7 @@ def test_low_probability_everywhere_abstains_without_a_short_answer(reading):
 
 def test_sentences_read_per_question_are_bounded(reading):
     a, reader = reading
-    a.ranker.max_candidates = 3
+    a.ranker.read_top = 3
     a.ask("What happened in the Suez Canal?")
     assert len(reader.batches[-1]) == 3
 
@@ -65,3 +66,13 @@ def test_context_is_the_previous_then_the_next_sentence():
     assert context_of(sents, 0) == "Two rose."
     assert context_of(sents, 1) == "One fell. Three stayed."
     assert context_of(sents, 2) == "Two rose."
+
+
+def test_the_score_and_confidence_blend_the_reader_with_the_rules(reading):
+    a, _ = reading
+    q = "How many ships were waiting to pass through the canal?"
+    a.ranker.weight = a.ranker.confidence_weight = 0.0
+    rules_only = a.ask(q)
+    a.ranker.weight = a.ranker.confidence_weight = 0.5
+    half = a.ask(q)
+    assert half.confidence == pytest.approx(0.5 * 6 / 7 + 0.5 * rules_only.confidence)
