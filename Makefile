@@ -26,8 +26,9 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -q -e .
 	touch $@
 
+# dev and scale: the tests run the store contract on Milvus Lite and an ingest on a local Ray
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q torch==2.13.0 -e '.[dev,scale]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -41,7 +42,7 @@ test: install-dev
 
 # the bench extra (LangChain, the perf benchmarks' peer) with torch held at its pin
 $(VENV)/.installed-bench: $(VENV)/.installed-dev
-	$(PIP) install -q torch==2.13.0 -e '.[dev,bench]'
+	$(PIP) install -q torch==2.13.0 -e '.[dev,scale,bench]'
 	touch $@
 
 bench: $(VENV)/.installed-bench

@@ -265,12 +265,13 @@ _SHARED_LOCK = threading.Lock()
 def ask(question: str, index_dir=None, **kwargs) -> Answer:
     """Module-level convenience: one opened Assistant per index directory, reused across calls
     (and warmed in the background on first use, since reuse means more questions are coming)."""
-    from index.config import resolve_index_dir
+    from index import resolve_location
 
-    key = str(resolve_index_dir(index_dir).resolve())
+    loc = resolve_location(index_dir)
+    key = loc.key  # a directory however it was written, or a milvus:// URI
     with _SHARED_LOCK:
         a = _SHARED.get(key)
         if a is None:
-            a = _SHARED[key] = Assistant(key)
+            a = _SHARED[key] = Assistant(loc.uri if loc.is_milvus else key)
             a.warm(background=True)
     return a.ask(question, **kwargs)

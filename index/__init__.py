@@ -2,7 +2,8 @@
 
 Public API (imported lazily so `import index` stays cheap):
     ingest(paths_or_urls, index_dir=None, fetcher=None) -> IngestReport
-    open_index(index_dir=None) -> NewsIndex
+    open_index(index_dir=None) -> NewsIndex or MilvusIndex (a directory, or a milvus:// URI)
+    copy_index(source, target) -> CopyReport (articles, chunks and vectors, no re-embedding)
     delete(article_ids, paths=..., index_dir=None) -> list[str]
     rebuild(index_dir=None) -> IngestReport
     watch(urls, index_dir=None, every=..., once=False, stop=None, on_round=None) -> int
@@ -11,16 +12,17 @@ and the records Article, Chunk, IngestReport, IndexStats, FeedStatus, plus the e
 (FetchError, UnsafeURLError, RobotsDisallowedError, FeedError among them).
 
 Rooms: `loading/` (files to `Article` records), `chunking`, `encoders/` (the embedding model),
-`store` (SQLite), `vectors` (FAISS), `dedup/` (near-duplicate groups), `text/` (the one text
+`store` (SQLite), `vectors` (FAISS), `stores/` (the store seam: `NewsStore`, the factory,
+Milvus), `dedup/` (near-duplicate groups), `text/` (the one text
 toolkit: words, stems, stopwords, months, numbers), `web/` (feeds and pages from URLs, following
 them), `news_index` (the open index), `pipeline` (the write paths).
 """
 
 from __future__ import annotations
 
-from .errors import (ArticleNotFoundError, ConfigError, FeedError, FetchError, IndexBusyError, IndexCorruptError,
-                     IndexMismatchError, IndexNotFoundError, ModelLoadError, NewsIndexError, RobotsDisallowedError,
-                     UnsafeURLError)
+from .errors import (ArticleNotFoundError, ClusterUnavailableError, ConfigError, FeedError, FetchError,
+                     IndexBusyError, IndexCorruptError, IndexMismatchError, IndexNotFoundError, ModelLoadError,
+                     NewsIndexError, RobotsDisallowedError, StoreUnavailableError, UnsafeURLError)
 from .records import (Article, Chunk, FeedStatus, IndexStats, IngestReport, LoadWarning, Progress, SearchHit,
                       Skipped)
 
@@ -31,6 +33,8 @@ _LAZY = {
     "SentenceTransformerEmbedder": ".encoders.embedder", "Embedder": ".encoders.embedder",
     "Fetcher": ".web.fetch", "FetchResult": ".web.fetch", "USER_AGENT": ".web.fetch", "is_url": ".web.urls",
     "watch": ".web.watch", "parse_interval": ".web.watch", "PollRound": ".web.watch",
+    "open_store": ".stores", "resolve_location": ".stores", "StoreLocation": ".stores", "NewsStore": ".stores",
+    "copy_index": ".stores.copy", "CopyReport": ".stores.copy", "MilvusIndex": ".stores.milvus",
 }
 
 
@@ -49,4 +53,6 @@ __all__ = [
     "IndexCorruptError", "IndexMismatchError", "IndexNotFoundError", "ModelLoadError", "NewsIndexError",
     "Fetcher", "FetchResult", "USER_AGENT", "is_url", "watch", "parse_interval", "PollRound", "FeedStatus",
     "FetchError", "UnsafeURLError", "RobotsDisallowedError", "FeedError",
+    "open_store", "resolve_location", "StoreLocation", "NewsStore", "copy_index", "CopyReport", "MilvusIndex",
+    "StoreUnavailableError", "ClusterUnavailableError",
 ]

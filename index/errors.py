@@ -46,6 +46,21 @@ class IndexBusyError(NewsIndexError):
     """Another process is writing to the index."""
 
 
+class StoreUnavailableError(NewsIndexError):
+    """The store named by an index location cannot be used: a Milvus server that does not answer,
+    a Milvus Lite file held by another process, or the client library (`pymilvus`) missing.
+    `location` is the URI as given; the message says what to do."""
+
+    def __init__(self, location: str, reason: str):
+        self.location, self.reason = location, reason
+        super().__init__(f"{location}: {reason}")
+
+
+class ClusterUnavailableError(NewsIndexError):
+    """Embedding on a Ray cluster is not possible: Ray is not installed, or the cluster named by
+    `--ray ADDRESS` cannot be started or joined."""
+
+
 class ArticleNotFoundError(NewsIndexError):
     """No article in the index matches the id or path given."""
 

@@ -1,5 +1,8 @@
 """`NewsIndex`: one index directory — SQLite store + FAISS file + write lock — as one object.
 
+It is the default implementation of the store seam (`index.stores.base.NewsStore`); its write
+methods live in `index.stores.local.LocalWrites`.
+
 Opening checks the format version and the embedding model recorded in the database against
 what this program uses, and repairs a FAISS file that lags the database (after a crash
 between the SQLite commit and the FAISS rename) by rebuilding it from the vectors SQLite keeps.
@@ -26,6 +29,8 @@ from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, 
 from index.records import Article, Chunk, IndexStats, SearchHit
 from index.dedup import groups
 from index.store import FORMAT_VERSION, Store, fts_terms
+from index.stores.base import StoreLocation
+from index.stores.local import LocalWrites
 from index.vectors import VECTORS_NAME, VectorIndex, choose_kind
 
 LOCK_NAME = "write.lock"
@@ -35,9 +40,10 @@ SPLIT_MIN_CHUNKS = 200_000  # lexical search over more chunks than this runs on 
 MAX_SPLIT = 4
 
 
-class NewsIndex:
+class NewsIndex(LocalWrites):
     def __init__(self, index_dir: Path, store: Store, embedder: Embedder, meta: dict[str, str]):
         self.dir = index_dir
+        self.location = StoreLocation("local", str(index_dir), path=index_dir)
         self.store = store
         self.embedder = embedder
         self.meta = meta
@@ -224,21 +230,7 @@ class NewsIndex:
         return self.store.lexical_search(text, k, sources=sources, since=since, until=until, parts=parts)
 
     def _selective(self, text: str) -> str:
-        """`text` without the words that are in more than 5 % of a large index's chunks ("new",
-        "people"). BM25 ranks every chunk matching any word, so one such word costs most of a
-        search at 1M chunks while adding almost nothing to the ranking (IDF below ~3): on the
-        RealTimeQA questions at 1M the top 10 stayed 98 % the same at less than half the time.
-        Small indexes keep every word (the limit is at least 20,000 chunks); the rarest word is
-        always kept."""
-        terms = fts_terms(text)
-        if not terms or self._chunk_total() <= COMMON_MIN_CHUNKS:  # no word can pass the limit
-            return text
-        df, n = self.doc_freqs(terms)
-        limit = max(COMMON_SHARE * n, COMMON_MIN_CHUNKS)
-        if max(df.values()) <= limit:
-            return text
-        keep = [t for t in terms if df[t] <= limit] or [min(terms, key=lambda t: df[t])]
-        return " ".join(keep)
+        return selective(text, self._chunk_total(), self.doc_freqs)
 
     def doc_freqs(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
         """(chunks containing each term, total chunks), cached until the index changes."""
@@ -331,6 +323,24 @@ class NewsIndex:
             f"WHERE {where} ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ? OFFSET ?",
             [*params, int(limit), int(offset)])
         return total, [Store._article(r) for r in rows]
+
+
+def selective(text: str, n_chunks: int, doc_freqs) -> str:
+    """`text` without the words that are in more than 5 % of a large index's chunks ("new",
+    "people"). BM25 ranks every chunk matching any word, so one such word costs most of a
+    search at 1M chunks while adding almost nothing to the ranking (IDF below ~3): on the
+    RealTimeQA questions at 1M the top 10 stayed 98 % the same at less than half the time.
+    Small indexes keep every word (the limit is at least 20,000 chunks); the rarest word is
+    always kept. `doc_freqs(terms) -> (df, total)` is the store's; both stores use this."""
+    terms = fts_terms(text)
+    if not terms or n_chunks <= COMMON_MIN_CHUNKS:  # no word can pass the limit
+        return text
+    df, n = doc_freqs(terms)
+    limit = max(COMMON_SHARE * n, COMMON_MIN_CHUNKS)
+    if max(df.values()) <= limit:
+        return text
+    keep = [t for t in terms if df[t] <= limit] or [min(terms, key=lambda t: df[t])]
+    return " ".join(keep)
 
 
 def _blank_database(store: Store) -> bool:

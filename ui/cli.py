@@ -17,7 +17,8 @@ import sys
 
 EPILOG = """\
 The index lives in --index DIR, else $ASSISTANT_INDEX, else the user data directory
-(e.g. ~/.local/share/news-assistant/index).
+(e.g. ~/.local/share/news-assistant/index). --index also takes a Milvus location (the scale
+extra): milvus:///ABS/PATH/news.db (a Milvus Lite file) or milvus://HOST:19530[/DB] (a server).
 
 examples:
   assistant ingest ~/news/ feed.jsonl        add articles (re-running adds nothing new)
@@ -28,6 +29,8 @@ examples:
   assistant chat                              terminal chat with follow-up questions
   assistant stats
   assistant serve                             browser chat on http://127.0.0.1:7860
+  assistant ingest ~/news/ --index milvus:///srv/news.db --ray   Milvus Lite, embedding on Ray
+  assistant copy --from ~/.local/share/news-assistant/index --to milvus://db-host:19530/news
 """
 
 # name -> "module:function" registering the subcommand's arguments; imported lazily.
@@ -35,6 +38,7 @@ COMMANDS = {
     "ingest": "ui.cli_index:add_ingest",
     "stats": "ui.cli_index:add_stats",
     "delete": "ui.cli_index:add_delete",
+    "copy": "ui.cli_index:add_copy",
     "watch": "ui.cli_watch:add_watch",
     "ask": "ui.cli_ask:add_ask",
     "eval": "ui.cli_eval:add_eval",
@@ -74,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_index_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--index", metavar="DIR", help="index directory (default: $ASSISTANT_INDEX or the "
-                                                  "user data directory)")
+    p.add_argument("--index", metavar="DIR_OR_URI",
+                   help="index directory (default: $ASSISTANT_INDEX or the user data directory), or a Milvus "
+                        "location: milvus:///ABS/PATH/news.db (Milvus Lite) or milvus://HOST:19530[/DB]")
 
 
 def main(argv: list[str] | None = None) -> int:

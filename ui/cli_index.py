@@ -1,5 +1,5 @@
-"""`assistant ingest | stats | delete`: the index commands of the CLI, through the `index`
-package's public functions (`ingest`, `rebuild`, `open_index`, `delete`, `Fetcher`).
+"""`assistant ingest | stats | delete | copy`: the index commands of the CLI, through the `index`
+package's public functions (`ingest`, `rebuild`, `open_index`, `delete`, `copy_index`, `Fetcher`).
 
 URLs given to `ingest` are fetched with `allow_private=True`: the command runs as the machine's
 own user, who may read feeds on their own network (a local server, an intranet)."""
@@ -36,6 +36,12 @@ def add_ingest(sub) -> None:
                    help="skip files larger than this, and .jsonl lines (.jsonl files are read line by line; "
                         "default 20)")
     add_fetch_args(p)
+    p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="embed on a Ray cluster with Ray Data (the scale extra): alone, a local cluster of "
+                        "this machine's cores; 'auto' the running cluster; or ray://HOST:10001. Reading, "
+                        "chunking and writing stay here")
+    p.add_argument("--ray-workers", type=int, default=None, metavar="N",
+                   help="embedding actors on the cluster (default: one per CPU of the cluster)")
     p.add_argument("--rebuild", action="store_true",
                    help="re-chunk and re-embed every article already in the index (e.g. with --model), "
                         "then add PATHs if any")
@@ -88,8 +94,10 @@ def run_ingest(args) -> int:
         if args.rebuild:
             r = rebuild(args.index, config=config, progress=update)
             print(f"rebuilt: {len(r.added)} articles re-embedded with {config.model} ({r.chunks_added} chunks)")
+        extra = {"ray": args.ray, "ray_workers": args.ray_workers} if args.ray else {}
         report = ingest(args.paths, args.index, config=config if args.model else None, progress=update,
-                        max_file_bytes=int(args.max_file_mb * 1024 * 1024), fetcher=fetcher) if args.paths else None
+                        max_file_bytes=int(args.max_file_mb * 1024 * 1024), fetcher=fetcher,
+                        **extra) if args.paths else None
     finally:
         if bar is not None:
             bar.close()
@@ -167,7 +175,10 @@ def run_stats(args) -> int:
         print(f"followed:  {len(st.feeds)} URL{'s' if len(st.feeds) != 1 else ''}, last poll {local_time(st.last_poll)}"
               + "".join(f"\n  {local_time(f.polled_at)}  {f.url}  {poll_text(f)}" for f in st.feeds[:20]))
     print(f"model:     {st.model} (dimension {st.dimension})")
-    print(f"vectors:   {st.index_type} FAISS index, format version {st.format_version}")
+    if st.index_type.startswith("milvus"):
+        print(f"vectors:   Milvus ({st.index_type}), BM25 by Milvus, format version {st.format_version}")
+    else:
+        print(f"vectors:   {st.index_type} FAISS index, format version {st.format_version}")
     print(f"on disk:   {_size(st.size_bytes)}")
     for a in arts:
         print(f"  {a.id[:12]}  {a.published or '          '}  {a.source or '-':20.20}  {a.title}")
@@ -202,4 +213,34 @@ def run_delete(args) -> int:
         return 2
     removed = delete(args.ids, paths=args.path, index_dir=args.index)
     print(f"deleted {len(removed)} article(s): " + ", ".join(r[:12] for r in removed))
+    return 0
+
+
+def add_copy(sub) -> None:
+    p = sub.add_parser(
+        "copy", help="copy an index to another store without re-embedding",
+        description="Copy every article, chunk and vector (and the followed feeds) from one index to "
+                    "another: an index directory, a Milvus Lite file (milvus:///ABS/PATH/news.db) or a "
+                    "Milvus server (milvus://HOST:19530[/DB]), either way. The target is created with the "
+                    "source's model when missing; articles it already has are left as they are, so an "
+                    "interrupted copy can be run again.")
+    p.add_argument("--from", dest="source", required=True, metavar="DIR_OR_URI", help="the index to copy")
+    p.add_argument("--to", dest="target", required=True, metavar="DIR_OR_URI", help="where to copy it")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    p.set_defaults(run=run_copy)
+
+
+def run_copy(args) -> int:
+    from index import copy_index
+
+    show = not args.quiet and sys.stderr.isatty()
+
+    def progress(articles: int, chunks: int) -> None:
+        if show:
+            print(f"\r  {articles} articles, {chunks} chunks", end="", file=sys.stderr, flush=True)
+
+    report = copy_index(args.source, args.target, progress=progress)
+    if show:
+        print(file=sys.stderr)
+    print(report.summary())
     return 0

@@ -129,18 +129,27 @@ def _best_group(c, article_id: str, published: date | None, shingles, sig, keys)
     rows = []
     for i in range(0, len(cands), 500):
         part = cands[i:i + 500]
-        rows.extend(c.execute(q.format(",".join("?" * len(part))), part))
+        rows.extend((aid, gid, minhash.from_blob(blob), p)
+                    for aid, gid, blob, p in c.execute(q.format(",".join("?" * len(part))), part))
+    return choose_group(published, shingles, sig, rows,
+                        lambda aid: c.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()[0])
+
+
+def choose_group(published: date | None, shingles, sig, rows, text_of) -> str | None:
+    """The group a new article joins, or None: among `rows` (candidate article id, its group id,
+    its signature, its ISO publication date or None) published close enough, the best MinHash
+    estimates are checked exactly (`text_of(article_id)` gives a candidate's text) and the most
+    similar one at Jaccard >= JACCARD names the group. Shared by every store."""
     scored = []
-    for aid, gid, blob, other_published in rows:
+    for aid, gid, other_sig, other_published in rows:
         if not _close_in_time(published, other_published):
             continue
-        est = minhash.estimate(sig, minhash.from_blob(blob))
+        est = minhash.estimate(sig, other_sig)
         if est >= PREFILTER:
             scored.append((est, aid, gid))
     best, best_j = None, JACCARD
     for est, aid, gid in sorted(scored, reverse=True)[:MAX_VERIFY]:
-        text = c.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()[0]
-        j = minhash.jaccard(shingles, minhash.shingles(text))
+        j = minhash.jaccard(shingles, minhash.shingles(text_of(aid)))
         if j >= best_j:
             best, best_j = gid, j
     return best

@@ -85,9 +85,9 @@ class Collected:
 
 
 class _Collector:
-    def __init__(self, fetcher: Fetcher, conn, follow: bool, stop: threading.Event | None,
+    def __init__(self, fetcher: Fetcher, feeds, follow: bool, stop: threading.Event | None,
                  counts: ReadCounts | None, tick: Callable[[], None] | None):
-        self.fetcher, self.conn, self.follow, self.stop = fetcher, conn, follow, stop
+        self.fetcher, self.feeds, self.follow, self.stop = fetcher, feeds, follow, stop
         self.counts, self.tick = counts or ReadCounts(), tick or (lambda: None)
         self.out = Collected()
         self.fetched_links: set[str] = set()
@@ -108,12 +108,12 @@ class _Collector:
         poll = _Poll(url=url, polled_at=datetime.now(timezone.utc))
         self.out.polls.append(poll)
         items = self.out.items
-        stored = state.known_urls(self.conn, [url])
+        stored = self.feeds.known_urls([url])
         if url in stored:  # a page ingested before: nothing to fetch
             poll.kind, poll.known = "page", 1
             items.append(AlreadyIndexed(url, stored[url]))
             return
-        etag, last_modified = state.validators(self.conn, url) if self.follow else ("", "")
+        etag, last_modified = self.feeds.validators(url) if self.follow else ("", "")
         try:
             result = self.get(url, etag=etag, last_modified=last_modified)
         except FetchError as err:
@@ -154,7 +154,7 @@ class _Collector:
             items.append(LoadWarning(poll.url, f"the feed has {len(feed.items):,} items; read the first "
                                                f"{MAX_FEED_ITEMS:,}"))
         links = [clean_url(entry.url) for entry in entries]
-        stored = state.known_urls(self.conn, links)
+        stored = self.feeds.known_urls(links)
         for entry, link in zip(entries, links):
             if link in stored or link in self.fetched_links:
                 poll.known += 1
@@ -187,12 +187,13 @@ class _Collector:
             self.out.items.append(item)
 
 
-def collect(urls: Sequence[str], *, fetcher: Fetcher, conn, follow: bool = False,
+def collect(urls: Sequence[str], *, fetcher: Fetcher, feeds, follow: bool = False,
             stop: threading.Event | None = None, counts: ReadCounts | None = None,
             tick: Callable[[], None] | None = None) -> Collected:
-    """Poll every URL (see the module docstring). `conn` reads the index (known URLs, remembered
-    validators) and is never written; `counts.fetched` grows and `tick()` is called per request."""
-    collector = _Collector(fetcher, conn, follow, stop, counts, tick)
+    """Poll every URL (see the module docstring). `feeds` (the index's `FeedState`, see
+    `index.stores.base`) reads the index (known URLs, remembered validators) and is never written
+    here; `counts.fetched` grows and `tick()` is called per request."""
+    collector = _Collector(fetcher, feeds, follow, stop, counts, tick)
     for url in dict.fromkeys(clean_url(u) for u in urls):
         if collector.stopping():
             break
