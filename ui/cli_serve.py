@@ -26,10 +26,12 @@ def add_serve(sub) -> None:
     p = sub.add_parser(
         "serve", help="browser chat on http://127.0.0.1:7860",
         description="Serve the chat in the browser: ask questions, read the cited sources with the "
-                    "quoted sentences highlighted, filter by outlet and date, upload articles. On the same "
-                    "port: a REST API (/api/ask, /api/articles, ...; docs at /api/docs), an "
-                    "OpenAI-compatible chat API (/v1/chat/completions, /v1/models) and MCP tools "
-                    "(/gradio_api/mcp/). See docs/API.md.",
+                    "quoted sentences highlighted, filter by outlet and date, add articles (upload files, or "
+                    "give the web address of an article page or an RSS / Atom feed). An --index directory "
+                    "that does not exist yet starts an empty chat; the first articles added create the "
+                    "index. On the same port: a REST API (/api/ask, /api/articles, ...; docs at /api/docs), "
+                    "an OpenAI-compatible chat API (/v1/chat/completions, /v1/models) and MCP tools "
+                    "(/gradio_api/mcp/). See docs/UI.md and docs/API.md.",
         epilog="Listening on a non-local --host requires --auth USER:PASSWORD, --auth-file FILE or "
                "--no-auth for the chat, and API keys for the API (without keys it is closed there). "
                "Writes through the API (ingest, delete, rebuild) always need a key. " + LLM_EPILOG)
@@ -37,7 +39,8 @@ def add_serve(sub) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--samples", metavar="DIR",
-                   help="when the index is missing or empty, ingest the articles in DIR first")
+                   help="when the index is missing or empty, ingest the articles in DIR first "
+                        "(without it, a missing index starts empty)")
     p.add_argument("--max-upload-mb", type=float, default=20.0, help="largest upload accepted (default 20)")
     p.add_argument("--upload-dir", metavar="DIR",
                    help="where uploaded articles are kept (default: beside the index, <index>-uploads)")
@@ -56,8 +59,9 @@ def add_serve(sub) -> None:
                         "repeat for several (default: none)")
     a.add_argument("--no-mcp", action="store_true", help="do not offer the MCP tools")
     a.add_argument("--allow-private-urls", action="store_true",
-                   help="let URL ingest (POST /api/ingest {\"urls\": [...]}) fetch from loopback and private "
-                        "network addresses (refused by default)")
+                   help="let adding articles by web address (the chat's \"Add articles\" and POST /api/ingest "
+                        "{\"urls\": [...]}) fetch from loopback, private and link-local addresses "
+                        "(refused by default)")
     add_llm_args(p)
     p.set_defaults(run=run_serve)
 

@@ -4,11 +4,13 @@
     serve(index_dir, host="127.0.0.1", port=7860, samples="examples/articles")
 
 Layout: the conversation on the left (question box, example questions, new-conversation button,
-filters, upload), the source panel on the right. Answers stream in word by word, with [n] marks
-that are links to the numbered entries of the source panel. The behaviour lives in
-ui.web_handlers, the HTML in ui.web_render, upload checks in ui.web_upload, CSS/JS in
-ui.web_style. The named endpoints `/ask` and `/search` (gradio_client, MCP tools) are in
-ui.web_tools; `launch` serves the page together with the HTTP API (ui.api, docs/API.md).
+filters, "Add articles": files or web addresses of articles and feeds), the source panel on the
+right. Answers stream in word by word, with [n] marks that are links to the numbered entries of
+the source panel. While the index is empty the header, the examples area and the chat say so and
+"Add articles" is open. The behaviour lives in ui.web_handlers, the HTML in ui.web_render,
+adding articles in ui.web_add (upload checks in ui.web_upload), CSS/JS in ui.web_style. The
+named endpoints `/ask` and `/search` (gradio_client, MCP tools) are in ui.web_tools; `launch`
+serves the page together with the HTTP API (ui.api, docs/API.md).
 
 Limits: one Assistant is shared by all browser tabs and API clients (a `ui.api.Library`:
 questions run side by side, writes take turns); conversations live in the browser tab only and
@@ -31,6 +33,9 @@ from ui.web_handlers import N_EXAMPLES, Handlers, new_conv
 from ui.web_style import CSS, JS
 
 FILE_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
+URL_LABEL = "Or web addresses: a news article's page, or an RSS / Atom feed (several: separated by spaces)"
+EMPTY_CHAT = ("No articles yet. Add some under “Add articles” below (files, a news article's address or "
+              "a feed), then ask about them.")
 TAGLINE = ("Answers are the articles' own sentences. Click a [n] mark to see its source, "
            "with the quoted sentence highlighted.")
 
@@ -47,6 +52,7 @@ class NewsBlocks(gr.Blocks):
 
     library = None
     upload_dir = None
+    handlers = None
     served = None
 
     def launch(self, *args, **kwargs):
@@ -63,15 +69,16 @@ class NewsBlocks(gr.Blocks):
 
 def build_app(assistant, *, max_upload_mb: float = 20, upload_dir=None, stream_delay: float = 0.04,
               warm_up: bool = False) -> gr.Blocks:
-    """The page for one Assistant (or the `ui.api.Library` sharing it). Uploads are accepted only
-    from gradio's upload folder (and `upload_dir`); accepted files are copied into `upload_dir`
-    when given. `warm_up` loads the model in a background thread so the first question is not
-    the slow one."""
+    """The page for one Assistant (or the `ui.api.Library` sharing it, possibly still empty).
+    Uploads are accepted only from gradio's upload folder (and `upload_dir`); accepted files are
+    copied into `upload_dir` when given. Web addresses are fetched with private addresses refused
+    until `launch` applies the server's setting (`ApiSettings.allow_private_urls`, the REST door's).
+    `warm_up` loads the model in a background thread so the first question is not the slow one."""
     from gradio.utils import get_upload_folder
 
     h = Handlers(assistant, max_upload_mb=max_upload_mb, upload_dir=upload_dir,
                  upload_roots=[get_upload_folder()], stream_delay=stream_delay)
-    status, outlets, examples = h.page_info()
+    status, outlets, examples, empty = h.page_info()
     if warm_up:
         threading.Thread(target=h.warm_up, name="news-warm-up", daemon=True).start()
 
@@ -87,7 +94,7 @@ def build_app(assistant, *, max_upload_mb: float = 20, upload_dir=None, stream_d
                     label="Conversation", show_label=False, height=500, elem_id="na-chat",
                     render_markdown=False, sanitize_html=True, latex_delimiters=[],  # we send escaped HTML
                     feedback_options=None, buttons=[], group_consecutive_messages=False,
-                    placeholder="Ask a question about the articles in the index.")
+                    placeholder=placeholder(empty))
                 with gr.Row():
                     q = gr.Textbox(show_label=False, placeholder="Ask about the news…", scale=5,
                                    lines=1, max_lines=4, autofocus=True, elem_id="na-question")
@@ -96,6 +103,8 @@ def build_app(assistant, *, max_upload_mb: float = 20, upload_dir=None, stream_d
                     ex_btns = [gr.Button(examples[i] if i < len(examples) else "", size="sm",
                                          visible=i < len(examples), elem_classes=["na-example"])
                                for i in range(N_EXAMPLES)]
+                hint = gr.HTML(R.examples_hint_html(empty), js_on_load=None, visible=empty,
+                               elem_id="na-examples-hint")
                 with gr.Row():
                     new_btn = gr.Button("New conversation", size="sm", elem_id="na-new")
                 with gr.Accordion("Filters (apply to the next question)", open=False, elem_id="na-filters"):
@@ -106,11 +115,16 @@ def build_app(assistant, *, max_upload_mb: float = 20, upload_dir=None, stream_d
                                            elem_id="na-since")
                         until = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD", scale=1,
                                            elem_id="na-until")
-                with gr.Accordion("Add articles", open=False, elem_id="na-upload"):
+                with gr.Accordion("Add articles", open=empty, elem_id="na-upload") as adding:
                     files = gr.File(file_count="multiple", file_types=FILE_TYPES, type="filepath",
                                     label=f"Article files ({' '.join(FILE_TYPES)}; up to {max_upload_mb:g} MB each)",
                                     elem_id="na-files")
                     add_btn = gr.Button("Add to index", variant="secondary", elem_id="na-add")
+                    with gr.Row(equal_height=True):
+                        urls = gr.Textbox(label=URL_LABEL, placeholder="https://…", lines=1, max_lines=6,
+                                          scale=5, elem_id="na-urls")
+                        url_btn = gr.Button("Fetch and add", variant="secondary", scale=1, min_width=120,
+                                            elem_id="na-add-urls")
                     report = gr.HTML("", js_on_load=None, elem_id="na-report")
             with gr.Column(scale=2, min_width=320):
                 # a new answer starts the panel at its top, wherever the last citation click left it
@@ -131,10 +145,15 @@ def build_app(assistant, *, max_upload_mb: float = 20, upload_dir=None, stream_d
         chat.clear(h.new_conversation, None, [chat, conv, sources, q], queue=False, api_visibility="private")
 
         def furniture(refresh: bool):
-            st, outs, exs = h.page_info(refresh=refresh)
+            st, outs, exs, none_yet = h.page_info(refresh=refresh)
             return [st, gr.update(choices=outs),
                     *[gr.update(value=exs[i], visible=True) if i < len(exs) else gr.update(visible=False)
-                      for i in range(N_EXAMPLES)]]
+                      for i in range(N_EXAMPLES)],
+                    gr.update(value=R.examples_hint_html(none_yet), visible=none_yet),
+                    gr.update(placeholder=placeholder(none_yet)),
+                    gr.update(open=True) if none_yet else gr.update()]  # never folds what a person opened
+
+        around = [status_box, outlet_dd, *ex_btns, hint, chat, adding]
 
         def upload(paths, progress=gr.Progress()):
             progress(0, desc="Checking the files")
@@ -142,13 +161,28 @@ def build_app(assistant, *, max_upload_mb: float = 20, upload_dir=None, stream_d
                                                                              unit="articles"))
             return [rep, *furniture(False), None]
 
-        add_btn.click(upload, files, [report, status_box, outlet_dd, *ex_btns, files],
-                      api_visibility="private", concurrency_limit=1)
+        def fetch(text, progress=gr.Progress()):
+            progress(0, desc="Fetching")
+            rep = h.ingest_urls(text, progress=lambda n, desc: progress((n, None), desc=desc))
+            # emptied once something went in; when nothing did, what was typed stays to be fixed
+            return [rep, *furniture(False), "" if 'class="na-report ok"' in rep else gr.update()]
+
+        # one addition of each kind at a time (the Library's writers take turns anyway); the
+        # progress shows on the report only, not over the chat the furniture also touches
+        add_btn.click(upload, files, [report, *around, files], api_visibility="private", concurrency_limit=1,
+                      concurrency_id="add-files", show_progress_on=[report])
+        for trigger in (url_btn.click, urls.submit):
+            trigger(fetch, urls, [report, *around, urls], api_visibility="private", concurrency_limit=1,
+                    concurrency_id="add-urls", show_progress_on=[report])
         # a fresh page picks up articles other processes (e.g. `assistant ingest`) added meanwhile
-        app.load(lambda: furniture(True), None, [status_box, outlet_dd, *ex_btns], api_visibility="private")
+        app.load(lambda: furniture(True), None, around, api_visibility="private")
         web_tools.register(h)
-    app.library, app.upload_dir = h.lib, upload_dir
+    app.library, app.upload_dir, app.handlers = h.lib, upload_dir, h
     return app
+
+
+def placeholder(empty: bool) -> str:
+    return EMPTY_CHAT if empty else "Ask a question about the articles in the index."
 
 
 def launch(app: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, auth=None,
@@ -159,6 +193,10 @@ def launch(app: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, auth=No
     from ui.api.server import ApiSettings, build_server, start
 
     api = api or ApiSettings()
+    if app.handlers is not None:  # the page fetches web addresses under the REST door's rule
+        from ui.api.rest import url_fetcher
+
+        app.handlers.fetcher = url_fetcher(api.allow_private_urls)
     upload_dir = app.upload_dir or Path(tempfile.mkdtemp(prefix="news-assistant-uploads-"))
     server_app = build_server(app, app.library, api, upload_dir=upload_dir, max_upload_mb=max_upload_mb,
                               auth=auth, page_kwargs=page_kwargs())
@@ -202,24 +240,28 @@ def describe_api(url: str, api) -> str:
 def open_assistant(index_dir, samples=None, echo=print, llm=None):
     """An Assistant over `index_dir` (answers by the LLM `llm` when given); when the index is
     missing or empty and `samples` is given, ingest the sample folder first (progress printed
-    through `echo`)."""
+    through `echo`). None when there is no index and no `samples`: the server starts empty and
+    the index is created by the first articles added."""
     from assistant import Assistant
-    from index import resolve_index_dir
+    from index import resolve_location
 
-    d = resolve_index_dir(index_dir)
+    loc = resolve_location(index_dir)
+    d = loc.uri if loc.is_milvus else loc.path  # a directory, or a milvus:// URI
     kw = {"llm": llm} if llm is not None else {}  # stand-ins without an llm parameter keep working
     try:
         a = Assistant(d, **kw)
     except IndexNotFoundError:  # raised before anything is loaded or created
         if not samples:
-            raise
+            echo(f"No index at {loc} yet: starting empty. Add articles in the page (files, a web page "
+                 "or a feed) or with POST /api/ingest; the index is created with the first ones.")
+            return None
         a = None
     if a is not None and (a.stats().articles or not samples):
         return a
     folder = Path(samples)
     if not folder.exists():
         raise ConfigError(f"--samples folder {folder} does not exist")
-    echo(f"The index at {d} is {'empty' if a else 'missing'}: adding the articles in {folder} …")
+    echo(f"The index at {loc} is {'empty' if a else 'missing'}: adding the articles in {folder} …")
     last = [0.0]
 
     def progress(p):
@@ -243,19 +285,27 @@ def serve(index_dir, host: str = "127.0.0.1", port: int = 7860, samples=None, *,
           auth: tuple[str, str] | None = None, upload_dir=None, block: bool = True, echo=print, llm=None,
           api=None) -> str:
     """Open (or seed from `samples`) the index and serve the page and the HTTP API (`api`, see
-    `launch`). Uploads are kept in `upload_dir`, by default a sibling of the index dir
-    ("<index>-uploads"), never inside it: `assistant ingest --rebuild` replaces the index dir
-    wholesale."""
+    `launch`); a missing index without `samples` is served empty and created by the first write.
+    Uploads are kept in `upload_dir`, by default a sibling of the index dir ("<index>-uploads"),
+    never inside it: `assistant ingest --rebuild` replaces the index dir wholesale."""
     from assistant import Assistant
-    from index import resolve_index_dir
+    from index import open_index, resolve_location
     from ui.api import Library
 
     a = open_assistant(index_dir, samples, echo, llm)
     if llm is not None:
         echo(f"Answers are written by the LLM {llm.describe()} and checked against the articles.")
-    d = resolve_index_dir(index_dir)
-    library = Library(a, reopen=lambda: Assistant(d, **({"llm": llm} if llm is not None else {})))
-    upload_dir = Path(upload_dir) if upload_dir else d.resolve().with_name(d.resolve().name + "-uploads")
+    loc = resolve_location(index_dir)
+    d = loc.uri if loc.is_milvus else loc.path
+    kw = {"llm": llm} if llm is not None else {}
+    library = Library(a, reopen=lambda: Assistant(d, **kw), index_dir=d,
+                      create=lambda: Assistant(index=open_index(d, create=True), **kw))
+    if upload_dir:
+        upload_dir = Path(upload_dir)
+    elif loc.path is not None:  # an index directory or a Milvus Lite file: a sibling of it
+        upload_dir = loc.path.resolve().with_name(loc.path.resolve().name + "-uploads")
+    else:  # a Milvus server: nothing of ours on this machine to sit beside
+        upload_dir = Path(tempfile.mkdtemp(prefix="news-assistant-uploads-"))
     app = build_app(library, max_upload_mb=max_upload_mb, upload_dir=upload_dir, warm_up=True)
     return launch(app, host=host, port=port, auth=auth, max_upload_mb=max_upload_mb, block=block, api=api,
                   quiet=False)

@@ -7,8 +7,10 @@ conversation's `assistant.History` (the type the terminal chat's `Conversation` 
 as plain JSON, safe to deep-copy between requests, and rebuilt with `History.from_list` for each
 question; like `Conversation`, a follow-up is asked with the recent turns (`History.recent()`).
 
-Questions from different tabs run side by side (the Library's readers share it); an upload is
-ingested beside them and swapped in when done, so questions wait only for that moment.
+Questions from different tabs run side by side (the Library's readers share it); an upload or
+a web address (`ui.web_add`) is ingested beside them and swapped in when done, so questions wait
+only for that moment. Before the first article is added (a server started on a new index) the
+page says the index is empty and a question gets `EMPTY_INDEX`, not an error.
 
 With an LLM configured (`assistant.llm`), its answer is shown as it is generated, marked as a
 draft, and replaced by the checked answer at the end. The Assistant runs in a worker thread that
@@ -28,17 +30,21 @@ import queue
 import threading
 import time
 from datetime import date
+from typing import NamedTuple
 
 from assistant import History
 from index import ConfigError, NewsIndexError, parse_day as read_day
+from ui import web_add
 from ui import web_render as R
 from ui import web_upload
-from ui.api.library import Library, LibraryUnavailable
+from ui.api.library import IndexEmpty, Library, LibraryUnavailable
 
 log = logging.getLogger("ui.web")
 N_EXAMPLES = 4
 WORDS_PER_STEP = 3
 GENERIC_ERROR = "Sorry, something went wrong while answering. The error was logged on the server."
+EMPTY_INDEX = ("There are no articles to answer from yet. Open “Add articles” below: upload files, or "
+               "paste the address of a news article or of an RSS / Atom feed.")
 
 
 class FilterError(ValueError):
@@ -83,22 +89,41 @@ def history_of(conv) -> History:
     return History.from_list((conv or new_conv())["turns"])
 
 
-def friendly(err: BaseException) -> str:
+def friendly(err: BaseException, generic: str = GENERIC_ERROR) -> str:
+    """The one line the page shows for `err`: typed errors say what is wrong, anything else is
+    logged here with its traceback and shown as `generic`."""
+    if isinstance(err, IndexEmpty):
+        return EMPTY_INDEX
     if isinstance(err, (NewsIndexError, FilterError, web_upload.UploadRejected, LibraryUnavailable)):
         return str(err)
     log.error("unexpected error in the web UI", exc_info=err)
-    return GENERIC_ERROR
+    return generic
+
+
+class PageInfo(NamedTuple):
+    """What the page shows around the chat: the status line, the outlet choices, the example
+    questions, and whether the index is still empty (then the page invites adding articles)."""
+
+    status: str
+    outlets: list
+    examples: list
+    empty: bool
 
 
 class Handlers:
     def __init__(self, assistant, *, max_upload_mb: float = 20, upload_dir=None, upload_roots=(),
-                 stream_delay: float = 0.04):
-        """`assistant`: an Assistant (or stand-in), or the `Library` the server shares."""
+                 stream_delay: float = 0.04, allow_private_urls: bool = False, fetcher=None):
+        """`assistant`: an Assistant (or stand-in), or the `Library` the server shares. Web
+        addresses are fetched by `fetcher`, by default the one the REST door makes
+        (`ui.api.rest.url_fetcher`): private addresses refused unless `allow_private_urls`."""
+        from ui.api.rest import url_fetcher
+
         self.lib = assistant if isinstance(assistant, Library) else Library(assistant)
         self.max_bytes = int(max_upload_mb * 1024 * 1024)
         self.upload_dir = upload_dir
         self.roots = [r for r in (*upload_roots, upload_dir) if r]
         self.stream_delay = stream_delay
+        self.fetcher = fetcher if fetcher is not None else url_fetcher(allow_private_urls)
 
     # -- chat --------------------------------------------------------------------------------------
     def respond(self, question, conv, sources=None, since="", until=""):
@@ -127,7 +152,8 @@ class Handlers:
             else:
                 answer = self.lib.ask(question, **kwargs)
         except Exception as e:  # noqa: BLE001 - every failure becomes a chat message
-            msgs.append({"role": "assistant", "content": R.error_html(friendly(e))})
+            said = R.note_html(EMPTY_INDEX) if isinstance(e, IndexEmpty) else R.error_html(friendly(e))
+            msgs.append({"role": "assistant", "content": said})
             yield msgs, {**conv, "messages": msgs}, before, ""
             return
         history.append(question, answer)
@@ -198,9 +224,9 @@ class Handlers:
         return [], new_conv(), R.EMPTY_SOURCES, ""
 
     # -- page furniture ------------------------------------------------------------------------------
-    def page_info(self, refresh: bool = False):
-        """(status html, outlet choices, example questions) for the page's current index. Each part
-        fails on its own: no example questions is no reason to hide the outlets."""
+    def page_info(self, refresh: bool = False) -> PageInfo:
+        """The status line, outlets, example questions and emptiness of the page's current index.
+        Each part fails on its own: no example questions is no reason to hide the outlets."""
         def part(fn, fallback):
             try:
                 return fn()
@@ -209,43 +235,25 @@ class Handlers:
 
         if refresh:
             part(self.lib.refresh, lambda e: friendly(e))
-        status = part(lambda: R.status_html(self.lib.stats(), llm=self.model), lambda e: R.error_html(friendly(e)))
+        stats = part(self.lib.stats, lambda e: e)
+        failed = isinstance(stats, BaseException)
+        status = R.error_html(friendly(stats)) if failed else part(
+            lambda: R.status_html(stats, llm=self.model), lambda e: R.error_html(friendly(e)))
+        empty = not failed and not getattr(stats, "articles", 1)
         outlets = part(self.lib.outlets, lambda e: friendly(e) and [])
         examples = part(lambda: self.lib.example_questions(N_EXAMPLES), lambda e: friendly(e) and [])
-        return status, outlets, examples
+        return PageInfo(status, outlets, examples, empty)
 
-    # -- uploads -----------------------------------------------------------------------------------
-    def ingest_uploads(self, files, progress=None):
+    # -- adding articles (ui.web_add) ---------------------------------------------------------------
+    def ingest_uploads(self, files, progress=None) -> str:
         """Validate, stage and ingest uploads -> report html. `progress(n, desc)` if given."""
-        paths = [f if isinstance(f, str) else getattr(f, "path", None) or getattr(f, "name", "")
-                 for f in (files or [])]
-        if not paths:
-            return R.error_html("Choose one or more article files first (.txt .md .html .htm .json .jsonl).")
-        ok, rejected = web_upload.validate(paths, self.roots, self.max_bytes)
-        names = {}
-        staged = []
-        for p in ok:
-            try:
-                dest = web_upload.stage(p, self.upload_dir) if self.upload_dir else p
-            except OSError as e:
-                log.error("cannot store upload %s in %s", p, self.upload_dir, exc_info=e)
-                rejected.append((web_upload.display_name(p), "could not be stored on the server"))
-                continue
-            names[str(dest)] = web_upload.display_name(p)
-            staged.append(str(dest))
-        if not staged:
-            return R.report_html(None, rejected)
+        return web_add.add_files(self.lib, files, roots=self.roots, upload_dir=self.upload_dir,
+                                 max_bytes=self.max_bytes, friendly=friendly, progress=progress)
 
-        def on_progress(p):
-            if progress is not None:
-                progress(p.articles_read, f"{p.stage}: {p.articles_read} read, {p.articles_added} added, "
-                                          f"{p.chunks_added} passages")
-
-        try:
-            report = self.lib.ingest(staged, progress=on_progress)
-        except Exception as e:  # noqa: BLE001
-            return R.error_html("Could not add the files: " + friendly(e))
-        return R.report_html(report, rejected, names)
+    def ingest_urls(self, text, progress=None) -> str:
+        """Fetch and ingest the web addresses (article pages, RSS / Atom feeds) typed in `text` ->
+        report html. `progress(n, desc)` if given."""
+        return web_add.add_urls(self.lib, text, fetcher=self.fetcher, friendly=friendly, progress=progress)
 
     # -- the /ask and /search endpoints (gradio_client, MCP) ------------------------------------------
     def api_ask(self, question: str, sources=None, since: str = "", until: str = "",

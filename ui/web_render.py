@@ -1,6 +1,7 @@
-"""HTML for the browser chat: answer messages, the source panel, the status line, ingest reports.
+"""HTML for the browser chat: answer messages, the source panel, the status line and what the
+page says while the index is empty (ingest reports are `ui.web_add.report_html`).
 
-Pure functions of plain data (Answer / IndexStats / IngestReport); no gradio import, so they are
+Pure functions of plain data (Answer / IndexStats); no gradio import, so they are
 unit-tested directly. Every string that comes from an article (text, title, outlet, url, quote,
 passage) or from a user goes through `esc()` before it is placed in markup. `esc()` also turns the
 characters Markdown and LaTeX act on into numeric entities, so the text stays inert even if the
@@ -22,7 +23,7 @@ be located in its passage is shown on its own, highlighted, above the passage.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
 from assistant import ABSTAIN_TEXT
@@ -173,6 +174,11 @@ def error_html(message: str) -> str:
     return f'<div class="na-error" role="alert">{esc(message)}</div>'
 
 
+def note_html(message: str) -> str:
+    """A neutral message in the chat: something to do first, not a failure."""
+    return f'<div class="na-note">{esc(message)}</div>'
+
+
 def pending_html(text: str = "Searching the articles…") -> str:
     return f'<div class="na-pending">{esc(text)}</div>'
 
@@ -254,45 +260,68 @@ def sources_html(turns: list[tuple[str, object]]) -> str:
     return "".join(parts)
 
 
-# -- status line and ingest report ---------------------------------------------------------------
-def status_html(stats, llm: str = "") -> str:
-    """The header's line about the index; `llm`: the model's name when answers are written by one."""
+# -- status line and the empty index ------------------------------------------------------------
+EMPTY_STATUS = "The index is empty: add articles (files, a web page or a news feed) under “Add articles”."
+EMPTY_EXAMPLES = ("No articles yet, so no example questions. Open “Add articles” below: upload article "
+                  "files (.txt .md .html .json .jsonl), or paste the address of a news article or of an "
+                  "RSS / Atom feed. Questions about the newest stories will appear here.")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def long_day(value) -> str:
+    """A date as "13 Jun 2025" (English month names whatever the server's locale)."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if isinstance(value, date) else str(value)
+
+
+def poll_time(value, now: datetime | None = None) -> str:
+    """When feeds were polled, in UTC: "12:04 UTC" today, else "12 Jun 2025 12:04 UTC"."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)  # the index records UTC
+    value = value.astimezone(timezone.utc)
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    clock = f"{value:%H:%M} UTC"
+    return clock if value.date() == now.date() else f"{long_day(value.date())} {clock}"
+
+
+def status_html(stats, llm: str = "", now: datetime | None = None) -> str:
+    """The header's line about the index: its size and outlets, the newest article's date and,
+    when feeds are read into it (`assistant watch`, or a feed added by address), when they were
+    last polled (UTC). An index without articles says so and what to do. `llm`: the model's name
+    when answers are written by one; `now` decides whether the poll was today (default: now)."""
     if stats is None:
         return '<div class="na-status">Index not available.</div>'
+    if not _get(stats, "articles", 0):
+        return f'<div class="na-status na-status-empty">{esc(EMPTY_STATUS)}</div>'
     outlets = [o for o in (_get(stats, "outlets") or {}) if o]
     first, last = _get(stats, "first_published"), _get(stats, "last_published")
-    parts = [f"{_get(stats, 'articles', 0)} articles", f"{_get(stats, 'chunks', 0)} passages",
-             f"{len(outlets)} outlets" + (f" ({', '.join(outlets[:6])}{', …' if len(outlets) > 6 else ''})"
-                                          if outlets else "")]
-    if first and last:
-        parts.append(f"published {_day(first)} – {_day(last)}")
+    parts = [_count(_get(stats, "articles", 0), "article"), _count(_get(stats, "chunks", 0), "passage"),
+             _count(len(outlets), "outlet") + (f" ({', '.join(outlets[:6])}{', …' if len(outlets) > 6 else ''})"
+                                               if outlets else "")]
+    if first and first != last:
+        parts.append(f"oldest article {long_day(first)}")
+    if last:
+        parts.append(f"newest article {long_day(last)}")
+    if _get(stats, "last_poll"):
+        parts.append(f"feeds polled {poll_time(_get(stats, 'last_poll'), now)}")
     if llm:
         parts.append(f"answers by LLM {llm}, checked against the articles")
     return f'<div class="na-status">{esc(" · ".join(parts))}</div>'
 
 
-def report_html(report, rejected: list[tuple[str, str]] = (), names: dict[str, str] | None = None) -> str:
-    """What an upload did: counts, then every file that was refused or skipped and why.
-    `names` maps stored paths back to the file names the user chose."""
-    names = names or {}
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
-    def name(path) -> str:
-        return names.get(str(path)) or str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
-    rows = [f"<li><b>{esc(n)}</b>: {esc(r)}</li>" for n, r in rejected]
-    if report is not None:
-        for s in report.skipped:
-            where = f"{name(s.path)}:{s.line}" if s.line else name(s.path)
-            rows.append(f"<li><b>{esc(where)}</b>: {esc(s.reason)}</li>")
-        for w in report.warnings:
-            where = f"{name(w.path)}:{w.line}" if w.line else name(w.path)
-            rows.append(f'<li class="na-warn"><b>{esc(where)}</b>: {esc(w.message)}</li>')
-    added = len(report.added) if report else 0
-    unchanged = len(report.unchanged) if report else 0
-    replaced = len(report.replaced) if report else 0
-    skipped = (len(report.skipped) if report else 0) + len(rejected)
-    head = (f"Added {added} article{'s' if added != 1 else ''}"
-            + (f", replaced {replaced}" if replaced else "")
-            + f", unchanged {unchanged}, skipped {skipped}.")
-    cls = "na-report ok" if added or unchanged else "na-report bad"
-    return f'<div class="{cls}"><div>{esc(head)}</div>' + (f'<ul>{"".join(rows)}</ul>' if rows else "") + "</div>"
+def examples_hint_html(empty: bool) -> str:
+    """What the example-questions area says instead of examples while the index is empty."""
+    return f'<div class="na-examples-hint">{esc(EMPTY_EXAMPLES)}</div>' if empty else ""

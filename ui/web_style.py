@@ -67,6 +67,12 @@ details.na-earlier summary { cursor: pointer; font-size: .88rem; color: var(--bo
 .na-report.ok > div:first-child { color: #15803d; font-weight: 600; }
 .na-report.bad > div:first-child { color: #b91c1c; font-weight: 600; }
 .na-warn { color: var(--body-text-color-subdued); }
+.na-url { color: var(--body-text-color); word-break: break-all; }
+.na-report li b { word-break: break-all; }
+.na-note { border-left: 4px solid var(--color-accent); background: var(--color-accent-soft); padding: 6px 10px;
+  border-radius: 6px; }
+.na-status.na-status-empty { color: var(--body-text-color); font-weight: 500; }
+.na-examples-hint { color: var(--body-text-color-subdued); font-size: .9rem; padding: 2px 2px 4px; }
 """
 
 JS = """

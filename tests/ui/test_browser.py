@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.ui.conftest import ARTIFACTS
+
 pytestmark = pytest.mark.browser
 
 SUEZ = "How many vessels were waiting at the Suez Canal?"
@@ -181,3 +183,82 @@ def test_example_question_buttons_ask(page):
              return m.length > n && !m[m.length - 1].querySelector('.na-pending, .na-caret'); }""",
         arg=[BOT, n], timeout=60_000)
     assert page.locator('#na-chat [data-testid="user"]').last.inner_text().strip()
+
+
+# -- adding articles by web address, and an empty start ---------------------------------------------
+@pytest.fixture(scope="module")
+def site():
+    from tests.web_site import LocalSite, article_page
+
+    with LocalSite() as s:
+        s.route("/harbour.html", article_page("harbour", site_name="The Coastal Herald"))
+        yield s
+
+
+def add_urls(page, text: str) -> str:
+    """Type addresses into "Add articles" and fetch them; the report's text once it is in."""
+    if not page.locator("#na-urls").is_visible():
+        page.get_by_text("Add articles").click()
+    page.fill("#na-urls textarea, #na-urls input", text)
+    page.click("#na-add-urls")
+    page.wait_for_function("() => /Added \\d+ article|Could not/.test(document.querySelector('#na-report').innerText)",
+                           timeout=60_000)
+    return page.inner_text("#na-report")
+
+
+def test_a_private_address_typed_in_the_page_is_refused_with_its_reason(page, site):
+    asked = len(site.requests)
+    url = site.url("/harbour.html")
+    report = add_urls(page, url)
+    assert "Added 0 articles" in report and url in report and "private addresses are not fetched" in report
+    assert len(site.requests) == asked  # refused before any request was sent
+
+
+@pytest.fixture(scope="module")
+def empty_server(real_embedder, tmp_path_factory):
+    """A server on an index directory that does not exist yet, allowing private addresses (the
+    local site is one), as `assistant serve --index NEW --allow-private-urls` builds it."""
+    from assistant import Assistant
+    from index import open_index
+    from ui.api import Library
+    from ui.api.server import ApiSettings
+    from ui.web import build_app, launch
+
+    work = tmp_path_factory.mktemp("empty")
+    d = work / "index"
+    lib = Library(None, index_dir=d, reopen=lambda: Assistant(d, embedder=real_embedder),
+                  create=lambda: Assistant(index=open_index(d, embedder=real_embedder, create=True)))
+    app = build_app(lib, upload_dir=work / "uploads", stream_delay=0.01)
+    url = launch(app, port=0, block=False, api=ApiSettings(allow_private_urls=True))
+    yield url
+    app.close()
+    if lib.assistant is not None:
+        lib.assistant.close()
+
+
+def test_an_empty_chat_invites_articles_then_answers_from_an_added_page(browser, empty_server, site, request):
+    ctx = browser.new_context(viewport={"width": 1360, "height": 900})
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        pg.goto(empty_server)
+        pg.wait_for_selector("#na-question textarea")
+        assert "The index is empty" in pg.inner_text("#na-header")
+        assert "Add articles" in pg.inner_text("#na-examples-hint")
+        assert pg.locator("#na-urls").is_visible()  # "Add articles" starts open
+        note = ask(pg, "What happened at the harbour?")
+        assert note.locator(".na-note").is_visible() and note.locator(".na-error").count() == 0
+        url = site.url("/harbour.html")
+        report = add_urls(pg, url)
+        assert "Added 1 article" in report and url in report
+        pg.wait_for_function("() => /(^|\\s)1 article\\b/.test(document.querySelector('#na-header').innerText)")
+        assert "newest article 12 Jun 2025" in pg.inner_text("#na-header")
+        assert not pg.locator("#na-examples-hint").is_visible()
+        bot = ask(pg, "How many cranes were damaged in the storm at Port Ellery?")
+        assert bot.locator("a.cite").count() >= 1 and "The Coastal Herald" in pg.inner_text("#na-sources-panel")
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        raise
+    finally:
+        ctx.close()

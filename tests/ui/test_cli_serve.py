@@ -60,10 +60,27 @@ def test_auth_and_no_auth_together_is_an_argparse_error(served):
     assert e.value.code == 2
 
 
-def test_missing_index_without_samples_is_a_one_line_error(tmp_path, capsys):
-    assert main(["serve", "--index", str(tmp_path / "none")]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("assistant: error: no index at") and "Traceback" not in err
+def test_missing_index_without_samples_starts_an_empty_chat(monkeypatch, tmp_path, capsys):
+    launched = []
+    monkeypatch.setattr(web, "launch", lambda app, **kw: launched.append((app, kw)) or "http://x/")
+    d = tmp_path / "none"
+    assert main(["serve", "--index", str(d), "--allow-private-urls"]) == 0
+    (app, kw), = launched
+    try:
+        assert app.library.empty and not d.exists()  # created by the first articles added, not before
+        assert kw["api"].allow_private_urls and app.upload_dir == tmp_path / "none-uploads"
+        out = capsys.readouterr().out
+        assert "starting empty" in out and "Traceback" not in out
+    finally:
+        app.close()
+
+
+def test_help_tells_about_adding_by_address_and_the_empty_start(capsys):
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "RSS / Atom feed" in text and "does not exist yet starts an empty chat" in text
+    assert "the chat's \"Add articles\"" in text
 
 
 def test_missing_index_is_seeded_from_samples(monkeypatch, tmp_path):

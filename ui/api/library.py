@@ -17,6 +17,11 @@ no open handle survives: from its start until the new Assistant is open, reads a
 (`assistant ingest --rebuild`) is noticed by the index directory being replaced, and the
 Assistant is reopened before the next read.
 
+An index that does not exist yet (a server started on a new directory) is an empty library:
+listings and stats are empty, questions raise `IndexEmpty` (HTTP 503), and the first write
+creates the index (`create()`) and opens the Assistant over it; an index another process creates
+meanwhile (`assistant ingest`) is adopted at the next request.
+
 Stand-ins without an index handle (test doubles) are written in place with readers shut out.
 """
 
@@ -52,6 +57,16 @@ class LibraryBusy(LibraryUnavailable):
                          "try again when it has finished")
 
 
+class IndexEmpty(LibraryUnavailable):
+    """No index yet: nothing to answer from until articles are added."""
+
+    retry_after = 60
+
+    def __init__(self):
+        super().__init__("the index is empty: add articles first (files, a web page or an RSS/Atom feed: "
+                         "“Add articles” in the chat, or POST /api/ingest)")
+
+
 @dataclass(frozen=True)
 class ArticlePage:
     """One page of the article list: `total` articles pass the filters; `articles` are
@@ -74,17 +89,26 @@ def _identity(path: Path | None):
 class Library:
     WRITE_WAIT = 30.0  # seconds a writer waits for the one before it before giving up
 
-    def __init__(self, assistant, *, reopen: Callable[[], Any] | None = None):
+    def __init__(self, assistant, *, reopen: Callable[[], Any] | None = None, index_dir=None,
+                 create: Callable[[], Any] | None = None):
         """`reopen()` opens a fresh Assistant over the same index (needed to rebuild, and to
-        follow a rebuild done by another process); None: neither is offered."""
+        follow a rebuild done by another process); None: neither is offered. `assistant` None:
+        no index yet at `index_dir`; the first write calls `create()` for an Assistant over a new,
+        empty index there (without `create` the library stays read-only and empty)."""
         self._a = assistant
         self._reopen = reopen
+        self._create = create
         self._rw = RWLock()
         self._writer = threading.Lock()
+        self._opening = threading.Lock()  # one thread opens (or creates) a missing index
         self._rebuilding = threading.Event()
         handle = getattr(assistant, "index", None)
-        self._dir = Path(handle.dir) if getattr(handle, "dir", None) else None
-        self._dir_id = _identity(self._dir)
+        if assistant is None and index_dir is None:
+            raise ValueError("an empty Library needs the index_dir its index will be created in")
+        # a directory to watch and reopen; None for a Milvus index, which has none (writes then go
+        # through the open Assistant's own index)
+        self._dir = Path(handle.dir) if getattr(handle, "dir", None) else _local_dir(index_dir)
+        self._dir_id = _identity(self._dir) if assistant is not None else None
         self.last_rebuild = None  # the IngestReport, or the exception, of the latest rebuild
 
     @property
@@ -100,13 +124,21 @@ class Library:
     def rebuilding(self) -> bool:
         return self._rebuilding.is_set()
 
+    @property
+    def empty(self) -> bool:
+        """True while there is no index yet (nothing added since the server started on a new directory)."""
+        return self._a is None
+
     # -- reading -------------------------------------------------------------------------------------
     @contextmanager
-    def reading(self):
-        """The Assistant, for one read. Raises Rebuilding while the index is being rebuilt."""
+    def reading(self, *, or_empty: bool = False):
+        """The Assistant, for one read. Raises Rebuilding while the index is being rebuilt, and
+        IndexEmpty while there is no index (`or_empty`: yields None instead)."""
         if self._rebuilding.is_set():
             raise Rebuilding()
         self._follow_replacement()
+        if self._a is None and not or_empty:
+            raise IndexEmpty()
         with self._rw.read():
             yield self._a
 
@@ -119,29 +151,35 @@ class Library:
             return a.search(text, **kwargs)
 
     def articles(self, *, sources=None, since=None, until=None, limit: int = 50, offset: int = 0) -> ArticlePage:
-        with self.reading() as a:
-            total, items = a.articles(sources=sources, since=since, until=until, limit=limit, offset=offset)
+        with self.reading(or_empty=True) as a:
+            total, items = (a.articles(sources=sources, since=since, until=until, limit=limit, offset=offset)
+                            if a is not None else (0, []))
         return ArticlePage(total, offset, limit, items)
 
     def stats(self):
-        with self.reading() as a:
-            return a.stats()
+        """`index.IndexStats`; an empty index's (0 articles) while there is none yet."""
+        with self.reading(or_empty=True) as a:
+            return a.stats() if a is not None else self._no_stats()
 
     def outlets(self) -> list[str]:
-        with self.reading() as a:
-            return list(a.outlets())
+        with self.reading(or_empty=True) as a:
+            return list(a.outlets()) if a is not None else []
 
     def example_questions(self, n: int) -> list[str]:
-        with self.reading() as a:
-            return [str(x) for x in a.example_questions(n)][:n]
+        with self.reading(or_empty=True) as a:
+            return [str(x) for x in a.example_questions(n)][:n] if a is not None else []
 
     def refresh(self) -> bool:
-        with self.reading() as a:
-            return a.refresh()
+        """Pick up what other processes wrote (an index they created included); True if anything changed."""
+        was_empty = self._a is None
+        with self.reading(or_empty=True) as a:
+            return a.refresh() or was_empty if a is not None else False
 
     def warm_up(self) -> None:
-        """Load the model and the faster engine before the first person asks."""
-        with self.reading() as a:
+        """Load the model and the faster engine before the first person asks (nothing while empty)."""
+        with self.reading(or_empty=True) as a:
+            if a is None:
+                return
             warm = getattr(a, "warm", None)  # stand-ins may lack it
             if warm is not None:
                 warm()
@@ -154,12 +192,15 @@ class Library:
         from index import ingest
 
         with self._writing():
+            if self._a is None:
+                self._open(create=True)
             handle = self._writer_handle()
+            more = {"fetcher": fetcher} if fetcher else {}
             if handle is None:
                 with self._rw.write():
-                    return self._a.ingest(paths, progress=progress)
+                    return self._a.ingest(paths, progress=progress, **more)
             try:
-                report = ingest(paths, index=handle, progress=progress, **({"fetcher": fetcher} if fetcher else {}))
+                report = ingest(paths, index=handle, progress=progress, **more)
             finally:
                 handle.close()
             self._swap_in()
@@ -170,6 +211,8 @@ class Library:
         from index import delete
 
         with self._writing():
+            if self._a is None:
+                raise IndexEmpty()
             handle = self._writer_handle()
             if handle is None:
                 with self._rw.write():
@@ -188,6 +231,8 @@ class Library:
 
         if self._reopen is None or self._dir is None:
             raise ConfigError("this server cannot rebuild its index (no way to reopen it)")
+        if self._a is None:
+            raise IndexEmpty()
         if self._rebuilding.is_set():
             raise Rebuilding()
         if not self._writer.acquire(timeout=self.WRITE_WAIT):
@@ -247,6 +292,10 @@ class Library:
         rebuild by another process); Rebuilding while the directory is missing mid-swap."""
         if self._dir is None or self._reopen is None:
             return
+        if self._a is None:
+            if _identity(self._dir) is not None:  # another process may have created it meanwhile
+                self._open(create=False)
+            return
         now = _identity(self._dir)
         if now == self._dir_id:
             return
@@ -255,6 +304,35 @@ class Library:
         with self._rw.write():
             if _identity(self._dir) != self._dir_id:
                 self._replace()
+
+    def _open(self, *, create: bool) -> None:
+        """Open the index that is missing so far: the one another process made, or (`create`, a
+        writer's turn) a new, empty one. Stays empty when there is none and `create` is off."""
+        from index import IndexNotFoundError
+
+        with self._opening:
+            if self._a is not None:
+                return
+            try:
+                fresh = self._reopen() if self._reopen is not None else None
+            except IndexNotFoundError:
+                fresh = None
+            if fresh is None and create:
+                if self._create is None:
+                    raise IndexEmpty()
+                fresh = self._create()
+                log.info("created the index at %s", self._dir)
+            if fresh is None:
+                return
+            with self._rw.write():
+                self._a, self._dir_id = fresh, _identity(self._dir)
+
+    def _no_stats(self):
+        from index import IndexStats
+
+        return IndexStats(index_dir=str(self._dir), articles=0, chunks=0, outlets={}, first_published=None,
+                          last_published=None, model="", dimension=0, format_version=0, index_type="",
+                          size_bytes=0)
 
     def _replace(self) -> None:
         """Open a new Assistant over the directory and retire the old one (write lock held)."""
@@ -266,3 +344,13 @@ class Library:
         except Exception:  # noqa: BLE001 - its files are gone already; nothing to keep
             log.debug("closing the replaced index failed", exc_info=True)
         log.info("index at %s reopened after a rebuild", self._dir)
+
+
+def _local_dir(index_dir) -> Path | None:
+    """`index_dir` as a directory, or None for none or a `milvus://` location."""
+    if not index_dir:
+        return None
+    from index import resolve_location
+
+    loc = resolve_location(index_dir)
+    return None if loc.is_milvus else loc.path
