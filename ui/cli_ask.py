@@ -34,6 +34,9 @@ def add_ask(sub) -> None:
                         "instead of the newest article's date, and later articles are left out")
     p.add_argument("--timeline", metavar="SUBJECT",
                    help="instead of answering, list dated, cited statements about SUBJECT, oldest first")
+    p.add_argument("--ranker", choices=("reader", "rules"), default=None,
+                   help="what picks the answer sentences: the trained reader blended with the surface "
+                        "rules, or the faster rules alone (default: the library's AnswerSettings.ranker)")
     add_llm_args(p)
     p.set_defaults(run=run_ask)
 
@@ -92,13 +95,14 @@ def format_timeline(entries) -> str:
 
 
 def run_ask(args) -> int:
-    from assistant import Assistant
+    from assistant import AnswerSettings, Assistant
 
     if not args.timeline and args.question is None:  # an empty one is the Assistant's typed error
         print("assistant ask: error: give a question, or --timeline SUBJECT", file=sys.stderr)
         return 2
     llm = None if args.timeline else llm_settings(args)
-    a = Assistant(args.index, **with_llm(llm))
+    answer = AnswerSettings() if args.ranker is None else AnswerSettings(ranker=args.ranker)
+    a = Assistant(args.index, answer=answer, **with_llm(llm))
     echo = StreamEcho() if llm is not None and not args.json else None
     try:
         if args.timeline:

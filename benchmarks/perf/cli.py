@@ -21,6 +21,7 @@ def add_commands(sub) -> None:
     p = sub.add_parser("perf-latency", help="warm ask() at 100k / 1M chunks vs LangChain similarity_search")
     p.add_argument("--sizes", type=_sizes, default=[100_000, 1_000_000])
     p.add_argument("--encoders", default="numpy,torch", help="query encoders to measure (default numpy,torch)")
+    p.add_argument("--rankers", default="reader,rules", help="sentence rankers to measure (default reader,rules)")
     p.add_argument("--no-peer", action="store_true", help="skip LangChain")
     p.add_argument("--rebuild", action="store_true", help="rebuild the indexes")
     p = sub.add_parser("perf-coldstart", help="assistant ask in a new process, samples index")
@@ -44,7 +45,7 @@ def run(args) -> int:
         return ingest.main(args.data, args.out, repeat=args.repeat, articles=args.articles)
     if c == "perf-latency":
         return latency.main(args.data, args.out, sizes=args.sizes, encoders=tuple(args.encoders.split(",")),
-                            peer=not args.no_peer, rebuild=args.rebuild)
+                            peer=not args.no_peer, rebuild=args.rebuild, rankers=tuple(args.rankers.split(",")))
     if c == "perf-coldstart":
         return coldstart.main(args.data, args.out, runs=args.runs)
     if c == "perf-memory":

@@ -53,10 +53,13 @@ def main(data: Path, out: Path, runs: int = 5) -> int:
         raise RuntimeError(r["stderr"])
     say("perf-coldstart: assistant ask in new processes")
     fig = {"question": QUESTION, "index": "examples/articles"}
-    for label, env in (("numpy (default)", {}), ("torch", {"ASSISTANT_QUERY_ENCODER": "torch"})):
+    for label, env, extra in (("reader ranker, numpy query encoder", {}, ["--ranker", "reader"]),
+                              ("rules ranker, numpy query encoder", {}, ["--ranker", "rules"]),
+                              ("reader ranker, torch query encoder", {"ASSISTANT_QUERY_ENCODER": "torch"},
+                               ["--ranker", "reader"])):
         walls, rss, out_text = [], [], ""
-        for _ in range(runs if label.startswith("numpy") else max(2, runs // 2)):
-            r = run_measured([assistant, "ask", QUESTION, "--index", str(d)], env=env)
+        for _ in range(runs if "numpy" in label else max(2, runs // 2)):
+            r = run_measured([assistant, "ask", QUESTION, "--index", str(d), *extra], env=env)
             if r["rc"]:
                 raise RuntimeError(r["stderr"])
             walls.append(r["wall"])

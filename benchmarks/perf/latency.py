@@ -47,11 +47,11 @@ def ensure_index(n: int, data: Path, out: Path, rebuild: bool = False) -> dict:
     return fig
 
 
-def _worker(n: int, encoder: str, questions_path: str) -> dict:
+def _worker(n: int, encoder: str, questions_path: str, ranker: str = "reader") -> dict:
     """In a fresh process: open the index warm, ask every question, report timings + RSS."""
     import resource
 
-    from assistant import Assistant
+    from assistant import AnswerSettings, Assistant
     from index.encoders.embedder import SentenceTransformerEmbedder
 
     qs = [json.loads(line)["question"] for line in open(questions_path, encoding="utf-8") if line.strip()]
@@ -59,7 +59,7 @@ def _worker(n: int, encoder: str, questions_path: str) -> dict:
     emb = SentenceTransformerEmbedder(query_encoder=encoder)
     if encoder == "torch":
         emb.load_torch()
-    a = Assistant(index_dir(n), embedder=emb)
+    a = Assistant(index_dir(n), embedder=emb, answer=AnswerSettings(ranker=ranker))
     open_s = time.perf_counter() - t
     idx = a.index
     spent = {"embed": 0.0, "dense": 0.0, "lexical": 0.0}
@@ -91,7 +91,7 @@ def _worker(n: int, encoder: str, questions_path: str) -> dict:
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the recall check
     # recall@10 of the live index vs exact search over the same vectors, on the question vectors
     recall = _recall(idx, emb.embed(qs))
-    return {"n": n, "encoder": encoder, "open_s": open_s, "kind": idx.vectors.kind, "rows": rows,
+    return {"n": n, "encoder": encoder, "ranker": ranker, "open_s": open_s, "kind": idx.vectors.kind, "rows": rows,
             "recall_at_10": recall, "peak_rss_mb": peak_rss_mb, "nprobe": _nprobe(idx)}
 
 
@@ -144,7 +144,7 @@ def export_texts(n: int, path: Path) -> None:
 
 
 def main(data: Path, out: Path, sizes=SIZES, encoders=("numpy", "torch"), peer: bool = True,
-         rebuild: bool = False) -> int:
+         rebuild: bool = False, rankers=("reader", "rules")) -> int:
     from .data import ensure_corpus
 
     ensure_corpus(data, out)
@@ -154,15 +154,15 @@ def main(data: Path, out: Path, sizes=SIZES, encoders=("numpy", "torch"), peer: 
     for n in sizes:
         build = ensure_index(n, data, out, rebuild=rebuild)
         entry = {"build": build, "assistant": {}, "langchain": None}
-        for enc in encoders:
-            say(f"perf-latency: {n:,} chunks, Assistant.ask, {enc} query encoder")
-            r = run_measured([PY, "-m", "benchmarks.perf.latency", "worker", str(n), enc, str(qpath)])
+        for enc, ranker in [(e, rk) for rk in rankers for e in encoders]:
+            say(f"perf-latency: {n:,} chunks, Assistant.ask, {ranker} ranker, {enc} query encoder")
+            r = run_measured([PY, "-m", "benchmarks.perf.latency", "worker", str(n), enc, str(qpath), ranker])
             if r["rc"] != 0:
                 raise RuntimeError(r["stderr"][-3000:])
             res = json.loads(r["stdout"].split("RESULT ", 1)[1])
             res["summary"] = _summary(res)
             res["load_average"] = machine()["load_average"]
-            entry["assistant"][enc] = res
+            entry["assistant"][f"{ranker}/{enc}"] = res
             s = res["summary"]
             say(f"  p50 {s['p50_ms']:.0f} ms, p95 {s['p95_ms']:.0f} ms (CPU p50 {s['cpu_p50_ms']:.0f} ms), "
                 f"recall@10 {res['recall_at_10']:.3f}, RSS {res['peak_rss_mb']:.0f} MB")
@@ -186,7 +186,9 @@ def main(data: Path, out: Path, sizes=SIZES, encoders=("numpy", "torch"), peer: 
     for n, e in results["sizes"].items():
         for enc, r in e["assistant"].items():
             s = r["summary"]
-            rows.append([f"{int(n):,}", f"news assistant ask() ({enc} query encoder)", r["kind"], s["p50_ms"], s["p95_ms"],
+            ranker, encoder = enc.split("/") if "/" in enc else ("rules", enc)
+            rows.append([f"{int(n):,}", f"news assistant ask() ({ranker} ranker, {encoder} query encoder)", r["kind"],
+                         s["p50_ms"], s["p95_ms"],
                          s["cpu_p50_ms"], f"{r['recall_at_10']:.3f}", r["peak_rss_mb"]])
         if e["langchain"]:
             lc = e["langchain"]
@@ -246,7 +248,7 @@ if __name__ == "__main__":
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if sys.argv[1] == "worker":
-        result = _worker(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+        result = _worker(int(sys.argv[2]), sys.argv[3], sys.argv[4], *sys.argv[5:6])
     elif sys.argv[1] == "peer":
         result = _peer(int(sys.argv[2]), sys.argv[3], sys.argv[4])
     else:
