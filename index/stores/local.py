@@ -28,7 +28,7 @@ class LocalWrites:
         return self.store.generation()
 
     def prepare_writes(self) -> None:
-        """Before a write session: articles of an index made before near-duplicate groups get
+        """Before writing: articles of an index made before near-duplicate groups get
         their group rows (earliest first)."""
         if groups.needs_backfill(self.store):
             groups.backfill(self.store)

@@ -153,12 +153,12 @@ def upload(url: str, name: str, data: bytes) -> tuple[int, str]:
 
 def queue_call(url: str, fn_index: int, data: list) -> dict:
     """Call event `fn_index` through gradio's queue as the page does; the final message."""
-    session = secrets.token_hex(6)
+    client = secrets.token_hex(6)
     join = urllib.request.Request(url + "gradio_api/queue/join", headers={"Content-Type": "application/json"},
                                   data=json.dumps({"data": data, "fn_index": fn_index,
-                                                   "session_hash": session}).encode())
+                                                   "session_hash": client}).encode())
     urllib.request.urlopen(join, timeout=10).close()
-    with urllib.request.urlopen(url + f"gradio_api/queue/data?session_hash={session}", timeout=60) as r:
+    with urllib.request.urlopen(url + f"gradio_api/queue/data?session_hash={client}", timeout=60) as r:
         for raw in r:
             line = raw.decode().strip()
             if line.startswith("data:"):
