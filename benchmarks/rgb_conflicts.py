@@ -4,7 +4,7 @@
 For each record, its `positive`, `positive_wrong` and `negative` passages are indexed as separate
 articles of distinct fake outlets ("Source 1".."Source n", undated, in a fixed shuffled order so
 the number says nothing about which passage is right), in an index of their own; the record's
-query is asked once. The conflict is *reported* when both the true `answer` and the `fakeanswer`
+query is asked once per ranker (`--rankers`, default reader,rules). The conflict is *reported* when both the true `answer` and the `fakeanswer`
 occur in Answer.text (normalised as the eval does) and each is in the quote of a citation whose
 [n] mark is in the text. Also counted: answer present, fake answer present, Answer.conflicts
 non-empty, and abstentions. One embedding model serves every record. `--without-wrong` indexes
@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Sequence
 
 from assistant.eval.metrics import answer_hit
 
@@ -55,16 +56,17 @@ def reported(answer, values: list[str]) -> bool:
 
 
 def run(data: Path, limit: int | None = None, failures: int = 0, out: Path | None = None,
-        wrong: bool = True) -> dict:
-    from assistant import Assistant
+        wrong: bool = True, rankers: Sequence[str] = ("reader", "rules")) -> dict:
+    """Each record's own index, asked once per ranker (same index, same run); counts per ranker."""
+    from assistant import AnswerSettings, Assistant
     from index import ingest
     from index.encoders.embedder import SentenceTransformerEmbedder
 
     records = read_jsonl(Path(data) / "rgb" / "en_fact.jsonl")[:limit]
     emb = SentenceTransformerEmbedder()
-    counts = {"records": 0, "reported": 0, "answer_in_text": 0, "fake_in_text": 0, "conflicts_listed": 0,
-              "abstained": 0}
-    misses = []
+    keys = ("records", "reported", "answer_in_text", "fake_in_text", "conflicts_listed", "abstained")
+    counts = {r: dict.fromkeys(keys, 0) for r in rankers}
+    misses: dict[str, list] = {r: [] for r in rankers}
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rgb-conflicts-") as tmp:
         for rec in records:
@@ -73,39 +75,45 @@ def run(data: Path, limit: int | None = None, failures: int = 0, out: Path | Non
             src = d / "articles.jsonl"
             src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles_for(rec, wrong=wrong)) + "\n")
             ingest([src], d / "index", embedder=emb)
-            a = Assistant(d / "index", embedder=emb)
-            try:
-                ans = a.ask(rec["query"])
-            finally:
-                a.close()
             true, fake = flatten(rec.get("answer")), flatten(rec.get("fakeanswer"))
-            ok_true, ok_fake = reported(ans, true), reported(ans, fake)
-            counts["records"] += 1
-            counts["reported"] += ok_true and ok_fake
-            counts["answer_in_text"] += answer_hit(ans.text, true)
-            counts["fake_in_text"] += answer_hit(ans.text, fake)
-            counts["conflicts_listed"] += bool(ans.conflicts)
-            counts["abstained"] += ans.abstained
-            if not (ok_true and ok_fake):
-                misses.append({"id": rec.get("id"), "query": rec["query"], "answer": true, "fake": fake,
-                               "text": ans.text})
-    counts["seconds"] = round(time.perf_counter() - t0, 1)
-    n = counts["records"] or 1
-    counts["rate"] = round(counts["reported"] / n, 3)
+            for ranker in rankers:
+                a = Assistant(d / "index", embedder=emb, answer=AnswerSettings(ranker=ranker))
+                try:
+                    ans = a.ask(rec["query"])
+                finally:
+                    a.close()
+                ok_true, ok_fake = reported(ans, true), reported(ans, fake)
+                c = counts[ranker]
+                c["records"] += 1
+                c["reported"] += ok_true and ok_fake
+                c["answer_in_text"] += answer_hit(ans.text, true)
+                c["fake_in_text"] += answer_hit(ans.text, fake)
+                c["conflicts_listed"] += bool(ans.conflicts)
+                c["abstained"] += ans.abstained
+                if not (ok_true and ok_fake):
+                    misses[ranker].append({"id": rec.get("id"), "query": rec["query"], "answer": true,
+                                           "fake": fake, "text": ans.text})
+    seconds = round(time.perf_counter() - t0, 1)
+    for c in counts.values():
+        c["rate"] = round(c["reported"] / (c["records"] or 1), 3)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps({"counts": counts, "misses": misses}, indent=2, ensure_ascii=False))
-    if wrong:
-        print(f"RGB en_fact conflict reporting: {counts['reported']}/{counts['records']} records "
-              f"({100 * counts['reported'] / n:.1f} %) report both the answer and the fake answer, each cited")
-    else:
-        print(f"RGB en_fact without the counterfactual passages: {counts['conflicts_listed']}/{counts['records']} "
-              f"answers list a conflict anyway (false alarms, or real disagreement among the original passages)")
-    for k in ("answer_in_text", "fake_in_text", "conflicts_listed", "abstained"):
-        print(f"  {k}: {counts[k]}/{counts['records']}")
-    print(f"  {counts['seconds']} s")
-    for m in misses[:failures]:
-        print(f"- [{m['id']}] {m['query']} | answer {m['answer']} | fake {m['fake']}\n    {m['text'][:400]}")
+        out.write_text(json.dumps({"counts": counts, "misses": misses, "seconds": seconds}, indent=2,
+                                  ensure_ascii=False))
+    for ranker, c in counts.items():
+        n = c["records"] or 1
+        if wrong:
+            print(f"[{ranker}] RGB en_fact conflict reporting: {c['reported']}/{c['records']} records "
+                  f"({100 * c['reported'] / n:.1f} %) report both the answer and the fake answer, each cited")
+        else:
+            print(f"[{ranker}] RGB en_fact without the counterfactual passages: {c['conflicts_listed']}/"
+                  f"{c['records']} answers list a conflict anyway (false alarms, or real disagreement among "
+                  f"the original passages)")
+        for k in ("answer_in_text", "fake_in_text", "conflicts_listed", "abstained"):
+            print(f"  {k}: {c[k]}/{c['records']}")
+        for m in misses[ranker][:failures]:
+            print(f"- [{m['id']}] {m['query']} | answer {m['answer']} | fake {m['fake']}\n    {m['text'][:400]}")
+    print(f"  {seconds} s")
     return counts
 
 
@@ -118,12 +126,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="index positives and negatives only (no positive_wrong): counts false alarms")
     p.add_argument("--out", type=Path, default=None, help="where to write the counts (default "
                                                           "benchmarks/out/rgb/conflicts[-without-wrong].json)")
+    p.add_argument("--rankers", default="reader,rules",
+                   help="comma-separated sentence rankers, each asked on the same indexes (default reader,rules)")
     args = p.parse_args(argv)
     args.out = args.out or OUT / "rgb" / ("conflicts-without-wrong.json" if args.without_wrong else "conflicts.json")
     if not (args.data / "rgb" / "en_fact.jsonl").exists():
         print(f"no RGB data under {args.data} (see ../shared/eval/README.md)", file=sys.stderr)
         return 1
-    run(args.data, args.limit, args.failures, args.out, wrong=not args.without_wrong)
+    run(args.data, args.limit, args.failures, args.out, wrong=not args.without_wrong,
+        rankers=[r.strip() for r in args.rankers.split(",") if r.strip()])
     return 0
 
 

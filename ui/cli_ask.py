@@ -101,8 +101,8 @@ def run_ask(args) -> int:
         print("assistant ask: error: give a question, or --timeline SUBJECT", file=sys.stderr)
         return 2
     llm = None if args.timeline else llm_settings(args)
-    answer = AnswerSettings() if args.ranker is None else AnswerSettings(ranker=args.ranker)
-    a = Assistant(args.index, answer=answer, **with_llm(llm))
+    ranker = {} if args.ranker is None else {"answer": AnswerSettings(ranker=args.ranker)}
+    a = Assistant(args.index, **ranker, **with_llm(llm))
     echo = StreamEcho() if llm is not None and not args.json else None
     try:
         if args.timeline:
