@@ -28,7 +28,7 @@ SAME_ARTICLE_RATIO = 0.8
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    ranker: str = "rules"  # "reader": the trained reader scores sentences; "rules": surface rules + cosine
+    ranker: str = "reader"  # "reader": the trained reader re-reads the rules' best sentences; "rules": rules + cosine
     max_sentences: int = 3
     min_confidence: float | None = None  # abstain below this; None: the ranker's own (see RANKER_THRESHOLDS)
     follow_ratio: float = 0.75  # a further sentence must score at least this share of the best (docs/QUALITY.md)
@@ -36,8 +36,8 @@ class AnswerSettings:
     duplicate_cosine: float = 0.90
     embed_top: int = 16  # rules: sentences embedded per question (bounds the model's work)
     read_top: int = 16  # reader: sentences read per question (bounds the model's work)
-    reader_weight: float = 0.5  # reader: its probability's share of a sentence's score (the rules' the rest)
-    reader_confidence_weight: float = 0.5  # reader: its share of the answer's confidence
+    reader_weight: float = 0.3  # reader: its probability's share of a sentence's score (the rules' the rest)
+    reader_confidence_weight: float = 0.3  # reader: its share of the answer's confidence
     related: int = 3  # passages offered as related reading when abstaining
     news: bool = True  # attribution, agreement and disagreement wording (see `news`); False: plain quotes
     conflict_ratio: float = 0.65  # sentences compared for disagreement score at least this share of the best
@@ -67,7 +67,7 @@ class AnswerSettings:
 
 # each ranker's confidence has its own scale: the reader's is a calibrated probability, the rules'
 # a logistic model over surface evidence; thresholds chosen on the dev sets (docs/QUALITY.md)
-RANKER_THRESHOLDS = {"reader": 0.5, "rules": 0.35}
+RANKER_THRESHOLDS = {"reader": 0.32, "rules": 0.35}
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

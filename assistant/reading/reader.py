@@ -40,9 +40,9 @@ def shared_reader(path: Path | None = None, precision: str = "auto") -> Reader:
 
 
 def context_of(sentences: list, i: int) -> str:
-    """The neighbours of sentence `i`, previous first, as the reader was trained to see them."""
-    return " ".join(s.text for s in (sentences[i - 1] if i > 0 else None,
-                                     sentences[i + 1] if i + 1 < len(sentences) else None) if s is not None)
+    """The sentence before sentence `i` (empty for the first), as the reader was trained to see it:
+    it carries what "it", "the toll" or "he" in the candidate refer to."""
+    return sentences[i - 1].text if i > 0 else ""
 
 
 class ReaderRanker:
@@ -51,7 +51,7 @@ class ReaderRanker:
     `weight` is the reader's share of a sentence's score and of the confidence."""
 
     def __init__(self, index, cache: ArticleCache, *, reader: Reader | None = None, read_top: int = 16,
-                 weight: float = 0.5, confidence_weight: float = 0.5):
+                 weight: float = 0.3, confidence_weight: float = 0.3):
         self.index, self.cache = index, cache
         self.read_top, self.weight, self.confidence_weight = read_top, weight, confidence_weight
         self.rules = RuleRanker(index, cache, embed_top=max(16, read_top))

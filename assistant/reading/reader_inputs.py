@@ -4,10 +4,11 @@ Each piece is tokenized on its own with the base model's `tokenizer.json` (the R
 library; no transformers), cut to its budget, and joined; token types are 0 up to and including
 the first [SEP], 1 after (BERT's sentence-pair convention; MiniLM keeps both type embeddings).
 The sentence's tokens keep their character offsets into the sentence string, so a span the model
-marks maps back to exact characters. Budgets (tokens): question 48 (its head is kept), sentence 96
-(its head), headline 16 and headline + context 48 together; context is the neighbouring
-sentence(s), previous first. Limits: a sentence longer than 96 tokens can't have its answer marked
-in its tail (the score still reads the head).
+marks maps back to exact characters. Budgets (tokens): question 40 (its head is kept), sentence 64
+(its head), headline 12 (its head) and context 24 (its head); the context is the previous
+sentence only (given more, only its first 24 tokens are read). Typical news candidates come to
+60-70 tokens. Limits: a sentence longer than 64 tokens can't have its answer marked in its tail
+(the score still reads the head).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-QUESTION_TOKENS = 48
-SENTENCE_TOKENS = 96
-HEADLINE_TOKENS = 16
-CONTEXT_TOKENS = 48  # headline, separator and neighbours together
+QUESTION_TOKENS = 40
+SENTENCE_TOKENS = 64
+HEADLINE_TOKENS = 12
+CONTEXT_TOKENS = 24  # the previous sentence
 CLS, SEP, DOT = "[CLS]", "[SEP]", "·"
 MAX_SPAN_TOKENS = 12  # longer short answers are not marked whole
 
@@ -28,7 +29,7 @@ MAX_SPAN_TOKENS = 12  # longer short answers are not marked whole
 @dataclass(frozen=True)
 class ReadItem:
     """One candidate: does `sentence` answer `question`? `headline` is its article's title and
-    `context` its neighbouring sentence(s), the previous one first (either may be empty)."""
+    `context` the sentence before it (either may be empty)."""
 
     question: str
     sentence: str
@@ -74,7 +75,7 @@ class InputBuilder:
     def _encode_unique(self, texts: list[str]) -> dict[str, object]:
         # questions repeat across a question's candidates: tokenize each distinct text once
         uniq = list(dict.fromkeys(texts))
-        encs = self.tok.encode_batch(uniq, add_special_tokens=False) if uniq else []
+        encs = self.tok.encode_batch([_encodable(t) for t in uniq], add_special_tokens=False) if uniq else []
         return dict(zip(uniq, encs))
 
     def encode(self, items: Sequence[ReadItem]) -> list[Encoded]:
@@ -86,13 +87,22 @@ class InputBuilder:
             s = enc[it.sentence]
             s_ids, s_off = s.ids[: b.sentence], [tuple(o) for o in s.offsets[: b.sentence]]
             h = enc[it.headline].ids[: b.headline]
-            room = b.context - len(h) - (1 if h else 0)
-            c = enc[it.context].ids[: max(0, room)]
+            c = enc[it.context].ids[: b.context]
             tail = h + ([self.dot] if h and c and self.dot is not None else []) + c
             ids = [self.cls] + q + [self.sep] + s_ids + [self.sep] + (tail + [self.sep] if tail else [])
             n0 = len(q) + 2
             out.append(Encoded(ids, [0] * n0 + [1] * (len(ids) - n0), n0, s_off))
         return out
+
+
+def _encodable(text: str) -> str:
+    """A lone surrogate (from a broken decode upstream) can't cross into the Rust tokenizer:
+    each becomes U+FFFD, one character for one, so offsets into the text still hold."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
 
 
 # -- from span logits back to characters -----------------------------------------------------

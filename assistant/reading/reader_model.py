@@ -31,7 +31,7 @@ from assistant.errors import AssistantError
 
 from .reader_inputs import Budget, Encoded, InputBuilder, ReadItem, best_span, load_tokenizer, snap_to_words
 
-VERSION = "reader-1"
+VERSION = "reader-2"  # reader-1 read both neighbours in a joint 48-token budget: not loadable
 KNOWN_VERSIONS = frozenset({VERSION})
 BASE_NAME = "all-MiniLM-L6-v2"
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "reader.safetensors"
@@ -268,21 +268,71 @@ class Reader:
         return cls(net, InputBuilder(load_tokenizer(folder), budget), temperature=float(meta.get("temperature", 1)),
                    bias=float(meta.get("bias", 0)), bf16=bf16, meta=meta)
 
-    def score(self, items: Sequence[ReadItem], batch_size: int = 16) -> list[ReadResult]:
-        """One result per item, in the items' order."""
+    def score(self, items: Sequence[ReadItem], batch_size: int = 32) -> list[ReadResult]:
+        """One result per item, in the items' order (length-sorted batches, tokens packed)."""
         import torch
 
         items = list(items)
         encs = self.builder.encode(items)
-        order = sorted(range(len(items)), key=lambda i: len(encs[i].ids))  # little padding per batch
+        order = sorted(range(len(items)), key=lambda i: len(encs[i].ids))  # little padding in attention
         out: list[ReadResult | None] = [None] * len(items)
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+        with torch.inference_mode():
             for k in range(0, len(order), batch_size):
                 part = order[k:k + batch_size]
-                score, st, en = self.net(*collate([encs[i] for i in part]))
+                score, spans = self.forward_packed([encs[i] for i in part])
                 for r, i in enumerate(part):
-                    out[i] = self._result(items[i].sentence, encs[i], float(score[r]), st[r], en[r])
+                    out[i] = self._result(items[i].sentence, encs[i], float(score[r]), spans[r][:, 0], spans[r][:, 1])
         return out  # type: ignore[return-value]
+
+    def forward_packed(self, encs: Sequence[Encoded]):
+        """The network's eval forward pass with the real tokens packed (no padding) through every
+        projection, which is nearly all the work; attention alone runs padded, per batch.
+        Projections in bf16 where loaded so, LayerNorm and residuals in fp32 (what autocast does).
+        -> (score logits (B,), per item an (len(ids), 2) tensor of start/end logits, -1e4 outside
+        the sentence)."""
+        import torch
+        from torch.nn import functional as F
+
+        net, dh = self.net, HIDDEN // HEADS
+        lens = torch.tensor([len(e.ids) for e in encs])
+        B, L, N = len(encs), int(lens.max()), int(lens.sum())
+        ids = torch.tensor([t for e in encs for t in e.ids])
+        types = torch.tensor([t for e in encs for t in e.types])
+        starts = torch.cumsum(lens, 0) - lens
+        positions = torch.arange(N) - torch.repeat_interleave(starts, lens)
+        x = net.word.weight[ids] + net.pos.weight[positions] + net.segment.weight[types]
+        x = F.layer_norm(x, (HIDDEN,), net.emb_ln.weight, net.emb_ln.bias, EPS)
+        ar = torch.arange(L)
+        valid = ar[None, :] < lens[:, None]
+        gather = torch.where(valid, starts[:, None] + ar[None, :], torch.tensor(N)).reshape(-1)
+        keep = valid.reshape(-1).nonzero().squeeze(1)
+        mask = valid[:, None, None, :]
+        low = net.layers[0].qkv.weight.dtype
+
+        def lin(m, v):
+            return F.linear(v.to(low), m.weight, m.bias)
+
+        for layer in net.layers:
+            qkv = lin(layer.qkv, x)
+            qkv = torch.cat([qkv, qkv.new_zeros(1, 3 * HIDDEN)])  # row N: what padding gathers
+            g = qkv[gather].view(B, L, 3, HEADS, dh).permute(2, 0, 3, 1, 4)
+            c = F.scaled_dot_product_attention(g[0], g[1], g[2], attn_mask=mask)
+            c = c.permute(0, 2, 1, 3).reshape(B * L, HIDDEN)[keep]
+            x = F.layer_norm(lin(layer.o, c).float() + x, (HIDDEN,), layer.ln1.weight, layer.ln1.bias, EPS)
+            h = F.gelu(lin(layer.i, x))
+            x = F.layer_norm(lin(layer.out, h).float() + x, (HIDDEN,), layer.ln2.weight, layer.ln2.bias, EPS)
+        if self.meta.get("pooling", "cls") == "mean":
+            seg = torch.repeat_interleave(torch.arange(B), lens)
+            h = torch.zeros(B, HIDDEN).index_add_(0, seg, x) / lens[:, None]
+        else:
+            h = x[starts]
+        score = lin(net.score, torch.tanh(lin(net.pool, h).float())).float().squeeze(-1)
+        span = lin(net.span, x).float()
+        sent = torch.zeros(N, dtype=torch.bool)
+        for e, a in zip(encs, starts.tolist()):
+            sent[a + e.sent_from:a + e.sent_from + len(e.offsets)] = True
+        span = span.masked_fill(~sent[:, None], -1e4)
+        return score, torch.split(span, lens.tolist())
 
     def _result(self, sentence: str, e: Encoded, logit: float, st, en) -> ReadResult:
         z = logit / self.temperature + self.bias

@@ -1,14 +1,17 @@
 """training.reader.matching and .pairs: finding a quiz choice in a sentence, and building labelled
-pairs from a tiny made-up folder laid out like the training data (no ../shared needed)."""
+groups from a tiny made-up folder laid out like the training data (no ../shared needed)."""
 
 from __future__ import annotations
 
 import gzip
 import json
 
+import random
+from collections import Counter
+
 from training.reader import matching as M
-from training.reader.pairs import build_pairs
-from training.reader.sources import data_hash, strip_html
+from training.reader.pairs import Group, Pair, _Cand, _positives, build_pairs
+from training.reader.sources import Question, data_hash, strip_html
 
 
 def test_normalise_folds_case_accents_quotes_and_punctuation():
@@ -84,24 +87,67 @@ def _folder(tmp_path):
     return root
 
 
-def test_build_pairs_labels_by_rule_and_holds_out_whole_weeks(tmp_path):
+def test_build_pairs_makes_groups_by_rule_and_holds_out_whole_weeks(tmp_path):
     root = _folder(tmp_path)
     ps = build_pairs(root, seed=1, log=open("/dev/null", "w"))
     assert ps.held_weeks == ["20230203"]  # week index 4 of 5
-    assert all(p.qid[:8] not in ps.held_weeks for p in ps.train)
-    assert {p.qid[:8] for p in ps.held} == {"20230203"}
-    pos = [p for p in ps.train if p.kind == "pos"]
-    assert pos and all(p.sentence[slice(*p.span)] == "Port Avalon" for p in pos)
-    assert all(p.headline == "Lanterns light up the harbour" and p.context for p in pos)
-    choice = [p for p in ps.train if p.kind == "neg-choice"]
-    assert choice and all("Avalon" not in p.sentence for p in choice)
-    assert all(p.label == 0 and p.span is None for p in ps.train if p.kind.startswith("neg"))
-    evid = [p for p in ps.train if p.kind == "pos-evid"]
-    assert [p.sentence[slice(*p.span)] for p in evid] == ["Lune"]  # the back number's evidence
-    assert ps.counts["questions (2023-24)"] == 5 and ps.counts["train pairs"] == len(ps.train)
+    assert all(g.qid[:8] not in ps.held_weeks for g in ps.train)
+    assert {g.qid[:8] for g in ps.held} == {"20230203"}
+    answer = [g for g in ps.train if g.kind == "answer" and g.qid[:4] == "2023"]
+    assert len(answer) == 4  # one per training week
+    for g in answer:
+        assert [p.sentence[slice(*p.span)] for p in g.positives] == ["Port Avalon"]
+        pos = g.positives[0]
+        assert pos.headline == "Lanterns light up the harbour"
+        assert pos.context == "Lantern makers gathered in the harbour town."  # the previous sentence only
+        kinds = [p.kind for p in g.hard]
+        assert kinds[:2] == ["neg-near", "neg-article"] and "neg-overlap" in kinds
+        assert g.hard[0].sentence == "Lantern makers gathered in the harbour town."  # the positive's neighbour
+        negs = g.hard + g.easy
+        assert all(p.label == 0 and p.span is None for p in negs)
+        assert not any("Avalon" in p.sentence or "Port" in p.sentence for p in negs)  # no word of the answer
+        assert {p.kind for p in g.easy} <= {"neg-away", "neg-random"} and g.easy
+    none = [g for g in ps.train if g.kind == "none"]
+    assert none and all(not g.positives and all(p.label == 0 for p in g.hard) for g in none)
+    assert all(p.kind == "none-away" for g in none for p in g.hard)
+    back = [g for g in ps.train if g.qid == "20200103_0"]
+    assert len(back) == 1 and [p.sentence[slice(*p.span)] for p in back[0].positives] == ["Lune"]
+    assert back[0].hard[0].kind == "neg-article" and back[0].hard[0].sentence == "Residents were moved to the school."
+    assert all(p.headline == "" for p in back[0].pairs())  # evidence has no headline: nor do its negatives
+    assert ps.counts["questions (2023-24)"] == 5 and ps.counts["train groups"] == len(ps.train)
+    assert ps.rank and all(p.qid[:8] == "20230203" for p in ps.rank + ps.rank_none)
     assert ps.data_sha256 == data_hash(root)
     again = build_pairs(root, seed=1, log=open("/dev/null", "w"))
     assert again.train == ps.train and again.held == ps.held  # a pure function of the files
+
+
+def test_positives_need_one_question_word_and_are_capped():
+    q = Question("w_0", "w", "Which town hosted the lantern festival?", ["Port Avalon", "Kestrel Bay"], 0, "")
+    cands = [_Cand(t, "h", "", M.content_stems(t), 0, i) for i, t in enumerate([
+        "Port Avalon hosted the lantern festival on Saturday with music.",  # 3 question words
+        "The lantern parade in Port Avalon ran late into the night.",  # 1
+        "Port Avalon is a fishing port on the north coast of the island.",  # 0: left out
+        "Did Port Avalon host the lantern festival again this year?",  # asks: left out
+        "Festival crowds in Port Avalon were the largest yet seen there.",  # 1
+        "Port Avalon festival lanterns were sold out by early evening.",  # 2
+    ])]
+    counts = Counter()
+    got = _positives(q, cands, random.Random(0), counts)
+    assert [c.pos for c, _ in got] == [0, 5, 1] or [c.pos for c, _ in got] == [0, 5, 4]  # most overlapping, 3 at most
+    assert counts["left out: contains the answer, < 1 question word"] == 1
+    assert counts["left out: contains the answer, but asks a question"] == 1
+    assert counts["left out: positives beyond 3 per question"] == 1
+
+
+def test_group_draws_keep_the_pool_head_and_vary_the_rest():
+    neg = tuple(Pair("q", f"s{i}", "", "", 0, None, "neg-overlap", "w_0") for i in range(12))
+    g = Group("w_0", "answer", (Pair("q", "p", "", "", 1, (0, 1), "pos", "w_0"),), neg, (neg[0],))
+    fixed = g.pairs()
+    assert fixed[0].label == 1 and fixed[1:8] == list(neg[:7]) and fixed[-1] == neg[0] and len(fixed) == 9
+    rng = random.Random(3)
+    draws = [g.pairs(rng) for _ in range(5)]
+    assert all(d[1:3] == list(neg[:2]) and len(d) == 9 for d in draws)
+    assert len({tuple(d) for d in draws}) > 1
 
 
 def test_data_hash_changes_with_a_byte(tmp_path):

@@ -1,24 +1,39 @@
-"""Labelled (question, sentence) pairs for the reader, built from the RealTime QA training folder.
+"""Labelled groups of (question, sentence) pairs for the reader, built from the RealTime QA
+training folder.
 
-Every search result is split with the product's own splitter (`assistant.reading.sentences`), so
-training sees the sentences the product will score; each pair carries the article title as its
-headline and the sentences before and after as context. Kinds (rules in `_label_question`):
+The product ranks many candidate sentences of the same retrieved articles and then decides
+whether the best one answers, so the reader is trained on *groups*: the candidates of one
+question, scored together. Every search result is split with the product's own splitter
+(`assistant.reading.sentences`), so training sees the sentences the product will score; each pair
+carries the article title as its headline and the previous sentence as its context (what the
+product passes). Group kinds:
 
-* `pos`        - contains the right choice (`matching.find_choice`) AND shares >= 2 content-word
-                 stems with the question besides the choice's own words, and is not itself a
-                 question; span = the choice (with its "$" or "%");
-* `pos-evid`   - a sentence of the quiz's own evidence containing the choice (back numbers, and
-                 2023-24 questions whose search results gave no positive); no headline;
-* `neg-choice` - contains a wrong choice, neither the right one nor any of its words;
-* `neg-overlap`- same search results, shares >= 2 stems with the question, no word of the right
-                 choice (so paraphrases of the answer are rarely mislabelled);
-* `neg-away`   - "not answered": the most word-overlapping sentences of another week's articles,
-                 without any word of the right choice.
-A sentence that contains the right choice but shares < 2 stems is left out (it may or may not
-answer). Weeks, not questions, are held out (every 10th week, spread over the two years); the
-held-out split also gets a `rank` set: each question's 48 most overlapping sentences of its own
-results, labelled by whether they contain the right choice, to measure picking the best one.
-Limits: string matching labels, so some noise remains (answers paraphrased or spelled out).
+* **answer** - the question's positives plus negatives it must beat:
+  * `pos` - a search-result sentence containing the right choice (`matching.find_choice`) and at
+    least `MIN_OVERLAP` content-word stem of the question besides the choice's own words, not
+    itself a question; span = the choice (with its "$" or "%"). At most `MAX_POS` per question,
+    most overlapping first.
+  * `pos-evid` - where the search results give no positive: a sentence of the quiz's own
+    evidence containing the choice (and for every 2020-21 back number). The evidence has no
+    headline, so the negatives of such a group lose theirs too (a missing headline says nothing).
+  * hard negatives, same search results, no word of the right choice (so a paraphrase of the
+    answer is rarely labelled negative), in a pool the trainer samples from: `neg-near` (a
+    neighbour of a positive), `neg-article` (the most overlapping of a positive's article),
+    then the most overlapping of all results (`neg-choice` when it holds a wrong choice, else
+    `neg-overlap`); back numbers take the other evidence sentences as `neg-article`.
+  * easy negatives: `neg-away` (the most overlapping sentence of another week's articles) and
+    `neg-random` (any sentence of another week).
+* **none** - "not answered": the question against another week's most word-overlapping sentences
+  (`none-away`), all negatives; trained with the pointwise loss only, so a low absolute score
+  means "no answer here".
+
+Weeks, not questions, are held out (every 10th week, spread over the two years); the held-out
+split also gets a `rank` set: each question's 48 most overlapping sentences of its own results,
+labelled by whether they contain the right choice, to measure picking the best one, and a
+`rank_none` set: the question against another week's 24 most overlapping sentences, to measure
+telling "answered here" from "not answered".
+Limits: string matching labels, so some noise remains (answers paraphrased or spelled out, an
+answer mentioned in passing).
 """
 
 from __future__ import annotations
@@ -36,11 +51,16 @@ from . import matching as M
 from .sources import Question, data_hash, read_backnumber, read_weeks
 
 SEED = 13
-BUILD_VERSION = "pairs-2"  # bump when a rule changes: the cache key and the card carry it
+BUILD_VERSION = "groups-1"  # bump when a rule changes: the cache key and the card carry it
 HOLD_EVERY, HOLD_AT = 10, 4  # weeks i with i % 10 == 4 are held out
-QUOTA = {"pos": 4, "neg-choice": 3, "neg-overlap": 3, "neg-away": 2}
+MIN_OVERLAP = 1  # question stems (besides the choice's) a positive must share
+MAX_POS = 3  # positives per question
+POOL = 14  # hard negatives kept per question (the trainer samples HARD of them per epoch)
+HARD = 7  # hard negatives per group
+NEAR, ARTICLE = 2, 2  # of the pool: neighbours of a positive, best of a positive's article
+NONE_K = 5  # sentences of a "not answered" group
 RANK_K = 48
-MIN_OVERLAP = 2
+RANK_NONE_K = 24  # a held-out question against another week: what abstention must refuse
 
 
 @dataclass(frozen=True)
@@ -55,16 +75,47 @@ class Pair:
     qid: str
 
 
+@dataclass(frozen=True)
+class Group:
+    """One question's candidates scored together. `kind` "answer": `positives` must beat the
+    negatives (`hard` is a pool, highest priority first; `easy` always joins); "none": no
+    positive, `hard` holds the not-answering sentences."""
+
+    qid: str
+    kind: str
+    positives: tuple[Pair, ...]
+    hard: tuple[Pair, ...]
+    easy: tuple[Pair, ...] = ()
+
+    def pairs(self, rng: random.Random | None = None, hard: int = HARD) -> list[Pair]:
+        """Positives, then `hard` hard negatives (the pool's first when `rng` is None, else its
+        first two kept and the rest drawn by `rng`), then the easy ones."""
+        pool = list(self.hard)
+        if self.kind == "none" or len(pool) <= hard:
+            chosen = pool
+        elif rng is None:
+            chosen = pool[:hard]
+        else:
+            fixed = min(2, hard)
+            chosen = pool[:fixed] + rng.sample(pool[fixed:], hard - fixed)
+        return list(self.positives) + chosen + list(self.easy)
+
+
 @dataclass
 class PairSet:
-    train: list[Pair]
-    held: list[Pair]
+    train: list[Group]
+    held: list[Group]
     rank: list[Pair]  # held-out questions against their top-48 overlapping sentences
     counts: Counter
     data_sha256: str
     held_weeks: list[str]
+    rank_none: list[Pair] = field(default_factory=list)  # held-out questions against another week's top-24
     version: str = BUILD_VERSION
     notes: dict = field(default_factory=dict)
+
+    def held_pairs(self) -> list[Pair]:
+        """Every held-out group's fixed pairs (the pool's first negatives), in order."""
+        return [p for g in self.held for p in g.pairs()]
 
 
 @dataclass
@@ -73,23 +124,24 @@ class _Cand:
     headline: str
     context: str
     stems: set
+    art: int = 0  # which search result (within a question)
+    pos: int = 0  # index among the article's sentences
 
 
-def _article(title: str, text: str) -> list[_Cand]:
+def _article(title: str, text: str, art: int = 0) -> list[_Cand]:
     sents = [s.text for s in split_sentences(text)]
     out = []
     for i, s in enumerate(sents):
         if not (20 <= len(s) <= 600) or s.count(" ") < 3:
             continue  # page furniture and run-on blobs: not worth a label
-        ctx = " ".join(x for x in (sents[i - 1] if i else "", sents[i + 1] if i + 1 < len(sents) else "") if x)
-        out.append(_Cand(s, title, ctx, M.content_stems(s)))
+        out.append(_Cand(s, title, sents[i - 1] if i else "", M.content_stems(s), art, i))
     return out
 
 
 def _candidates(q: Question) -> list[_Cand]:
     seen, out = set(), []
-    for r in q.results:
-        for c in _article(r["title"], r["text"]):
+    for n, r in enumerate(q.results):
+        for c in _article(r["title"], r["text"], n):
             key = M.normalise(c.text)
             if key not in seen:  # wire copies repeat sentences across results
                 seen.add(key)
@@ -101,46 +153,72 @@ def _pair(q: Question, c: _Cand, label: int, span, kind: str, headline: str | No
     return Pair(q.text, c.text, c.headline if headline is None else headline, c.context, label, span, kind, q.qid)
 
 
-def _label_question(q: Question, cands: list[_Cand], rng: random.Random, counts: Counter) -> dict:
+def _is_question(text: str) -> bool:
+    return text.rstrip(" \"'”’)").endswith("?")
+
+
+def _positives(q: Question, cands: list[_Cand], rng: random.Random, counts: Counter) -> list[tuple[_Cand, Pair]]:
     right_v = M.choice_variants(q.right)
-    wrong_v = [v for i, c in enumerate(q.choices) if i != q.answer for v in M.choice_variants(c)]
-    right_st = M.choice_stems(q.right)
-    q_st = M.content_stems(q.text, exclude=right_st)
-    got = defaultdict(list)
+    q_st = M.content_stems(q.text, exclude=M.choice_stems(q.right))
+    got = []
     for c in cands:
-        ov = len(c.stems & q_st)
         span = M.find_choice(c.text, right_v)
-        if span:
-            if c.text.rstrip(" \"'”’)").endswith("?"):
-                counts["left out: contains the answer, but asks a question"] += 1
-            elif ov >= MIN_OVERLAP:
-                got["pos"].append((ov, rng.random(), _pair(q, c, 1, M.widen_units(c.text, span), "pos")))
-            else:
-                counts["left out: contains the answer, < 2 question words"] += 1
+        if not span:
             continue
-        if c.stems & right_st:
-            continue  # mentions a word of the answer: may paraphrase it, so no negative label
-        if M.find_choice(c.text, wrong_v):
-            got["neg-choice"].append((ov, rng.random(), _pair(q, c, 0, None, "neg-choice")))
-        elif ov >= MIN_OVERLAP:
-            got["neg-overlap"].append((ov, rng.random(), _pair(q, c, 0, None, "neg-overlap")))
-    return {k: [p for *_, p in sorted(v, key=lambda t: (-t[0], t[1]))[:QUOTA[k]]] for k, v in got.items()}
+        ov = len(c.stems & q_st)
+        if _is_question(c.text):
+            counts["left out: contains the answer, but asks a question"] += 1
+        elif ov < MIN_OVERLAP:
+            counts[f"left out: contains the answer, < {MIN_OVERLAP} question word"] += 1
+        else:
+            got.append((ov, rng.random(), c, _pair(q, c, 1, M.widen_units(c.text, span), "pos")))
+    got.sort(key=lambda t: (-t[0], t[1]))
+    if len(got) > MAX_POS:
+        counts[f"left out: positives beyond {MAX_POS} per question"] += len(got) - MAX_POS
+    return [(c, p) for *_, c, p in got[:MAX_POS]]
 
 
-def _evidence_pairs(q: Question) -> list[Pair]:
+def _hard_pool(q: Question, cands: list[_Cand], pos: list[_Cand], headline: str | None = None) -> list[Pair]:
+    """Hard negatives of `q` from its own results, highest priority first (see the module doc)."""
+    right_v, right_st = M.choice_variants(q.right), M.choice_stems(q.right)
+    wrong_v = [v for i, c in enumerate(q.choices) if i != q.answer for v in M.choice_variants(c)]
+    q_st = M.content_stems(q.text, exclude=right_st)
+    ok = [i for i, c in enumerate(cands) if not (c.stems & right_st) and not M.find_choice(c.text, right_v)]
+    ov = {i: len(cands[i].stems & q_st) for i in ok}
+    where = {(c.art, c.pos) for c in pos}
+    arts = {c.art for c in pos}
+    near = [i for i in ok if ((cands[i].art, cands[i].pos - 1) in where or (cands[i].art, cands[i].pos + 1) in where)]
+    near = sorted(near, key=lambda i: (-ov[i], i))[:NEAR]
+    article = sorted((i for i in ok if cands[i].art in arts and i not in near and ov[i] >= 1),
+                     key=lambda i: (-ov[i], i))[:ARTICLE]
+    taken = set(near) | set(article)
+    rest = sorted((i for i in ok if i not in taken and ov[i] >= 1), key=lambda i: (-ov[i], i))
+    out = [_pair(q, cands[i], 0, None, "neg-near", headline) for i in near]
+    out += [_pair(q, cands[i], 0, None, "neg-article", headline) for i in article]
+    for i in rest[: POOL - len(out)]:
+        kind = "neg-choice" if M.find_choice(cands[i].text, wrong_v) else "neg-overlap"
+        out.append(_pair(q, cands[i], 0, None, kind, headline))
+    return out
+
+
+def _evidence(q: Question) -> tuple[list[Pair], list[Pair]]:
+    """(the first evidence sentence holding the right choice, as `pos-evid`; the evidence
+    sentences holding no word of it, as `neg-article`), context = the previous sentence."""
     sents = [s.text for s in split_sentences(q.evidence)]
-    right_v = M.choice_variants(q.right)
-    out = []
+    right_v, right_st = M.choice_variants(q.right), M.choice_stems(q.right)
+    pos, neg = [], []
     for i, s in enumerate(sents):
+        ctx = sents[i - 1] if i else ""
         span = M.find_choice(s, right_v)
         if span:
-            ctx = " ".join(x for j, x in enumerate(sents) if j != i)
-            out.append(Pair(q.text, s, "", ctx, 1, M.widen_units(s, span), "pos-evid", q.qid))
-    return out[:1]
+            pos.append(Pair(q.text, s, "", ctx, 1, M.widen_units(s, span), "pos-evid", q.qid))
+        elif not (M.content_stems(s) & right_st) and len(s) >= 20 and s.count(" ") >= 3:
+            neg.append(Pair(q.text, s, "", ctx, 0, None, "neg-article", q.qid))
+    return pos[:1], neg
 
 
 class _Pool:
-    """A week's sentences with an inverted index of their stems, for "not answered" pairs."""
+    """A week's sentences with an inverted index of their stems, for negatives from other weeks."""
 
     def __init__(self, cands: list[_Cand]):
         self.cands = cands
@@ -149,20 +227,27 @@ class _Pool:
             for s in c.stems:
                 self.index[s].append(i)
 
-    def nearest(self, q: Question, k: int, no_headline: bool = False) -> list[Pair]:
-        right_st, right_v = M.choice_stems(q.right), M.choice_variants(q.right)
+    def _fits(self, q: Question, c: _Cand) -> bool:
+        return not (c.stems & M.choice_stems(q.right)) and not M.find_choice(c.text, M.choice_variants(q.right))
+
+    def nearest(self, q: Question, k: int, kind: str, no_headline: bool = False) -> list[Pair]:
         hits = Counter()
-        for s in M.content_stems(q.text, exclude=right_st):
+        for s in M.content_stems(q.text, exclude=M.choice_stems(q.right)):
             hits.update(self.index.get(s, ()))
         out = []
         for i, n in sorted(hits.items(), key=lambda t: (-t[1], t[0])):
-            if n < MIN_OVERLAP or len(out) >= k:
+            if len(out) >= k:
                 break
-            c = self.cands[i]
-            if c.stems & right_st or M.find_choice(c.text, right_v):
-                continue
-            out.append(_pair(q, c, 0, None, "neg-away", "" if no_headline else None))
+            if self._fits(q, self.cands[i]):
+                out.append(_pair(q, self.cands[i], 0, None, kind, "" if no_headline else None))
         return out
+
+    def random(self, q: Question, rng: random.Random, no_headline: bool = False) -> list[Pair]:
+        for _ in range(10):
+            c = self.cands[rng.randrange(len(self.cands))]
+            if self._fits(q, c):
+                return [_pair(q, c, 0, None, "neg-random", "" if no_headline else None)]
+        return []
 
 
 def _rank_set(q: Question, cands: list[_Cand]) -> list[Pair]:
@@ -174,6 +259,12 @@ def _rank_set(q: Question, cands: list[_Cand]) -> list[Pair]:
         span = M.find_choice(cands[i].text, right_v)
         out.append(_pair(q, cands[i], int(span is not None), span, "rank"))
     return out
+
+
+def _count(counts: Counter, split: str, g: Group) -> None:
+    counts[f"{split} groups: {g.kind}"] += 1
+    for p in g.positives + g.hard + g.easy:
+        counts[f"{split} pairs: {p.kind}"] += 1
 
 
 def build_pairs(root: Path, seed: int = SEED, log=sys.stderr) -> PairSet:
@@ -200,42 +291,56 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr) -> PairSet:
         pools[week] = _Pool(week_cands)
         print(f"\rsplitting weeks {n + 1}/{len(weeks)}", end="", file=log, flush=True)
     print(file=log)
-    train, held, rank = [], [], []
+    train, held, rank, rank_none = [], [], [], []
     by_week = dict(weeks)
     for split, wl in (("train", [w for w in names if w not in held_weeks]), ("held", held_weeks)):
         sink = train if split == "train" else held
         for j, week in enumerate(wl):
-            away = wl[(j + len(wl) // 2) % len(wl)]  # half the split away in time: other stories
+            away = pools[wl[(j + len(wl) // 2) % len(wl)]]  # half the split away in time: other stories
             for q in by_week[week]:
                 if not M.choice_variants(q.right):
                     counts["questions skipped: generic right choice (True, 5, ...)"] += 1
                     continue
-                got = _label_question(q, per_q[q.qid], rng, counts)
-                if not got.get("pos"):
+                cands = per_q[q.qid]
+                pos = _positives(q, cands, rng, counts)
+                if pos:
+                    counts["questions with a search-result positive"] += 1
+                    g = Group(q.qid, "answer", tuple(p for _, p in pos), tuple(_hard_pool(q, cands, [c for c, _ in pos])),
+                              tuple(away.nearest(q, 1, "neg-away") + away.random(q, rng)))
+                else:
                     counts["questions without a search-result positive"] += 1
-                    ev = _evidence_pairs(q)
-                    got["pos-evid"] = ev
-                    if ev:  # balance the headline-less positive with a headline-less negative
-                        got["neg-away-nohead"] = pools[away].nearest(q, 1, no_headline=True)
-                got["neg-away"] = pools[away].nearest(q, QUOTA["neg-away"])
-                for k, v in got.items():
-                    counts[f"{split} pairs: {k}"] += len(v)
-                    sink.extend(v)
+                    ev, _ = _evidence(q) if q.evidence else ([], [])
+                    g = None
+                    if ev:
+                        counts["questions without a search-result positive: evidence positive"] += 1
+                        g = Group(q.qid, "answer", tuple(ev), tuple(_hard_pool(q, cands, [], headline="")),
+                                  tuple(away.nearest(q, 1, "neg-away", True) + away.random(q, rng, True)))
+                if g is not None and g.hard + g.easy:
+                    sink.append(g)
+                    _count(counts, split, g)
+                none = away.nearest(q, NONE_K, "none-away")
+                if none:
+                    g = Group(q.qid, "none", (), tuple(none))
+                    sink.append(g)
+                    _count(counts, split, g)
                 if split == "held":
-                    rank.extend(_rank_set(q, per_q[q.qid]))
+                    rank.extend(_rank_set(q, cands))
+                    rank_none.extend(away.nearest(q, RANK_NONE_K, "rank-none"))
     train_weeks = [w for w in names if w not in held_weeks]
     for i, q in enumerate(read_backnumber(root)):
         counts["questions (2020-21 back numbers)"] += 1
-        ev = _evidence_pairs(q) if q.evidence else []
+        ev, neg = _evidence(q) if q.evidence and M.choice_variants(q.right) else ([], [])
         if not ev:
             counts["back numbers without an evidence sentence holding the answer"] += 1
             continue
-        away = pools[train_weeks[i % len(train_weeks)]].nearest(q, 2, no_headline=True)
-        counts["train pairs: pos-evid (back numbers)"] += len(ev)
-        counts["train pairs: neg-away (back numbers, no headline)"] += len(away)
-        train.extend(ev + away)
-    counts["train pairs"], counts["held-out pairs"], counts["held-out rank pairs"] = len(train), len(held), len(rank)
-    return PairSet(train, held, rank, counts, digest, held_weeks)
+        away = pools[train_weeks[i % len(train_weeks)]]
+        hard = neg[:HARD] + away.nearest(q, max(0, HARD - len(neg)), "neg-away", no_headline=True)
+        g = Group(q.qid, "answer", tuple(ev), tuple(hard), tuple(away.random(q, rng, True)))
+        train.append(g)
+        _count(counts, "train (back numbers)", g)
+    counts["train groups"], counts["held-out groups"] = len(train), len(held)
+    counts["held-out rank pairs"], counts["held-out rank pairs, another week"] = len(rank), len(rank_none)
+    return PairSet(train, held, rank, counts, digest, held_weeks, rank_none)
 
 
 def load_or_build(root: Path, cache_dir: Path | None = Path("/tmp/reader-pairs"), seed: int = SEED,

@@ -1,9 +1,9 @@
-"""A tiny built-in set of made-up pairs (invented questions and sentences, no real data) for
-smoke-testing the trainer and the reader without the training folder."""
+"""A tiny built-in set of made-up pairs and groups (invented questions and sentences, no real
+data) for smoke-testing the trainer and the reader without the training folder."""
 
 from __future__ import annotations
 
-from .pairs import Pair
+from .pairs import Group, Pair
 
 # (question, answering sentence, short answer, a sentence that does not answer, headline)
 _ROWS = [
@@ -41,4 +41,22 @@ def tiny_pairs() -> list[Pair]:
         a = pos.index(ans)
         out.append(Pair(q, pos, head, "", 1, (a, a + len(ans)), "pos", f"tiny_{n}"))
         out.append(Pair(q, neg, head, "", 0, None, "neg-overlap", f"tiny_{n}"))
+    return out
+
+
+def tiny_groups() -> list[Group]:
+    """8 "answer" groups (the answering sentence against its own non-answer and two other
+    questions' ones) and 2 "none" groups (a question against other questions' sentences)."""
+    pairs = tiny_pairs()
+    pos, neg = pairs[0::2], pairs[1::2]
+    n = len(pos)
+
+    def other(p: Pair, q: Pair, kind: str) -> Pair:
+        return Pair(q.question, p.sentence, p.headline, p.context, 0, None, kind, q.qid)
+
+    out = [Group(pos[k].qid, "answer", (pos[k],),
+                 (neg[k], other(neg[(k + 1) % n], pos[k], "neg-away"), other(neg[(k + 3) % n], pos[k], "neg-away")))
+           for k in range(n)]
+    out += [Group(pos[k].qid, "none", (), tuple(other(pos[(k + j) % n], pos[k], "none-away") for j in (1, 2, 5)))
+            for k in (0, 4)]
     return out

@@ -1,12 +1,16 @@
-"""The reader's trainer: fine-tunes MiniLM-L6 (word embeddings frozen) on labelled pairs.
+"""The reader's trainer: fine-tunes MiniLM-L6 (word embeddings frozen; by default only the top
+layers and the heads) on groups of candidates (`pairs.Group`).
 
-Loss: binary cross-entropy on the score for every pair, plus cross-entropy on the start and end
-token of the short answer for positives (negatives have no span loss: the span head is only read
-where the score says the sentence answers). AdamW (no decay on biases and LayerNorms), linear
-warm-up then linear decay to zero over a step count set from the *measured* speed so the run fits
-its time budget (the machine may be shared: it stops at the budget even if slower than measured).
-Batches are length-bucketed (pairs of similar length together, buckets shuffled) to waste little
-on padding. bf16 autocast where the CPU does bf16 natively. Everything is seeded.
+Loss, per batch of whole groups: listwise softmax cross-entropy over each "answer" group's scores
+(every positive against the group's negatives: it must win) + `bce_weight` x binary cross-entropy
+on every score (so the sigmoid stays a usable probability, and "not answered" groups, which have
+no positive, push absolute scores down) + `span_weight` x cross-entropy on the start and end token
+of the short answer for positives. Each epoch draws a group's hard negatives afresh from its pool.
+AdamW (no decay on biases and LayerNorms), linear warm-up then linear decay to zero over a step
+count set from the *measured* speed so the run fits its time budget (the machine may be shared:
+it stops at the budget even if slower than measured). Groups of similar length are batched
+together (buckets shuffled) to waste little on padding. bf16 autocast where the CPU does bf16
+natively. Everything is seeded.
 """
 
 from __future__ import annotations
@@ -19,26 +23,30 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from assistant.reading.reader_inputs import Encoded, InputBuilder, ReadItem
-from assistant.reading.reader_model import bf16_native, collate
+from assistant.reading.reader_model import LAYERS, bf16_native, collate
 
-from .pairs import Pair
+from .pairs import HARD, Group, Pair
 
 
 @dataclass
 class TrainConfig:
     minutes: float = 60.0  # training time budget (evaluation and saving come on top)
     max_steps: int | None = None
-    batch_size: int = 32
-    lr: float = 1e-4  # encoder
+    batch_pairs: int = 32  # whole groups are added to a batch until it holds this many pairs
+    lr: float = 5e-5  # encoder
     head_lr: float = 5e-4  # the freshly initialised score/span heads learn faster
     warmup: float = 0.06  # share of the steps
     weight_decay: float = 0.01
+    list_weight: float = 1.0
+    bce_weight: float = 0.5
     span_weight: float = 0.5
+    train_layers: int = 4  # the top layers trained (LAYERS: all, with the embeddings' LayerNorm/positions)
+    hard: int = HARD  # hard negatives drawn per group each epoch
     seed: int = 13
     threads: int = 2  # the most torch threads; fewer where measured faster (a shared machine)
     precision: str = "auto"  # auto | bf16 | fp32
-    max_epochs: float = 4.0  # label noise: more passes would learn the mislabelled pairs too
-    eval_every: int = 600  # steps between held-out checks (reported, not used to pick weights)
+    max_epochs: float = 2.0  # label noise: more passes would learn the mislabelled pairs too
+    eval_every: int = 400  # steps between held-out checks (reported, not used to pick weights)
     measure_steps: int = 12  # steps timed before the step count is fixed
     log_every: int = 20
 
@@ -63,22 +71,58 @@ def token_span(e: Encoded, span: tuple[int, int] | None) -> tuple[int, int] | No
 
 
 class Batches:
-    """Length-bucketed, seeded batches over encoded pairs, epoch after epoch."""
+    """Seeded batches of whole groups, epoch after epoch: each epoch draws every group's hard
+    negatives afresh (`Group.pairs`), sorts groups by length within chunks of ~50 batches (random
+    yet snug), packs them until a batch holds `batch_pairs` pairs, and shuffles the batches.
+    Yields [(group kind, [indices into `index`'s pairs])]."""
 
-    def __init__(self, encs: list[Encoded], batch_size: int, seed: int):
-        self.encs, self.bs, self.rng = encs, batch_size, random.Random(seed)
+    def __init__(self, groups: Sequence[Group], index: dict, lengths: Sequence[int], batch_pairs: int,
+                 seed: int, hard: int = HARD):
+        self.groups, self.index, self.lengths = list(groups), index, lengths
+        self.bs, self.hard, self.rng = batch_pairs, hard, random.Random(seed)
+
+    def epoch_pairs(self) -> int:
+        return sum(len(g.pairs(None, self.hard)) for g in self.groups)
 
     def __iter__(self):
-        n = len(self.encs)
         while True:
-            order = list(range(n))
-            self.rng.shuffle(order)
-            batches = []
-            for k in range(0, n, self.bs * 50):  # sort within chunks of 50 batches: random yet snug
-                chunk = sorted(order[k:k + self.bs * 50], key=lambda i: len(self.encs[i].ids))
-                batches += [chunk[j:j + self.bs] for j in range(0, len(chunk), self.bs)]
+            drawn = [(g.kind, [self.index[p] for p in g.pairs(self.rng, self.hard)]) for g in self.groups]
+            self.rng.shuffle(drawn)
+            batches, chunk, size = [], [], 0
+            for k, d in enumerate(drawn):
+                chunk.append(d)
+                size += len(d[1])
+                if size >= self.bs * 50 or k == len(drawn) - 1:
+                    chunk.sort(key=lambda t: sum(self.lengths[i] for i in t[1]) / len(t[1]))
+                    cur, n = [], 0
+                    for t in chunk:
+                        cur.append(t)
+                        n += len(t[1])
+                        if n >= self.bs:
+                            batches.append(cur)
+                            cur, n = [], 0
+                    if cur:
+                        batches.append(cur)
+                    chunk, size = [], 0
             self.rng.shuffle(batches)
             yield from batches
+
+
+def freeze_below(net, train_layers: int) -> int:
+    """Train only the top `train_layers` layers and the heads (the word embeddings are always
+    frozen; below all layers the position/type embeddings and their LayerNorm freeze too).
+    Returns the number of trainable parameters."""
+    keep = max(0, min(LAYERS, train_layers))
+    for name, p in net.named_parameters():
+        if name.startswith("word."):
+            p.requires_grad_(False)
+        elif name.startswith(("pos.", "segment.", "emb_ln.")):
+            p.requires_grad_(keep >= LAYERS)
+        elif name.startswith("layers."):
+            p.requires_grad_(int(name.split(".")[1]) >= LAYERS - keep)
+        else:
+            p.requires_grad_(True)
+    return sum(p.numel() for p in net.parameters() if p.requires_grad)
 
 
 class _ThreadProbe:
@@ -131,24 +175,31 @@ def _optimizer(net, cfg: TrainConfig):
         {"params": groups["head"], "weight_decay": 0.0, "lr": cfg.head_lr}])
 
 
-def train(net, builder: InputBuilder, pairs: Sequence[Pair], cfg: TrainConfig, log=sys.stderr,
+def train(net, builder: InputBuilder, groups: Sequence[Group], cfg: TrainConfig, log=sys.stderr,
           on_eval=None) -> dict:
-    """Train `net` in place on `pairs`; returns a summary (steps, seconds, losses, speed).
+    """Train `net` in place on `groups`; returns a summary (steps, seconds, losses, speed).
     `on_eval(net) -> dict`, when given, runs every `cfg.eval_every` steps; its results are logged
     and kept in the summary (the clock pauses meanwhile)."""
     import torch
 
     seed_all(cfg.seed)
     bf16 = cfg.precision == "bf16" or (cfg.precision == "auto" and bf16_native())
+    pairs = list(dict.fromkeys(p for g in groups for p in g.positives + g.hard + g.easy))
+    index = {p: i for i, p in enumerate(pairs)}
     encs = builder.encode(items_of(pairs))
     labels = [float(p.label) for p in pairs]
     spans = [token_span(e, p.span) if p.label else None for e, p in zip(encs, pairs)]
     lost = sum(1 for p, s in zip(pairs, spans) if p.label and p.span and s is None)
+    trainable = freeze_below(net, cfg.train_layers)
+    print(f"{len(groups)} groups, {len(pairs)} distinct pairs, {trainable / 1e6:.1f} M trainable parameters "
+          f"(top {min(cfg.train_layers, LAYERS)} layers and the heads)", file=log, flush=True)
     opt = _optimizer(net, cfg)
     base_lrs = [g["lr"] for g in opt.param_groups]
     net.train()
     budget = cfg.minutes * 60
-    cap = max(1, int(cfg.max_epochs * len(encs) / cfg.batch_size))
+    batches = Batches(groups, index, [len(e.ids) for e in encs], cfg.batch_pairs, cfg.seed, cfg.hard)
+    per_epoch = batches.epoch_pairs()
+    cap = max(1, int(cfg.max_epochs * per_epoch / cfg.batch_pairs))
     total = min(cfg.max_steps or 10 ** 9, cap)  # fixed after the first measured steps
     t0 = time.monotonic()
     seen, losses, hist, evals = 0, [], [], []
@@ -156,7 +207,7 @@ def train(net, builder: InputBuilder, pairs: Sequence[Pair], cfg: TrainConfig, l
     probe = _ThreadProbe(torch, cfg.threads, log)
     m0 = 9 if cfg.threads > 1 else 1  # speed is measured after the thread probe and warm-up
     t_mark, s_mark = t0, 0
-    for batch in Batches(encs, cfg.batch_size, cfg.seed):
+    for batch in batches:
         if step >= total or (step > 0 and time.monotonic() - t0 > budget):
             break
         probe.before(step)
@@ -170,21 +221,23 @@ def train(net, builder: InputBuilder, pairs: Sequence[Pair], cfg: TrainConfig, l
             per = (now - t_mark) / (step - s_mark)
             total = min(cap, max(step + 1, step + int((budget - (now - t0)) / per)))
             if step == m0 + cfg.measure_steps:
-                print(f"measured {per:.2f} s/step: {total} steps fit {cfg.minutes:g} min", file=log)
+                print(f"measured {per:.2f} s/step: {total} steps fit {cfg.minutes:g} min (cap {cap})", file=log)
             t_mark, s_mark = now, step
         warm = max(1, int(cfg.warmup * (total if total < 10 ** 9 else 1000)))
         f = (step + 1) / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
         for g, lr in zip(opt.param_groups, base_lrs):
             g["lr"] = lr * f
-        loss = batch_loss(net, [encs[i] for i in batch], [labels[i] for i in batch],
-                          [spans[i] for i in batch], bf16, cfg.span_weight)
+        rows = [i for _, ix in batch for i in ix]
+        seg = [(kind, len(ix)) for kind, ix in batch]
+        loss = group_loss(net, [encs[i] for i in rows], [labels[i] for i in rows], [spans[i] for i in rows],
+                          seg, bf16, cfg)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_([p for p in net.parameters() if p.requires_grad], 1.0)
         opt.step()
-        probe.after(step, time.monotonic() - t_step, sum(len(encs[i].ids) for i in batch))
+        probe.after(step, time.monotonic() - t_step, sum(len(encs[i].ids) for i in rows))
         step += 1
-        seen += len(batch)
+        seen += len(rows)
         losses.append(float(loss.detach()))
         if step % cfg.log_every == 0 or step == total:
             el = time.monotonic() - t0
@@ -192,7 +245,7 @@ def train(net, builder: InputBuilder, pairs: Sequence[Pair], cfg: TrainConfig, l
             hist.append((step, avg))
             eta = (min(total, 10 ** 6) - step) * el / step if total < 10 ** 9 else float("nan")
             print(f"step {step}/{total if total < 10 ** 9 else '?'}  loss {avg:.4f}  {seen / el:.1f} pairs/s  "
-                  f"epoch {seen / len(encs):.2f}  elapsed {el / 60:.1f} min  ETA {eta / 60:.1f} min", file=log, flush=True)
+                  f"epoch {seen / per_epoch:.2f}  elapsed {el / 60:.1f} min  ETA {eta / 60:.1f} min", file=log, flush=True)
         if on_eval is not None and cfg.eval_every and step % cfg.eval_every == 0 and step < total:
             paused = time.monotonic()
             got = on_eval(net)
@@ -203,37 +256,60 @@ def train(net, builder: InputBuilder, pairs: Sequence[Pair], cfg: TrainConfig, l
             t_mark += time.monotonic() - paused
     net.eval()
     el = time.monotonic() - t0
-    return {"steps": step, "seconds": el, "pairs_seen": seen, "epochs": seen / max(1, len(encs)),
-            "pairs_per_s": seen / max(el, 1e-9), "loss_first": losses[:1], "loss_curve": hist, "evals": evals,
-            "spans_outside_budget": lost, "bf16": bf16, "threads": probe.chosen, "first_loss": sum(losses[:10]) / max(1, len(losses[:10])),
-            "last_loss": sum(losses[-50:]) / max(1, len(losses[-50:]))}
+    return {"steps": step, "seconds": el, "pairs_seen": seen, "epochs": seen / max(1, per_epoch),
+            "pairs_per_epoch": per_epoch, "groups": len(groups), "distinct_pairs": len(pairs),
+            "trainable": trainable, "pairs_per_s": seen / max(el, 1e-9), "loss_curve": hist, "evals": evals,
+            "spans_outside_budget": lost, "bf16": bf16, "threads": probe.chosen,
+            "first_loss": sum(losses[:10]) / max(1, len(losses[:10])),
+            "last_loss": sum(losses[-50:]) / max(1, len(losses[-50:])),
+            "mean_tokens": sum(len(e.ids) for e in encs) / max(1, len(encs))}
 
 
-def batch_loss(net, encs, labels, spans, bf16: bool, span_weight: float = 1.0):
-    """BCE on the score + span_weight x mean CE of start and end over the rows with a span."""
+def group_loss(net, encs, labels, spans, seg, bf16: bool, cfg: TrainConfig):
+    """Listwise CE over each answer group (every positive against the group's negatives) +
+    bce_weight x BCE on every row + span_weight x mean CE of start and end over rows with a span.
+    `seg`: [(group kind, rows)] in row order."""
     import torch
     from torch.nn import functional as F
 
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         score, st, en = net(*collate(encs))
-    loss = F.binary_cross_entropy_with_logits(score, torch.tensor(labels, dtype=torch.float32))
-    rows = [r for r, s in enumerate(spans) if s is not None]
-    if rows and span_weight:
+    y = torch.tensor(labels, dtype=torch.float32)
+    loss = cfg.bce_weight * F.binary_cross_entropy_with_logits(score, y)
+    terms, at = [], 0
+    for kind, n in seg:
+        s, lab = score[at:at + n], labels[at:at + n]
+        at += n
+        neg = s[[i for i, v in enumerate(lab) if not v]]
+        if kind != "answer" or not len(neg):
+            continue
+        for i, v in enumerate(lab):
+            if v:
+                terms.append(torch.logsumexp(torch.cat([s[i:i + 1], neg]), 0) - s[i])
+    if terms and cfg.list_weight:
+        loss = loss + cfg.list_weight * torch.stack(terms).mean()
+    rows = [r for r, sp in enumerate(spans) if sp is not None]
+    if rows and cfg.span_weight:
         tgt = torch.tensor([spans[r] for r in rows])
         r = torch.tensor(rows)
-        loss = loss + span_weight * 0.5 * (F.cross_entropy(st[r], tgt[:, 0]) + F.cross_entropy(en[r], tgt[:, 1]))
+        loss = loss + cfg.span_weight * 0.5 * (F.cross_entropy(st[r], tgt[:, 0]) + F.cross_entropy(en[r], tgt[:, 1]))
     return loss
 
 
-def mean_loss(net, builder: InputBuilder, pairs: Sequence[Pair], bf16: bool = False) -> float:
-    """The training loss over `pairs` in eval mode (no dropout), as one batch."""
+def mean_loss(net, builder: InputBuilder, groups: Sequence[Group], cfg: TrainConfig | None = None,
+              bf16: bool = False) -> float:
+    """The training loss over `groups` (their fixed pairs) in eval mode (no dropout), as one batch."""
     import torch
 
+    cfg = cfg or TrainConfig()
+    drawn = [(g.kind, g.pairs(None, cfg.hard)) for g in groups]
+    pairs = [p for _, ps in drawn for p in ps]
     encs = builder.encode(items_of(pairs))
     spans = [token_span(e, p.span) if p.label else None for e, p in zip(encs, pairs)]
     net.eval()
     with torch.inference_mode():
-        return float(batch_loss(net, encs, [float(p.label) for p in pairs], spans, bf16))
+        return float(group_loss(net, encs, [float(p.label) for p in pairs], spans,
+                                [(k, len(ps)) for k, ps in drawn], bf16, cfg))
 
 
 def predict(net, builder: InputBuilder, pairs: Sequence[Pair], bf16: bool, batch_size: int = 64):

@@ -182,6 +182,7 @@ def test_each_ranker_has_its_own_default_threshold_and_a_given_one_wins():
     assert AnswerSettings(ranker="rules", min_confidence=0.9).threshold == 0.9
 
 
+
 def test_the_short_answer_is_numbered_with_the_citation_of_its_sentence():
     lead = cand(LEDGER, 1, 0.8)
     at = LEDGER.text.index("280,000")

@@ -61,10 +61,10 @@ def test_sentences_read_per_question_are_bounded(reading):
     assert len(reader.batches[-1]) == 3
 
 
-def test_context_is_the_previous_then_the_next_sentence():
+def test_context_is_the_previous_sentence():
     sents = split_sentences("One fell. Two rose. Three stayed.")
-    assert context_of(sents, 0) == "Two rose."
-    assert context_of(sents, 1) == "One fell. Three stayed."
+    assert context_of(sents, 0) == ""
+    assert context_of(sents, 1) == "One fell."
     assert context_of(sents, 2) == "Two rose."
 
 

@@ -13,7 +13,7 @@ torch = pytest.importorskip("torch")
 
 from assistant.reading.reader_inputs import Budget, InputBuilder, ReadItem, load_tokenizer  # noqa: E402
 from assistant.reading.reader_model import (  # noqa: E402
-    WEIGHTS, Reader, ReaderLoadError, best_span, build_net, collate, save_weights, snap_to_words,
+    VERSION, WEIGHTS, Reader, ReaderLoadError, best_span, build_net, collate, save_weights, snap_to_words,
 )
 from assistant.reading.reader_inputs import Encoded  # noqa: E402
 
@@ -100,7 +100,7 @@ def test_saved_file_has_no_word_embeddings_and_is_fp16(tmp_path):
         keys = list(f.keys())
         assert not any(k.startswith("word.") for k in keys)
         assert {f.get_tensor(k).dtype for k in keys} == {torch.float16}
-        assert f.metadata()["version"] == "reader-1"
+        assert f.metadata()["version"] == VERSION == "reader-2"
 
 
 # -- with the installed base model --------------------------------------------------------------
@@ -114,12 +114,16 @@ def builder():
 @pytest.mark.integration
 def test_inputs_follow_the_layout_and_budgets(builder):
     long = " ".join(["word"] * 300)
-    e = builder.encode([ReadItem("Who won?", long, "A headline", long)])[0]
+    e = builder.encode([ReadItem("Who won?", long, " ".join(["headline"] * 40), "before " + long)])[0]
     b = Budget()
+    assert (b.question, b.sentence, b.headline, b.context) == (40, 64, 12, 24)
     assert e.ids[0] == builder.cls and e.ids.count(builder.sep) == 3
     assert len(e.offsets) == b.sentence and e.sent_from == 2 + len(builder.tok.encode("Who won?", add_special_tokens=False).ids)
     assert e.types[: e.sent_from] == [0] * e.sent_from and set(e.types[e.sent_from:]) == {1}
-    assert len(e.ids) <= 4 + b.question + b.sentence + b.context
+    assert len(e.ids) == 2 + 2 + 2 + b.sentence + b.headline + 1 + b.context + 1  # "who won ?" is 3 tokens
+    tail = e.ids[e.sent_from + b.sentence + 1:-1]
+    before = builder.tok.token_to_id("before")
+    assert tail[b.headline] == builder.dot and tail[b.headline + 1] == before  # the context's head is kept
     bare = builder.encode([ReadItem("Who won?", "Ann won.")])[0]
     assert bare.ids.count(builder.sep) == 2  # no headline or context: no third segment
 
@@ -179,3 +183,30 @@ def test_a_reader_built_from_any_weights_scores_in_order_and_handles_nothing(tmp
     for a, b, it in zip(one_by_one, together, items):
         assert (a.start, a.end) == (b.start, b.end) and abs(a.probability - b.probability) < 1e-4
         assert 0 <= b.start < b.end <= len(it.sentence)
+
+
+@pytest.mark.integration
+def test_the_packed_forward_matches_the_padded_network(tmp_path):
+    from assistant.reading.reader_model import base_folder, base_state, word_embeddings
+
+    word, sha = word_embeddings(base_folder())
+    torch.manual_seed(0)
+    net = build_net(word, "mean")
+    net.load_state_dict(base_state(base_folder()), strict=False)
+    p = tmp_path / "reader.safetensors"
+    save_weights(net, p, sha, {"pooling": "mean"})
+    reader = Reader.load(p, precision="fp32")
+    items = [ReadItem("Who won the final?", "Ann won the final on Sunday after a long match.", "Final", "It rained."),
+             ReadItem("Who won the final?", "Rain.", "", ""),
+             ReadItem("Who won the final?", "The mayor, Bo Lind, said the bridge reopens in May.", "Bridge", "")]
+    encs = reader.builder.encode(items)
+    with torch.inference_mode():
+        score, st, en = reader.net(*collate(encs))
+        packed, spans = reader.forward_packed(encs)
+    assert torch.allclose(score, packed, atol=1e-4)
+    for r, e in enumerate(encs):
+        n = len(e.ids)
+        assert spans[r].shape == (n, 2)
+        a, b = e.sent_from, e.sent_from + len(e.offsets)
+        assert torch.allclose(st[r][a:b], spans[r][a:b, 0], atol=1e-3) and torch.allclose(en[r][a:b], spans[r][a:b, 1], atol=1e-3)
+        assert (spans[r][:a] <= -1e3).all() and (spans[r][b:] <= -1e3).all()

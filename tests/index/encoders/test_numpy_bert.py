@@ -330,15 +330,16 @@ def test_parity_with_sentence_transformers(real_embedder):
 
 
 @pytest.mark.integration
-def test_asking_never_imports_torch(tmp_path):
-    """Ingest of the samples (small batches: numpy) and a question, in a fresh process."""
+def test_asking_with_the_rules_never_imports_torch(tmp_path):
+    """Ingest of the samples (small batches: numpy) and a question answered by the rules alone
+    (the trained reader runs on torch), in a fresh process."""
     code = (
         "import sys\n"
         "from index import ingest\n"
-        "from assistant import Assistant\n"
+        "from assistant import AnswerSettings, Assistant\n"
         f"r = ingest([{str(ROOT / 'examples' / 'articles')!r}], {str(tmp_path / 'idx')!r})\n"
         "assert r.added, r\n"
-        f"a = Assistant({str(tmp_path / 'idx')!r})\n"
+        f"a = Assistant({str(tmp_path / 'idx')!r}, answer=AnswerSettings(ranker='rules'))\n"
         "ans = a.ask('When was the Ever Given freed?')\n"
         "assert ans.text\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY[:4]!r}))\n")
