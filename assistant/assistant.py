@@ -197,28 +197,32 @@ class Assistant:
         return self.index.refresh()
 
     def warm(self, background: bool = False) -> None:
-        """Load what a process answering many questions wants: the torch engine for the ~16
-        candidate sentences each question embeds, where the CPU does bf16 (40-60 ms less per
+        """Load what a process answering many questions wants: the trained reader's torch engine
+        (about 4x faster per question than its numpy engine) and, where the CPU does bf16, the
+        torch engine for the ~16 candidate sentences each question embeds (40-60 ms less per
         question than the numpy encoder at 100k-1M chunks; ~1 s and ~0.45 GB to load, see
-        docs/BENCHMARKS.md). A one-off question (the CLI's `ask`) is quicker without it, so
+        docs/BENCHMARKS.md). A one-off question (the CLI's `ask`) is quicker without them, so
         nothing loads unless asked. `background=True` loads on a daemon thread; questions asked
-        meanwhile use the numpy encoder, and a failure there leaves them on it. `ask` calls it in
-        the background at a process's second question; $ASSISTANT_QUERY_ENCODER=numpy keeps
-        every question on numpy (nothing loads)."""
+        meanwhile use the numpy engines, and a failure there leaves them on numpy. `ask` calls it
+        in the background at a process's second question; $ASSISTANT_QUERY_ENCODER=numpy keeps
+        every question's embedding on numpy."""
         embedder = self.index.embedder
         load = getattr(embedder, "load_torch", None)
-        if (load is None or getattr(embedder, "precision", None) != "bf16"
-                or getattr(embedder, "query_encoder", "auto") == "numpy"):
-            return  # a stand-in embedder; fp32, where torch is no faster; or numpy asked for
+        jobs = [self.ranker.warm]
+        if (load is not None and getattr(embedder, "precision", None) == "bf16"
+                and getattr(embedder, "query_encoder", "auto") != "numpy"):
+            jobs.append(load)  # not for a stand-in embedder, fp32 (torch no faster) or numpy asked for
         if not background:
-            load()
+            for job in jobs:
+                job()
             return
 
         def quietly():
-            try:
-                load()
-            except Exception:  # noqa: BLE001 - questions keep the numpy encoder
-                pass
+            for job in jobs:
+                try:
+                    job()
+                except Exception:  # noqa: BLE001 - questions keep the numpy engines
+                    pass
 
         threading.Thread(target=quietly, name="news-warm", daemon=True).start()
 

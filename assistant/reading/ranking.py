@@ -35,6 +35,10 @@ class Ranker(Protocol):
         """`prefer`: articles cited earlier in the conversation; near ties go to them."""
         ...
 
+    def warm(self) -> None:
+        """Load what a process answering many questions wants (may take a second or two)."""
+        ...
+
 
 def candidates(passages: Passages, cache: ArticleCache) -> list[Candidate]:
     """The sentences overlapping each hit's chunk (whole, even where the chunk cut one), in hit

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 QUESTION_TOKENS = 40
 SENTENCE_TOKENS = 64
 HEADLINE_TOKENS = 12
@@ -108,18 +110,23 @@ def _encodable(text: str) -> str:
 # -- from span logits back to characters -----------------------------------------------------
 def best_span(start, end, n: int, max_len: int = MAX_SPAN_TOKENS) -> tuple[int, int, float]:
     """(i, j, P) maximising start[i] + end[j] with i <= j < i + max_len over the first n tokens;
-    start/end are 1-D float tensors already restricted to the sentence's tokens."""
-    import torch
-
+    start/end are 1-D float arrays (numpy, or CPU torch tensors) already restricted to the
+    sentence's tokens."""
     if n == 0:
         return 0, 0, 0.0
-    ps, pe = torch.log_softmax(start[:n], 0), torch.log_softmax(end[:n], 0)
+    s, e = np.asarray(start, dtype=np.float64)[:n], np.asarray(end, dtype=np.float64)[:n]
+    ps, pe = s - _logsumexp(s), e - _logsumexp(e)
     tot = ps[:, None] + pe[None, :]
-    ar = torch.arange(n)
+    ar = np.arange(n)
     ok = (ar[None, :] >= ar[:, None]) & (ar[None, :] < ar[:, None] + max_len)
-    tot = tot.masked_fill(~ok, float("-inf"))
-    k = int(torch.argmax(tot))
-    return k // n, k % n, math.exp(float(tot.view(-1)[k]))
+    tot = np.where(ok, tot, -np.inf)
+    k = int(np.argmax(tot))
+    return k // n, k % n, math.exp(float(tot.flat[k]))
+
+
+def _logsumexp(v: np.ndarray) -> float:
+    m = float(v.max())
+    return m + math.log(float(np.exp(v - m).sum()))
 
 
 def snap_to_words(sentence: str, a: int, b: int) -> tuple[int, int]:

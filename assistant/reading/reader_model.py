@@ -33,6 +33,7 @@ from .reader_inputs import Budget, Encoded, InputBuilder, ReadItem, best_span, l
 
 VERSION = "reader-2"  # reader-1 read both neighbours in a joint 48-token budget: not loadable
 KNOWN_VERSIONS = frozenset({VERSION})
+ENGINES = ("torch", "numpy")
 BASE_NAME = "all-MiniLM-L6-v2"
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "reader.safetensors"
 WORD_KEY = "embeddings.word_embeddings.weight"
@@ -69,11 +70,36 @@ def base_folder() -> Path:
 
 def word_embeddings(folder: Path):
     """(word embedding tensor, sha256 of its float32 bytes) from the base model folder."""
+    import torch
+
+    w, sha = word_embeddings_np(folder)
+    return torch.from_numpy(w), sha
+
+
+def word_embeddings_np(folder: Path):
+    """(word embedding float32 array, sha256 of its bytes), without torch."""
+    import numpy as np
     from safetensors import safe_open
 
-    with safe_open(str(Path(folder) / "model.safetensors"), framework="pt") as f:
-        w = f.get_tensor(WORD_KEY).float()
-    return w, hashlib.sha256(w.numpy().tobytes()).hexdigest()
+    with safe_open(str(Path(folder) / "model.safetensors"), framework="numpy") as f:
+        w = np.ascontiguousarray(f.get_tensor(WORD_KEY), dtype=np.float32)
+    return w, hashlib.sha256(w.tobytes()).hexdigest()
+
+
+def read_metadata(path: Path) -> dict:
+    """The weights file's metadata, checked for a version this program reads (no torch)."""
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with safe_open(str(path), framework="numpy") as f:
+            meta = f.metadata() or {}
+    except (SafetensorError, OSError, ValueError) as e:
+        raise ReaderLoadError(f"reader weights {path} are unreadable: {e}") from e
+    version = meta.get("version")
+    if version not in KNOWN_VERSIONS:
+        raise ReaderLoadError(f"reader weights {path} are version {version!r}; this program reads "
+                              f"{', '.join(sorted(KNOWN_VERSIONS))}: retrain or reinstall")
+    return meta
 
 
 def bf16_native() -> bool:
@@ -212,45 +238,56 @@ def collate(encs: Sequence[Encoded]):
 
 
 class Reader:
-    """`Reader.load()` once, then `score(items)` for each question's candidate sentences."""
+    """`Reader.load()` once, then `score(items)` for each question's candidate sentences.
+    `engine` "torch" runs `net` (the torch module, bf16 where native); "numpy" runs a
+    `reader_numpy.NumpyReaderNet`, for processes that have not imported torch."""
 
-    def __init__(self, net, builder: InputBuilder, *, temperature: float, bias: float, bf16: bool, meta: dict):
-        self.net, self.builder = net, builder
+    def __init__(self, net, builder: InputBuilder, *, temperature: float, bias: float, bf16: bool, meta: dict,
+                 engine: str = "torch"):
+        self.net, self.builder, self.engine = net, builder, engine
         self.temperature, self.bias, self.bf16, self.meta = temperature, bias, bf16, meta
 
     @classmethod
     def load(cls, path: Path | None = None, *, precision: str = "auto", threads: int | None = None,
-             budget: Budget | None = None) -> "Reader":
-        """Load the shipped weights (or `path`); precision "auto" | "bf16" | "fp32". `budget`
-        overrides the token budgets the weights were trained with (shorter = faster, see the card)."""
+             budget: Budget | None = None, engine: str = "torch") -> "Reader":
+        """Load the shipped weights (or `path`); precision "auto" | "bf16" | "fp32" (torch engine);
+        engine "torch" | "numpy". `budget` overrides the token budgets the weights were trained
+        with (shorter = faster, see the card)."""
         path = Path(path) if path is not None else WEIGHTS
         if precision not in ("auto", "bf16", "fp32"):
             raise ValueError(f"precision must be auto, bf16 or fp32, got {precision!r}")
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
         if not path.is_file():
             raise ReaderLoadError(f"no reader weights at {path}: train them with python -m training.reader")
-        import torch
-        from safetensors import SafetensorError, safe_open
-
-        if threads:
-            torch.set_num_threads(threads)
-        try:
-            with safe_open(str(path), framework="pt") as f:
-                meta = f.metadata() or {}
-                state = {k: f.get_tensor(k) for k in f.keys()}
-        except (SafetensorError, OSError, ValueError) as e:
-            raise ReaderLoadError(f"reader weights {path} are unreadable: {e}") from e
-        version = meta.get("version")
-        if version not in KNOWN_VERSIONS:
-            raise ReaderLoadError(f"reader weights {path} are version {version!r}; this program reads "
-                                  f"{', '.join(sorted(KNOWN_VERSIONS))}: retrain or reinstall")
+        meta = read_metadata(path)
         folder = base_folder()
-        word, sha = word_embeddings(folder)
+        word, sha = word_embeddings_np(folder)
         if meta.get("base_word_sha256") != sha:
             raise ReaderLoadError(f"reader weights {path} were trained on other word embeddings than the "
                                   f"installed {BASE_NAME} ({str(meta.get('base_word_sha256'))[:12]} vs {sha[:12]})")
+        if budget is None:
+            budget = Budget(**json.loads(meta["budget"])) if "budget" in meta else Budget()
+        builder = InputBuilder(load_tokenizer(folder), budget)
+        calib = dict(temperature=float(meta.get("temperature", 1)), bias=float(meta.get("bias", 0)), meta=meta)
+        if engine == "numpy":
+            from .reader_numpy import NumpyReaderNet
+
+            try:
+                net = NumpyReaderNet.from_file(path, word, meta.get("pooling", "cls"))
+            except KeyError as e:
+                raise ReaderLoadError(f"reader weights {path} do not fit {VERSION}: missing {e}") from e
+            return cls(net, builder, bf16=False, engine="numpy", **calib)
+        import torch
+        from safetensors import safe_open
+
+        if threads:
+            torch.set_num_threads(threads)
+        with safe_open(str(path), framework="pt") as f:
+            state = {k: f.get_tensor(k) for k in f.keys()}
         bf16 = precision == "bf16" or (precision == "auto" and bf16_native())
         with torch.device("meta"):  # no random initialisation: every tensor comes from the file
-            net = build_net(word, meta.get("pooling", "cls"))
+            net = build_net(torch.from_numpy(word), meta.get("pooling", "cls"))
         # projections go straight to bf16 (autocast then never re-casts them per call), the rest fp32
         low = {f"{n}.{w}" for n, m in net.named_modules() if isinstance(m, torch.nn.Linear) for w in ("weight", "bias")}
         state = {k: v.to(torch.bfloat16 if bf16 and k in low else torch.float32) for k, v in state.items()}
@@ -263,26 +300,29 @@ class Reader:
             raise ReaderLoadError(f"reader weights {path} do not fit {VERSION}: missing {missing[:3]}, "
                                   f"unexpected {unexpected[:3]}")
         net.eval()
-        if budget is None:
-            budget = Budget(**json.loads(meta["budget"])) if "budget" in meta else Budget()
-        return cls(net, InputBuilder(load_tokenizer(folder), budget), temperature=float(meta.get("temperature", 1)),
-                   bias=float(meta.get("bias", 0)), bf16=bf16, meta=meta)
+        return cls(net, builder, bf16=bf16, engine="torch", **calib)
 
     def score(self, items: Sequence[ReadItem], batch_size: int = 32) -> list[ReadResult]:
         """One result per item, in the items' order (length-sorted batches, tokens packed)."""
-        import torch
-
         items = list(items)
         encs = self.builder.encode(items)
         order = sorted(range(len(items)), key=lambda i: len(encs[i].ids))  # little padding in attention
         out: list[ReadResult | None] = [None] * len(items)
-        with torch.inference_mode():
-            for k in range(0, len(order), batch_size):
-                part = order[k:k + batch_size]
-                score, spans = self.forward_packed([encs[i] for i in part])
-                for r, i in enumerate(part):
-                    out[i] = self._result(items[i].sentence, encs[i], float(score[r]), spans[r][:, 0], spans[r][:, 1])
+        for k in range(0, len(order), batch_size):
+            part = order[k:k + batch_size]
+            score, spans = self._forward([encs[i] for i in part])
+            for r, i in enumerate(part):
+                out[i] = self._result(items[i].sentence, encs[i], float(score[r]), spans[r][:, 0], spans[r][:, 1])
         return out  # type: ignore[return-value]
+
+    def _forward(self, encs: Sequence[Encoded]):
+        if self.engine == "numpy":
+            return self.net.forward(encs)
+        import torch
+
+        with torch.inference_mode():
+            score, spans = self.forward_packed(encs)
+            return score.numpy(), [s.numpy() for s in spans]
 
     def forward_packed(self, encs: Sequence[Encoded]):
         """The network's eval forward pass with the real tokens packed (no padding) through every

@@ -26,6 +26,9 @@ class RuleRanker:
     def __init__(self, index, cache: ArticleCache, embed_top: int = 16):
         self.index, self.cache, self.embed_top = index, cache, embed_top
 
+    def warm(self) -> None:
+        """Nothing to load: the rules use the embedder, which the Assistant warms."""
+
     def rank(self, query: Query, query_vec: np.ndarray, passages: Passages,
              prefer: set[str] | None = None) -> Ranking:
         q = analyse(query.text)

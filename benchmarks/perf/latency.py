@@ -60,6 +60,7 @@ def _worker(n: int, encoder: str, questions_path: str, ranker: str = "reader") -
     if encoder == "torch":
         emb.load_torch()
     a = Assistant(index_dir(n), embedder=emb, answer=AnswerSettings(ranker=ranker))
+    a.ranker.warm()  # a warm process: the reader's torch engine loaded, as serve and chat load it
     open_s = time.perf_counter() - t
     idx = a.index
     spent = {"embed": 0.0, "dense": 0.0, "lexical": 0.0}

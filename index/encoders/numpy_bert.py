@@ -325,8 +325,6 @@ class NumpyBertEncoder:
         """Pooled outputs of length-sorted `seqs`. The token rows are packed (no padding), so the
         projections and feed-forward GEMMs, where nearly all the work is, do no wasted work;
         attention runs per bucket of similar lengths, padded within the bucket and masked."""
-        D, H = self.hidden, self.heads
-        dh = D // H
         lens = np.array([len(s) for s in seqs])
         N = int(lens.sum())
         starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
@@ -334,41 +332,52 @@ class NumpyBertEncoder:
         positions = np.arange(N) - np.repeat(starts, lens)
         x = self.word[flat] + self.pos[positions] + self.type0
         x = layer_norm(x, *self.emb_ln, self.eps)
-        buckets = [_Bucket(lens, starts, a, b, N) for a, b in _bucket_bounds(lens)]
-        scale = np.float32(1.0 / math.sqrt(dh))
-        qkv = np.empty((N + 1, 3 * D), dtype=np.float32)  # row N stays zero: what padding gathers
-        qkv[N] = 0
-        ctx = np.empty((N, D), dtype=np.float32)
-        for ly in self.layers:
-            np.matmul(x, ly.qkv_w, out=qkv[:N])
-            qkv[:N] += ly.qkv_b
-            for bk in buckets:
-                g = qkv[bk.gather].reshape(bk.b, bk.L, 3, H, dh).transpose(2, 0, 3, 1, 4)  # (3, b, H, L, dh)
-                q, k, v = g[0] * scale, g[1], g[2]
-                scores = q @ k.transpose(0, 1, 3, 2)  # (b, H, L, L)
-                if bk.bias is not None:
-                    scores += bk.bias
-                scores -= scores.max(axis=-1, keepdims=True)
-                np.exp(scores, out=scores)
-                scores /= scores.sum(axis=-1, keepdims=True)
-                c = (scores @ v).transpose(0, 2, 1, 3).reshape(bk.b * bk.L, D)
-                ctx[bk.rows] = c if bk.keep is None else c[bk.keep]
-            h = ctx @ ly.o_w
-            h += ly.o_b
-            h += x
-            x = layer_norm(h, ly.ln1_w, ly.ln1_b, self.eps)
-            h = x @ ly.i_w
-            h += ly.i_b
-            h = self._gelu(h) @ ly.out_w
-            h += ly.out_b
-            h += x
-            x = layer_norm(h, ly.ln2_w, ly.ln2_b, self.eps)
+        x = encoder_layers(x, self.layers, lens, starts, self.heads, self.eps, self._gelu)
         if self.pooling == "cls":
             return x[starts]
         if self.pooling == "max":
             return np.maximum.reduceat(x, starts, axis=0)
         return np.add.reduceat(x, starts, axis=0) / lens[:, None].astype(np.float32)
 
+
+def encoder_layers(x: np.ndarray, layers: list, lens: np.ndarray, starts: np.ndarray, heads: int,
+                   eps: float, act) -> np.ndarray:
+    """BERT's transformer layers over packed token rows `x` (N, D) of sequences `lens` long
+    starting at `starts`: the projections and feed-forward GEMMs run on the real tokens only
+    (nearly all the work); attention runs per bucket of similar lengths, padded within the
+    bucket and masked. Shared by the embedder and the trained reader's numpy engine."""
+    N, D = x.shape
+    dh = D // heads
+    buckets = [_Bucket(lens, starts, a, b, N) for a, b in _bucket_bounds(lens)]
+    scale = np.float32(1.0 / math.sqrt(dh))
+    qkv = np.empty((N + 1, 3 * D), dtype=np.float32)  # row N stays zero: what padding gathers
+    qkv[N] = 0
+    ctx = np.empty((N, D), dtype=np.float32)
+    for ly in layers:
+        np.matmul(x, ly.qkv_w, out=qkv[:N])
+        qkv[:N] += ly.qkv_b
+        for bk in buckets:
+            g = qkv[bk.gather].reshape(bk.b, bk.L, 3, heads, dh).transpose(2, 0, 3, 1, 4)  # (3, b, H, L, dh)
+            q, k, v = g[0] * scale, g[1], g[2]
+            scores = q @ k.transpose(0, 1, 3, 2)  # (b, H, L, L)
+            if bk.bias is not None:
+                scores += bk.bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            c = (scores @ v).transpose(0, 2, 1, 3).reshape(bk.b * bk.L, D)
+            ctx[bk.rows] = c if bk.keep is None else c[bk.keep]
+        h = ctx @ ly.o_w
+        h += ly.o_b
+        h += x
+        x = layer_norm(h, ly.ln1_w, ly.ln1_b, eps)
+        h = x @ ly.i_w
+        h += ly.i_b
+        h = act(h) @ ly.out_w
+        h += ly.out_b
+        h += x
+        x = layer_norm(h, ly.ln2_w, ly.ln2_b, eps)
+    return x
 
 def length_sorted_batches(ids: list[list[int]], batch_size: int) -> list[list[int]]:
     """Positions of `ids`, shortest sequence first, cut into batches of `batch_size`: neighbours

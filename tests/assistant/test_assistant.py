@@ -73,9 +73,11 @@ def test_unrelated_question_abstains_with_related_reading(assistant):
 
 def test_source_filter_is_case_insensitive_and_repeatable(assistant):
     q = "When was the Ever Given refloated in the Suez Canal?"
-    assert {c.source for c in assistant.ask(q).citations} == {"Harbor Ledger", "Meridian Wire"}
+    # both outlets report the refloating: each filter keeps its own
     only = assistant.ask(q, sources=["harbor LEDGER"])
     assert only.citations and {c.source for c in only.citations} == {"Harbor Ledger"}
+    other = assistant.ask(q, sources=["MERIDIAN wire"])
+    assert other.citations and {c.source for c in other.citations} == {"Meridian Wire"}
     two = assistant.ask("Suez Canal earthquake", sources=["Meridian Wire", "northwind post"])
     assert {c.source for c in two.citations} <= {"Meridian Wire", "Northwind Post"} and two.citations
     assert assistant.ask(q, sources=["", None]).citations  # empty names are no filter

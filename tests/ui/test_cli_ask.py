@@ -84,10 +84,11 @@ def test_json_prints_the_answer_dict(cli, capsys):
 
 
 def test_source_filter_case_insensitive_and_repeatable(cli, capsys):
-    assert cli(REFLOATED) == 0
-    assert {s[2] for s in sources_of(capsys.readouterr().out)} == {"Harbor Ledger", "Meridian Wire"}
+    # both outlets report the refloating: each filter keeps its own
     assert cli(REFLOATED, "--source", "harbor ledger") == 0
     assert {s[2] for s in sources_of(capsys.readouterr().out)} == {"Harbor Ledger"}
+    assert cli(REFLOATED, "--source", "MERIDIAN wire") == 0
+    assert {s[2] for s in sources_of(capsys.readouterr().out)} == {"Meridian Wire"}
     assert cli("Suez Canal earthquake", "--source", "Meridian Wire", "--source", "Northwind Post", "--json") == 0
     d = json.loads(capsys.readouterr().out)
     assert d["citations"] and {c["source"] for c in d["citations"]} <= {"Meridian Wire", "Northwind Post"}

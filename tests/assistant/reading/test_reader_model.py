@@ -210,3 +210,45 @@ def test_the_packed_forward_matches_the_padded_network(tmp_path):
         a, b = e.sent_from, e.sent_from + len(e.offsets)
         assert torch.allclose(st[r][a:b], spans[r][a:b, 0], atol=1e-3) and torch.allclose(en[r][a:b], spans[r][a:b, 1], atol=1e-3)
         assert (spans[r][:a] <= -1e3).all() and (spans[r][b:] <= -1e3).all()
+
+
+@pytest.mark.integration
+def test_the_numpy_engine_reads_like_the_torch_engine(tmp_path):
+    from assistant.reading.reader_model import base_folder, base_state, word_embeddings
+
+    word, sha = word_embeddings(base_folder())
+    torch.manual_seed(0)
+    net = build_net(word, "mean")
+    net.load_state_dict(base_state(base_folder()), strict=False)
+    p = tmp_path / "reader.safetensors"
+    save_weights(net, p, sha, {"pooling": "mean", "temperature": 1.5, "bias": 0.2})
+    items = [ReadItem("Who won the final?", "Ann won the final on Sunday after a long match.", "Final", "It rained."),
+             ReadItem("Who won the final?", "Rain.", "", ""),
+             ReadItem("Who won the final?", "The mayor, Bo Lind, said the bridge reopens in May.", "Bridge", "")]
+    by_torch = Reader.load(p, precision="fp32").score(items)
+    numpy_reader = Reader.load(p, engine="numpy")
+    assert numpy_reader.engine == "numpy" and not numpy_reader.bf16
+    by_numpy = numpy_reader.score(items)
+    for a, b in zip(by_torch, by_numpy):  # GELU's tanh form in numpy: close, not identical
+        assert abs(a.logit - b.logit) < 2e-2 and abs(a.probability - b.probability) < 5e-3
+        assert (a.start, a.end) == (b.start, b.end)
+    with pytest.raises(ValueError):
+        Reader.load(p, engine="jax")
+
+
+def test_asking_a_question_with_the_reader_never_imports_torch(tmp_path):
+    """A one-off question reads with the numpy engine: nothing of torch is imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from assistant.reading.reader import shared_reader\n"
+            "from assistant.reading.reader_model import ReadItem\n"
+            "r = shared_reader()\n"
+            "res = r.score([ReadItem('Who won?', 'Ann won the final on Sunday.', 'Final', '')])\n"
+            "assert r.engine == 'numpy' and 0 <= res[0].probability <= 1\n"
+            "print('torch' in sys.modules)\n")
+    root = WEIGHTS.parents[3]
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=root)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert p.stdout.strip().splitlines()[-1] == "False"
