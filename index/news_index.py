@@ -11,8 +11,6 @@ Writers take an exclusive lock file; readers never block and see the last commit
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sqlite3
 import threading
 import time
@@ -26,6 +24,7 @@ import numpy as np
 from index.config import DB_NAME, IndexConfig, resolve_index_dir
 from index.encoders.embedder import Embedder, SentenceTransformerEmbedder, usable_cores, resolve_model
 from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexNotFoundError
+from index.locks import file_lock
 from index.records import Article, Chunk, IndexStats, SearchHit
 from index.dedup import groups
 from index.store import FORMAT_VERSION, Store, fts_terms
@@ -187,21 +186,8 @@ class NewsIndex(LocalWrites):
     def write_lock(self, wait: float = 600.0):
         """Exclusive writer lock across processes; IndexBusyError after `wait` seconds."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + wait
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise IndexBusyError(f"another process is writing to the index at {self.dir}; "
-                                             f"try again when it has finished") from None
-                    time.sleep(0.2)
+        with file_lock(self.dir / LOCK_NAME, wait, self.dir):
             yield
-        finally:
-            os.close(fd)  # closing releases the lock
 
     def close(self) -> None:
         self.store.close()

@@ -35,6 +35,7 @@ class QuestionResult:
     error: str = ""
     short: str = ""  # the short answer, when the reader marked one
     short_hit: bool | None = None  # it equals an expected answer (normalised)
+    short_probability: float = 0.0  # the reader's probability for that span
 
     @property
     def reasons(self) -> list[str]:

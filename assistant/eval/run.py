@@ -52,6 +52,8 @@ def score_answer(turn: EvalTurn, answer: Answer, *, latency_ms: float = 0.0, tur
         cited=tuple(shown_source(c) for c in distinct_articles(cites)[:CITED_SHOWN]),
         hit=(not answer.abstained and answer_hit(answer.text, turn.answers)) if checkable else None,
         short=(answer.short_answer.text if answer.short_answer and not answer.abstained else ""),
+        short_probability=(answer.short_answer.probability if answer.short_answer and not answer.abstained
+                           else 0.0),
         short_hit=(not answer.abstained and answer.short_answer is not None
                    and exact_match(answer.short_answer.text, turn.answers)) if checkable else None,
         recall_1=recall_at(turn.sources, cites, 1) if has_gold else None,

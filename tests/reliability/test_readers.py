@@ -21,7 +21,7 @@ FIGURES: dict = {}
 
 
 def test_asks_during_an_ingest_in_another_process(tmp_path):
-    from assistant import Assistant
+    from assistant import AnswerSettings, Assistant
     from index import ingest, open_index
     from tests.fakes import FakeEmbedder
 
@@ -36,7 +36,9 @@ def test_asks_during_an_ingest_in_another_process(tmp_path):
     ref = snapshot(ref_dir)
     by_key = {a.key: a for a in articles}
 
-    reader = Assistant(d, embedder=FakeEmbedder())
+    # the rules alone: this is about what readers see of the store, and the faster ranker asks
+    # more often while the writer runs
+    reader = Assistant(d, embedder=FakeEmbedder(), answer=AnswerSettings(ranker="rules"))
     db = sqlite3.connect(f"file:{d / DB_NAME}?mode=ro", uri=True)
 
     def whole(article_id: str) -> bool:

@@ -16,10 +16,7 @@ Reads are in `reading.MilvusReads`, writes in `writes.MilvusWrites`.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
-import time
 from contextlib import contextmanager
 from datetime import date
 from typing import Sequence
@@ -29,6 +26,7 @@ import numpy as np
 from index.config import IndexConfig
 from index.encoders.embedder import Embedder, SentenceTransformerEmbedder, resolve_model
 from index.errors import IndexBusyError, IndexMismatchError, IndexNotFoundError, StoreUnavailableError
+from index.locks import file_lock
 from index.records import Chunk, SearchHit
 from index.store import fts_terms
 from index.stores.base import StoreLocation
@@ -136,24 +134,13 @@ class MilvusIndex(MilvusReads, MilvusWrites):
         (a lock file beside it). A server has no lock here: run one writer at a time against it."""
         if not self._thread_lock.acquire(timeout=wait):
             raise IndexBusyError(f"another writer is writing to the index at {self.location}; try again later")
-        fd = None
         try:
             if self.location.kind == "milvus-lite":
-                fd = os.open(f"{self.location.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-                deadline = time.monotonic() + wait
-                while True:
-                    try:
-                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        break
-                    except BlockingIOError:
-                        if time.monotonic() >= deadline:
-                            raise IndexBusyError(f"another process is writing to the index at {self.location}; "
-                                                 f"try again when it has finished") from None
-                        time.sleep(0.2)
-            yield
+                with file_lock(f"{self.location.path}.lock", wait, self.location):
+                    yield
+            else:
+                yield
         finally:
-            if fd is not None:
-                os.close(fd)
             self._thread_lock.release()
 
     # -- searching -------------------------------------------------------------------------------

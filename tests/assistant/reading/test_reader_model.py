@@ -163,8 +163,9 @@ def test_shipped_reader_marks_a_span_inside_the_sentence():
     assert "Crumbly" in r_good.answer(good)
 
 
-@pytest.mark.integration
-def test_a_reader_built_from_any_weights_scores_in_order_and_handles_nothing(tmp_path):
+def base_reader_file(tmp_path, meta: dict):
+    """A weights file of the base model's layers with fresh heads (seeded): a reader that runs,
+    untrained."""
     from assistant.reading.reader_model import base_folder, base_state, word_embeddings
 
     word, sha = word_embeddings(base_folder())
@@ -172,7 +173,13 @@ def test_a_reader_built_from_any_weights_scores_in_order_and_handles_nothing(tmp
     net = build_net(word, "mean")
     net.load_state_dict(base_state(base_folder()), strict=False)
     p = tmp_path / "reader.safetensors"
-    save_weights(net, p, sha, {"pooling": "mean", "temperature": 2.0, "bias": -1.0})
+    save_weights(net, p, sha, meta)
+    return p
+
+
+@pytest.mark.integration
+def test_a_reader_built_from_any_weights_scores_in_order_and_handles_nothing(tmp_path):
+    p = base_reader_file(tmp_path, {"pooling": "mean", "temperature": 2.0, "bias": -1.0})
     reader = Reader.load(p, precision="fp32")
     assert reader.temperature == 2.0 and reader.bias == -1.0 and not reader.bf16
     assert reader.score([]) == []
@@ -187,14 +194,7 @@ def test_a_reader_built_from_any_weights_scores_in_order_and_handles_nothing(tmp
 
 @pytest.mark.integration
 def test_the_packed_forward_matches_the_padded_network(tmp_path):
-    from assistant.reading.reader_model import base_folder, base_state, word_embeddings
-
-    word, sha = word_embeddings(base_folder())
-    torch.manual_seed(0)
-    net = build_net(word, "mean")
-    net.load_state_dict(base_state(base_folder()), strict=False)
-    p = tmp_path / "reader.safetensors"
-    save_weights(net, p, sha, {"pooling": "mean"})
+    p = base_reader_file(tmp_path, {"pooling": "mean"})
     reader = Reader.load(p, precision="fp32")
     items = [ReadItem("Who won the final?", "Ann won the final on Sunday after a long match.", "Final", "It rained."),
              ReadItem("Who won the final?", "Rain.", "", ""),
@@ -214,14 +214,7 @@ def test_the_packed_forward_matches_the_padded_network(tmp_path):
 
 @pytest.mark.integration
 def test_the_numpy_engine_reads_like_the_torch_engine(tmp_path):
-    from assistant.reading.reader_model import base_folder, base_state, word_embeddings
-
-    word, sha = word_embeddings(base_folder())
-    torch.manual_seed(0)
-    net = build_net(word, "mean")
-    net.load_state_dict(base_state(base_folder()), strict=False)
-    p = tmp_path / "reader.safetensors"
-    save_weights(net, p, sha, {"pooling": "mean", "temperature": 1.5, "bias": 0.2})
+    p = base_reader_file(tmp_path, {"pooling": "mean", "temperature": 1.5, "bias": 0.2})
     items = [ReadItem("Who won the final?", "Ann won the final on Sunday after a long match.", "Final", "It rained."),
              ReadItem("Who won the final?", "Rain.", "", ""),
              ReadItem("Who won the final?", "The mayor, Bo Lind, said the bridge reopens in May.", "Bridge", "")]
