@@ -106,7 +106,6 @@ def run_chat(args) -> int:
     interactive = sys.stdin.isatty()
     llm = llm_settings(args)
     assistant = Assistant(args.index, **with_llm(llm))
-    assistant.warm(background=True)  # a conversation asks many questions
     rl = path = None
     if interactive:
         path = history_file()
@@ -115,6 +114,7 @@ def run_chat(args) -> int:
         stats = assistant.stats()
         mode = f" Answers by LLM {llm.model}, checked against the articles." if llm else ""
         print(f"News assistant: {stats.articles} articles.{mode} Ask a question; /help for commands, /quit to leave.")
+        assistant.warm(background=True)  # a conversation asks many questions: load while they type
         chat = assistant.chat()
         filters = {"sources": args.source or None, "since": args.since, "until": args.until}
         while True:
