@@ -38,6 +38,7 @@ class AnswerSettings:
     read_top: int = 16  # reader: sentences read per question (bounds the model's work)
     reader_weight: float = 0.3  # reader: its probability's share of a sentence's score (the rules' the rest)
     reader_confidence_weight: float = 0.3  # reader: its share of the answer's confidence
+    short_min_probability: float = 0.2  # reader: a short answer less likely than this is not marked
     related: int = 3  # passages offered as related reading when abstaining
     news: bool = True  # attribution, agreement and disagreement wording (see `news`); False: plain quotes
     conflict_ratio: float = 0.65  # sentences compared for disagreement score at least this share of the best
@@ -48,7 +49,7 @@ class AnswerSettings:
         if not isinstance(self.max_sentences, int) or not 1 <= self.max_sentences <= 10:
             raise ConfigError(f"max_sentences must be an integer from 1 to 10, got {self.max_sentences!r}")
         for name in ("min_confidence", "follow_ratio", "duplicate_jaccard", "duplicate_cosine", "conflict_ratio",
-                     "reader_weight", "reader_confidence_weight"):
+                     "reader_weight", "reader_confidence_weight", "short_min_probability"):
             v = getattr(self, name)
             if name == "min_confidence" and v is None:
                 continue
@@ -173,19 +174,20 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
         text = " ".join(p.lead.sentence.text + " " + "".join(f"[{n}]" for n in dict.fromkeys(
             cites.cite(x) for x in p.candidates())) for p in parts)
         return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
-                      short_answer=_short_answer(ranking, cites))
+                      short_answer=_short_answer(ranking, cites, settings))
     changing = is_changing(question, q.kind) or is_changing(query.text, q.kind)
     text, conflicts = render(parts, disagreement, articles, cites.cite, changing=changing,
                              max_sentences=settings.max_sentences, same_fact=same, ranked=ranked)
     return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
-                  conflicts=conflicts, short_answer=_short_answer(ranking, cites))
+                  conflicts=conflicts, short_answer=_short_answer(ranking, cites, settings))
 
 
-def _short_answer(ranking: Ranking, cites: _Citations) -> ShortAnswer | None:
+def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings) -> ShortAnswer | None:
     """The ranker's short answer, numbered with the citation of the sentence that holds it (the
-    best sentence always leads the answer, so it is cited)."""
+    best sentence always leads the answer, so it is cited); none where the ranker is unsure of
+    the span (it is shown in bold: a wrong mark reads as the answer)."""
     s = ranking.short
-    if s is None:
+    if s is None or s.probability < settings.short_min_probability:
         return None
     n = next((c.n for c in cites.items if c.article_id == s.article_id and c.start <= s.start and s.end <= c.end), 0)
     return replace(s, citation=n) if n else None

@@ -195,3 +195,13 @@ def test_the_short_answer_is_numbered_with_the_citation_of_its_sentence():
     abstained = compose(Query(Q, Q), Ranking(analyse(Q), [lead], 0.1, short=short), passages(ARTICLES, HITS),
                         AnswerSettings())
     assert abstained.abstained and abstained.short_answer is None
+
+
+def test_an_unsure_short_answer_is_not_marked():
+    lead = cand(LEDGER, 1, 0.8)
+    at = LEDGER.text.index("280,000")
+    for p, shown in ((0.19, False), (0.2, True)):
+        short = ShortAnswer("280,000", LEDGER.id, at, at + len("280,000"), probability=p)
+        ans = compose(Query(Q, Q), Ranking(analyse(Q), [lead], 0.9, short=short), passages(ARTICLES, HITS),
+                      AnswerSettings(news=False, short_min_probability=0.2))
+        assert not ans.abstained and (ans.short_answer is not None) == shown
