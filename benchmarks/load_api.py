@@ -30,7 +30,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks.load_chat import QUESTIONS, SAMPLES, Server, is_loopback, percentile
+from benchmarks.load_chat import QUESTIONS, SAMPLES, Server, figures_table, is_loopback, percentile
 
 
 def run_load(url: str, clients: int = 20, seconds: float = 60.0, key: str | None = None, openai_every: int = 0,
@@ -123,10 +123,7 @@ def markdown(fig: dict, how: str, seconds: float, openai_every: int) -> str:
         f"{fig['clients']} concurrent clients asking through `POST /api/ask` (every second question a "
         f"follow-up with `history`{mix}).",
         "",
-        "| clients | seconds | requests | errors | req/s | p50 | p95 | p99 | max |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {fig['clients']} | {fig['seconds']:.0f} | {fig['requests']} | {fig['errors']} | "
-        f"{fig['throughput_rps']} | {fig['p50_s']} s | {fig['p95_s']} s | {fig['p99_s']} s | {fig['max_s']} s |",
+        *figures_table(fig),
     ])
 
 

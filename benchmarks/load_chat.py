@@ -186,11 +186,16 @@ def markdown(fig: dict, how: str, seconds: float) -> str:
         f"({how}; {cpu}): {fig['clients']} concurrent gradio_client clients asking through `/ask` "
         "(every second question a follow-up with `history_json`).",
         "",
-        "| clients | seconds | requests | errors | req/s | p50 | p95 | p99 | max |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {fig['clients']} | {fig['seconds']:.0f} | {fig['requests']} | {fig['errors']} | "
-        f"{fig['throughput_rps']} | {fig['p50_s']} s | {fig['p95_s']} s | {fig['p99_s']} s | {fig['max_s']} s |",
+        *figures_table(fig),
     ])
+
+
+def figures_table(fig: dict) -> list[str]:
+    """The markdown rows of one load run's figures (shared with `load_api`)."""
+    return ["| clients | seconds | requests | errors | req/s | p50 | p95 | p99 | max |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {fig['clients']} | {fig['seconds']:.0f} | {fig['requests']} | {fig['errors']} | "
+            f"{fig['throughput_rps']} | {fig['p50_s']} s | {fig['p95_s']} s | {fig['p99_s']} s | {fig['max_s']} s |"]
 
 
 def main(argv: list[str] | None = None) -> int:
