@@ -36,7 +36,7 @@ def add_ask(sub) -> None:
                    help="instead of answering, list dated, cited statements about SUBJECT, oldest first")
     p.add_argument("--ranker", choices=("reader", "rules"), default=None,
                    help="what picks the answer sentences: the trained reader blended with the surface "
-                        "rules, or the faster rules alone (default: the library's AnswerSettings.ranker)")
+                        "rules (the default), or the faster rules alone")
     add_llm_args(p)
     p.set_defaults(run=run_ask)
 
