@@ -72,11 +72,19 @@ def test_terminal_ctrl_c_clears_the_line_and_ctrl_d_exits(sample_index_dir, tmp_
     import select
     import signal
 
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the chat on a terminal, so readline and the history file are used
-        os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, "-m", "ui.cli", "chat", "--index", str(sample_index_dir)],
-                  env_for(tmp_path))
+    # the chat on a terminal, so readline and the history file are used. Not pty.fork(): this
+    # process may have threads (engines warming in the background), and a forked copy of a
+    # threaded process can hang on a lock one of them held; a fresh interpreter makes the
+    # terminal its controlling one (Ctrl-C then reaches it) and becomes the chat.
+    fd, slave = pty.openpty()
+    become_chat = ("import os, sys, fcntl, termios\n"
+                   "os.setsid()\n"
+                   "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+                   "os.execv(sys.executable, [sys.executable, '-m', 'ui.cli', 'chat', '--index', sys.argv[1]])\n")
+    proc = subprocess.Popen([sys.executable, "-c", become_chat, str(sample_index_dir)], stdin=slave, stdout=slave,
+                            stderr=slave, cwd=ROOT, env=env_for(tmp_path))
+    os.close(slave)
+    pid = proc.pid
     seen = b""
 
     def read_until(marker: bytes, timeout: float = 120) -> bytes:
