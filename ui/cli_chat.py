@@ -114,7 +114,6 @@ def run_chat(args) -> int:
         stats = assistant.stats()
         mode = f" Answers by LLM {llm.model}, checked against the articles." if llm else ""
         print(f"News assistant: {stats.articles} articles.{mode} Ask a question; /help for commands, /quit to leave.")
-        assistant.warm(background=True)  # a conversation asks many questions: load while they type
         chat = assistant.chat()
         filters = {"sources": args.source or None, "since": args.since, "until": args.until}
         while True:
