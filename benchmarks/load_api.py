@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import sys
 import tempfile
 import threading
@@ -30,7 +29,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks.load_chat import QUESTIONS, SAMPLES, Server, figures_table, is_loopback, percentile
+from benchmarks.load_chat import QUESTIONS, SAMPLES, Server, figures_table, is_loopback, run_clients, summarise
 
 
 def run_load(url: str, clients: int = 20, seconds: float = 60.0, key: str | None = None, openai_every: int = 0,
@@ -44,8 +43,6 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, key: str | None
     errors: list[str] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
-    ready = threading.Barrier(clients + 1)
-    stop = threading.Event()
     headers = {"Authorization": f"Bearer {key}"} if key else {}
 
     def one(http, n: int, question: str, previous) -> dict:
@@ -60,7 +57,7 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, key: str | None
         r.raise_for_status()
         return r.json()
 
-    def client(n: int) -> None:
+    def client(n: int, ready: threading.Barrier, stop: threading.Event) -> None:
         http = httpx.Client(base_url=url, headers=headers, timeout=300)
         ready.wait()
         turn, sent = n, n
@@ -92,25 +89,8 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, key: str | None
         finally:
             http.close()
 
-    threads = [threading.Thread(target=client, args=(i,), name=f"load-api-{i}", daemon=True) for i in range(clients)]
-    for t in threads:
-        t.start()
-    ready.wait()
-    t0 = time.monotonic()
-    time.sleep(seconds)
-    stop.set()
-    for t in threads:
-        t.join(timeout=300)
-    wall = time.monotonic() - t0
-
-    def q(p):
-        return round(percentile(latencies, p), 3) if latencies else None
-
-    return {"url": url, "clients": clients, "seconds": round(wall, 1), "requests": len(latencies),
-            "errors": len(errors), "error_samples": errors[:5], "statuses": statuses,
-            "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
-            "p50_s": q(50), "p95_s": q(95), "p99_s": q(99), "max_s": round(max(latencies), 3) if latencies else None,
-            "mean_s": round(statistics.fmean(latencies), 3) if latencies else None}
+    wall = run_clients(client, clients, seconds, "load-api")
+    return {**summarise(url, clients, wall, latencies, errors), "statuses": statuses}
 
 
 def markdown(fig: dict, how: str, seconds: float, openai_every: int) -> str:

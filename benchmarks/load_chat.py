@@ -77,10 +77,8 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, auth: tuple[str
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    ready = threading.Barrier(clients + 1)
-    stop = threading.Event()
 
-    def client(n: int) -> None:
+    def client(n: int, ready: threading.Barrier, stop: threading.Event) -> None:
         try:
             client = Client(url, auth=auth, verbose=False, analytics_enabled=False, download_files=False)
         except Exception as e:  # noqa: BLE001 - counted as an error of this client
@@ -116,7 +114,18 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, auth: tuple[str
         except Exception:  # noqa: BLE001 - older clients have no close()
             pass
 
-    threads = [threading.Thread(target=client, args=(i,), name=f"load-{i}", daemon=True) for i in range(clients)]
+    wall = run_clients(client, clients, seconds, "load-chat")
+    return summarise(url, clients, wall, latencies, errors)
+
+
+def run_clients(client, clients: int, seconds: float, name: str) -> float:
+    """Start `clients` threads running `client(n, ready, stop)`, release them together once all
+    have connected (each waits on `ready`), stop them after `seconds` (they check `stop` between
+    requests) and wait for their last request; returns the wall seconds from release to the end."""
+    ready = threading.Barrier(clients + 1)
+    stop = threading.Event()
+    threads = [threading.Thread(target=client, args=(i, ready, stop), name=f"{name}-{i}", daemon=True)
+               for i in range(clients)]
     for t in threads:
         t.start()
     ready.wait()
@@ -125,14 +134,19 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, auth: tuple[str
     stop.set()
     for t in threads:
         t.join(timeout=300)
-    wall = time.monotonic() - t0
+    return time.monotonic() - t0
+
+
+def summarise(url: str, clients: int, wall: float, latencies: list[float], errors: list[str]) -> dict:
+    """The figures of one load run (latencies in seconds)."""
+
+    def q(p):
+        return round(percentile(latencies, p), 3) if latencies else None
+
     return {"url": url, "clients": clients, "seconds": round(wall, 1), "requests": len(latencies),
             "errors": len(errors), "error_samples": errors[:5],
             "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
-            "p50_s": round(percentile(latencies, 50), 3) if latencies else None,
-            "p95_s": round(percentile(latencies, 95), 3) if latencies else None,
-            "p99_s": round(percentile(latencies, 99), 3) if latencies else None,
-            "max_s": round(max(latencies), 3) if latencies else None,
+            "p50_s": q(50), "p95_s": q(95), "p99_s": q(99), "max_s": round(max(latencies), 3) if latencies else None,
             "mean_s": round(statistics.fmean(latencies), 3) if latencies else None}
 
 

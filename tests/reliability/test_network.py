@@ -47,13 +47,13 @@ def listening_on(port: int) -> set[str]:
 class Served:
     """`assistant serve ARGS` (fake embedder) on a free port, output to files, until stop()."""
 
-    def __init__(self, index_dir, *args: str, tmp):
+    def __init__(self, index_dir, *args: str, tmp, env: dict | None = None):
         self.port = free_port()
         self.out, self.err = tmp / f"serve-{self.port}.out", tmp / f"serve-{self.port}.err"
         with open(self.out, "wb") as out, open(self.err, "wb") as err:
             self.proc = subprocess.Popen(
                 [*fake_cli_argv(), "serve", "--index", str(index_dir), "--port", str(self.port), *args],
-                cwd=_root(), env=_env(), stdout=out, stderr=err, start_new_session=True)
+                cwd=_root(), env=_env(**(env or {})), stdout=out, stderr=err, start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}/"
         deadline = time.monotonic() + 180
         while not listening_on(self.port) or not self._answers():
@@ -206,7 +206,7 @@ def _root():
     return ROOT
 
 
-def _env():
+def _env(**extra):
     from tests.reliability.harness import child_env
 
-    return child_env(FAKE_READY_MARK="")
+    return child_env(FAKE_READY_MARK="", **extra)

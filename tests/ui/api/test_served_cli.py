@@ -4,39 +4,29 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.reliability.harness import ROOT, child_env
-from tests.reliability.test_network import fake_cli_argv, free_port, listening_on
+from tests.reliability.test_network import Served
 from tests.ui.api.conftest import SUEZ
 
 pytestmark = pytest.mark.slow
 KEY = "served-key-" + "7" * 24
 
 
-class Serve:
-    """`assistant serve --index DIR --port P ARGS` until stop(); output goes to files."""
+class Serve(Served):
+    """`assistant serve --index DIR --port P ARGS` (fake embedder) until stop(), with JSON calls."""
 
     def __init__(self, index_dir, tmp, *args: str, env=None):
-        self.port = free_port()
-        self.out, self.err = tmp / f"serve-{self.port}.out", tmp / f"serve-{self.port}.err"
-        with open(self.out, "wb") as out, open(self.err, "wb") as err:
-            self.proc = subprocess.Popen([*fake_cli_argv(), "serve", "--index", str(index_dir), "--port",
-                                          str(self.port), *args], cwd=ROOT, stdout=out, stderr=err,
-                                         env=child_env(FAKE_READY_MARK="", **(env or {})), start_new_session=True)
-        self.url = f"http://127.0.0.1:{self.port}/"
-        deadline = time.monotonic() + 180
-        while not (listening_on(self.port) and "ready at" in self.out.read_text(errors="replace")):
+        super().__init__(index_dir, *args, tmp=tmp, env=env)
+        deadline = time.monotonic() + 60
+        while "ready at" not in self.out.read_text(errors="replace"):  # the banner the tests read
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("server did not start: " + "\n".join(self.stop()))
-            time.sleep(0.3)
+                raise AssertionError("server printed no banner: " + "\n".join(self.stop()))
+            time.sleep(0.1)
 
     def call(self, method, path, body=None, key=None, raw=False):
         headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
@@ -48,16 +38,6 @@ class Serve:
                 return r.status, data if raw else json.loads(data)
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"{}")
-
-    def stop(self) -> tuple[str, str]:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-        return self.out.read_text(errors="replace"), self.err.read_text(errors="replace")
 
 
 def test_loopback_serves_rest_and_openai_without_a_key(fake_sample_index, tmp_path):
