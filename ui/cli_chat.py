@@ -17,6 +17,7 @@ reads like a conversation.
 
 from __future__ import annotations
 
+import signal
 import sys
 import textwrap
 from pathlib import Path
@@ -99,6 +100,13 @@ def _save(readline, path: Path) -> None:
         pass  # a read-only home must not spoil leaving the chat
 
 
+def take_back_ctrl_c() -> None:
+    """A chat started with Ctrl-C ignored (from a script's background job, under nohup) would
+    inherit that and freeze on Ctrl-C; a person at the terminal expects it to drop the line."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def run_chat(args) -> int:
     from assistant import Assistant
     from index import NewsIndexError
@@ -108,6 +116,7 @@ def run_chat(args) -> int:
     assistant = Assistant(args.index, **with_llm(llm))
     rl = path = None
     if interactive:
+        take_back_ctrl_c()
         path = history_file()
         rl = _readline(path)
     try:
