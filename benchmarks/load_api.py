@@ -17,19 +17,14 @@ it fails or its answer has no text. Prints requests, errors, throughput and late
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import platform
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from datetime import date
-from pathlib import Path
 
-from benchmarks.load_chat import QUESTIONS, SAMPLES, Server, figures_table, is_loopback, run_clients, summarise
+from benchmarks.load_chat import QUESTIONS, figures_table, is_loopback, load_against, load_parser, report, run_clients, summarise
 
 
 def run_load(url: str, clients: int = 20, seconds: float = 60.0, key: str | None = None, openai_every: int = 0,
@@ -108,48 +103,19 @@ def markdown(fig: dict, how: str, seconds: float, openai_every: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.load_api", description=__doc__.split("\n\n")[0])
-    p.add_argument("--clients", type=int, default=20)
-    p.add_argument("--seconds", type=float, default=60.0)
-    p.add_argument("--url", help="a running server (loopback only); default: start one")
-    p.add_argument("--index", type=Path, help="index for the server started here (default: a temporary "
-                                              "index seeded from examples/articles)")
+    p = load_parser("python -m benchmarks.load_api", __doc__)
     p.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the API key to send")
     p.add_argument("--openai-every", type=int, default=0, metavar="N",
                    help="send every Nth request to /v1/chat/completions (default: none)")
-    p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     args = p.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or args.openai_every < 0:
         p.error("--clients and --seconds must be positive, --openai-every not negative")
     key = os.environ.get(args.api_key_env, "") if args.api_key_env else None
     if args.api_key_env and not key:
         p.error(f"--api-key-env {args.api_key_env}: the variable is not set")
-    server = tmp = None
-    try:
-        if args.url:
-            url, how = args.url.rstrip("/") + "/", f"against {args.url}"
-        else:
-            if args.index:
-                index_dir, samples = args.index, None
-            else:
-                tmp = Path(tempfile.mkdtemp(prefix="load-api-"))
-                index_dir, samples = tmp / "index", SAMPLES
-            print(f"starting `assistant serve` over {index_dir} …", file=sys.stderr)
-            server = Server(index_dir, samples=samples)
-            url, how = server.url, f"server started by the script: `python -m ui.cli serve --index {index_dir}`"
-        print(f"{args.clients} clients for {args.seconds:g} s against {url} …", file=sys.stderr)
-        fig = run_load(url, args.clients, args.seconds, key=key, openai_every=args.openai_every)
-    finally:
-        if server is not None:
-            server.stop()
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print(json.dumps(fig, indent=2))
-    print()
-    print(markdown(fig, how, args.seconds, args.openai_every))
-    if args.json:
-        args.json.write_text(json.dumps(fig, indent=2) + "\n")
-    return 1 if fig["errors"] else 0
+    fig, how = load_against(
+        args, lambda url: run_load(url, args.clients, args.seconds, key=key, openai_every=args.openai_every), "load-api-")
+    return report(fig, markdown(fig, how, args.seconds, args.openai_every), args.json)
 
 
 if __name__ == "__main__":

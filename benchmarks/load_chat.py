@@ -212,45 +212,65 @@ def figures_table(fig: dict) -> list[str]:
             f"{fig['throughput_rps']} | {fig['p50_s']} s | {fig['p95_s']} s | {fig['p99_s']} s | {fig['max_s']} s |"]
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.load_chat", description=__doc__.split("\n\n")[0])
+def load_parser(prog: str, doc: str) -> argparse.ArgumentParser:
+    """The options both load benchmarks take (clients, seconds, url, index, json)."""
+    p = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[0])
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--url", help="a running server (loopback only); default: start one")
     p.add_argument("--index", type=Path, help="index for the server started here (default: a temporary "
                                               "index seeded from examples/articles)")
-    p.add_argument("--auth", metavar="USER:PASSWORD", help="login of the server")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
-    args = p.parse_args(argv)
-    if args.clients < 1 or args.seconds <= 0:
-        p.error("--clients and --seconds must be positive")
-    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    return p
+
+
+def load_against(args, load, prefix: str, auth: str | None = None) -> tuple[dict, str]:
+    """Run `load(url) -> figures` against `args.url`, or against a server started here over
+    `args.index` (default: a temporary index of the sample articles, removed after); returns the
+    figures and how the server was run."""
     server = tmp = None
     try:
         if args.url:
-            url, how = args.url, f"against {args.url}"
+            url, how = args.url.rstrip("/") + "/", f"against {args.url}"
         else:
             if args.index:
                 index_dir, samples = args.index, None
             else:
-                tmp = Path(tempfile.mkdtemp(prefix="load-chat-"))
+                tmp = Path(tempfile.mkdtemp(prefix=prefix))
                 index_dir, samples = tmp / "index", SAMPLES
             print(f"starting `assistant serve` over {index_dir} …", file=sys.stderr)
-            server = Server(index_dir, samples=samples, auth=args.auth)
-            url, how = server.url, "server started by the script: `python -m ui.cli serve`, real model, sample articles"
+            server = Server(index_dir, samples=samples, auth=auth)
+            url, how = server.url, (f"server started by the script: `python -m ui.cli serve --index {index_dir}`, "
+                                    "real model" + (", sample articles" if samples else ""))
         print(f"{args.clients} clients for {args.seconds:g} s against {url} …", file=sys.stderr)
-        fig = run_load(url, args.clients, args.seconds, auth=auth)
+        return load(url), how
     finally:
         if server is not None:
             server.stop()
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report(fig: dict, md: str, json_path: Path | None) -> int:
+    """Print the figures (JSON, then markdown), write the JSON file if asked; 1 when any request failed."""
     print(json.dumps(fig, indent=2))
     print()
-    print(markdown(fig, how, args.seconds))
-    if args.json:
-        args.json.write_text(json.dumps(fig, indent=2) + "\n")
+    print(md)
+    if json_path:
+        json_path.write_text(json.dumps(fig, indent=2) + "\n")
     return 1 if fig["errors"] else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = load_parser("python -m benchmarks.load_chat", __doc__)
+    p.add_argument("--auth", metavar="USER:PASSWORD", help="login of the server")
+    args = p.parse_args(argv)
+    if args.clients < 1 or args.seconds <= 0:
+        p.error("--clients and --seconds must be positive")
+    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    fig, how = load_against(args, lambda url: run_load(url, args.clients, args.seconds, auth=auth), "load-chat-",
+                            auth=args.auth)
+    return report(fig, markdown(fig, how, args.seconds), args.json)
 
 
 if __name__ == "__main__":
