@@ -168,7 +168,7 @@ def build_net(word, pooling: str = "cls"):
             x = self.drop(self.emb_ln(x))
             att = mask[:, None, None, :]
             if self.training:  # the explicit attention adds its mask
-                att = torch.zeros(att.shape).masked_fill(~att, -1e4)
+                att = torch.zeros(att.shape, device=ids.device).masked_fill(~att, -1e4)
             for layer in self.layers:
                 x = layer(x, att)
             if pooling == "mean":

@@ -10,7 +10,7 @@ import random
 from collections import Counter
 
 from training.reader import matching as M
-from training.reader.pairs import Group, Pair, _Cand, _positives, build_pairs
+from training.reader.pairs import Group, Pair, _Cand, _mentions, _positives, _swap, build_pairs
 from training.reader.sources import Question, data_hash, strip_html
 
 
@@ -119,6 +119,7 @@ def test_build_pairs_makes_groups_by_rule_and_holds_out_whole_weeks(tmp_path):
     assert ps.data_sha256 == data_hash(root)
     again = build_pairs(root, seed=1, log=open("/dev/null", "w"))
     assert again.train == ps.train and again.held == ps.held  # a pure function of the files
+    assert ps.version == "groups-1" and build_pairs(root, seed=1, log=open("/dev/null", "w"), swaps=3).version == "groups-1+swap3"
 
 
 def test_positives_need_one_question_word_and_are_capped():
@@ -137,6 +138,27 @@ def test_positives_need_one_question_word_and_are_capped():
     assert counts["left out: contains the answer, < 1 question word"] == 1
     assert counts["left out: contains the answer, but asks a question"] == 1
     assert counts["left out: positives beyond 3 per question"] == 1
+
+
+def test_mentions_find_names_and_numbers_but_not_the_opening_word():
+    got = _mentions("Which town near The Old Quay drew 9,000 visitors in 2023 to Port Avalon?")
+    assert got == [("name", "Old Quay"), ("name", "Port Avalon"), ("number", "9,000"), ("number", "2023")]
+
+
+def test_swap_changes_a_shared_name_for_another_of_the_story_and_labels_the_positive_no():
+    q = Question("w_0", "w", "How many visitors came to Port Avalon for the lantern festival?",
+                 ["9,000", "4,000", "12,000", "700"], 0, "")
+    pos = Pair(q.text, "Port Avalon welcomed 9,000 visitors to its lantern festival.", "Lanterns", "", 1, (21, 26), "pos", "w_0")
+    cands = [_Cand(t, "h", "", M.content_stems(t), 0, i) for i, t in enumerate([
+        pos.sentence,
+        "Last year the festival moved from Port Bellmoor after a storm.",
+        "Crowds in Port Bellmoor were smaller than expected.",
+        "Kestrel Bay sent a choir, said a spokesperson for Kestrel Bay.",  # one sentence only: not a candidate
+    ])]
+    got = _swap(q, [pos], cands, random.Random(0))
+    assert [(p.question, p.sentence, p.label, p.kind) for p in got] == [
+        ("How many visitors came to Port Bellmoor for the lantern festival?", pos.sentence, 0, "none-swap")]
+    assert _swap(q, [pos], cands[:1], random.Random(0)) == []  # no other name of the story: no swap
 
 
 def test_group_draws_keep_the_pool_head_and_vary_the_rest():

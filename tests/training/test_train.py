@@ -134,3 +134,24 @@ def test_a_few_steps_on_the_tiny_groups_make_the_loss_fall():
     assert summary["steps"] == 16 and summary["spans_outside_budget"] == 0
     assert not any(p.requires_grad for p in net.layers[1].parameters())  # the bottom 2 layers stay the base's
     assert after < 0.7 * before, (before, after)
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_the_training_command_writes_weights_the_product_loads_and_a_card(tmp_path):
+    """`python -m training.reader` end to end on a tiny folder shaped like the training data (two
+    steps): the weights load as the product loads them, the card names the group rules and the
+    command that reproduces them."""
+    from assistant.reading.reader_model import Reader, read_metadata
+    from tests.training.test_pairs import _folder
+    from training.reader.__main__ import main
+
+    root = _folder(tmp_path)
+    out = tmp_path / "weights"
+    assert main(["--data", str(root), "--out", str(out), "--max-steps", "2", "--eval-every", "0",
+                 "--cache", str(tmp_path / "cache"), "--threads", "1", "--swaps", "3"]) == 0
+    meta = read_metadata(out / "reader.safetensors")
+    assert meta["steps"] == "2" and meta["pairs"] == "groups-1+swap3"
+    assert Reader.load(out / "reader.safetensors", engine="numpy").meta["pooling"] == "mean"
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "groups-1+swap3" in card and "--swaps 3" in card and "--max-steps 2" in card

@@ -64,9 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--span-weight", type=float, default=0.5)
     ap.add_argument("--skip-rank", action="store_true", help="evaluate on held-out groups only")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="where to train: cpu (the default, what the budget is set for) or cuda")
     ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/reader-pairs"), help="group cache folder")
     ap.add_argument("--no-cache", action="store_true")
+    ap.add_argument("--swaps", type=int, default=0, help="altered 'not answered' questions per question "
+                    "(none-swap groups; 0: none)")
     ap.add_argument("--rank-questions", type=int, default=None, help="evaluate ranking on this many held-out questions")
     a = ap.parse_args(argv)
 
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(a.threads)
     log = sys.stderr
     print(f"pairs from {a.data} ...", file=log)
-    ps = load_or_build(a.data, None if a.no_cache else a.cache, seed=a.seed, log=log)
+    ps = load_or_build(a.data, None if a.no_cache else a.cache, seed=a.seed, log=log, swaps=a.swaps)
     for k, v in sorted(ps.counts.items()):
         print(f"  {v:8d}  {k}", file=log)
     folder = base_folder()
@@ -94,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     net = build_net(word, a.pooling)
     missing, _ = net.load_state_dict(base_state(folder), strict=False)
     print(f"fresh (not in the base): {sorted(k for k in missing if not k.startswith('word.'))}", file=log)
+    net.to(a.device)
     builder = InputBuilder(load_tokenizer(folder))
     cfg = TrainConfig(minutes=a.minutes, max_steps=a.max_steps, batch_pairs=a.batch_pairs, lr=a.lr, head_lr=a.head_lr,
                       seed=a.seed, threads=a.threads, precision=a.precision, list_weight=a.list_weight,
@@ -106,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         from .metrics import auc
         from .train import predict
 
-        logits, _ = predict(n, builder, held_pairs, bf16_native() if a.precision == "auto" else a.precision == "bf16")
+        bf16 = (a.device != "cpu" or bf16_native()) if a.precision == "auto" else a.precision == "bf16"
+        logits, _ = predict(n, builder, held_pairs, bf16)
         return {"auc": auc(logits, [p.label for p in held_pairs]), "group_top1": group_top1(ps.held, logits)[0]}
 
     summary = train(net, builder, ps.train, cfg, log=log, on_eval=quick)
@@ -134,11 +139,11 @@ def main(argv: list[str] | None = None) -> int:
            f"--batch-pairs {a.batch_pairs} --lr {a.lr:g} --head-lr {a.head_lr:g} --train-layers {a.train_layers} "
            f"--seed {a.seed} --threads {a.threads} --pooling {a.pooling} --list-weight {a.list_weight:g} "
            f"--bce-weight {a.bce_weight:g} --span-weight {a.span_weight:g} --max-epochs {a.max_epochs:g}"
-           + (f" --max-steps {a.max_steps}" if a.max_steps else ""))
+           + (f" --max-steps {a.max_steps}" if a.max_steps else "") + (f" --swaps {a.swaps}" if a.swaps else "") + (f" --device {a.device}" if a.device != "cpu" else ""))
     write_card(a.out / "MODEL_CARD.md", ps=ps, summary=summary, cfg=cfg, results=res, word_sha=sha,
                file_bytes=path.stat().st_size, command=cmd, date=dt.date.today().isoformat(),
                total_minutes=(time.monotonic() - started) / 60, budget=builder.budget, pooling=a.pooling,
-               speed=speed)
+               speed=speed, device=a.device)
     print(json.dumps({k: v for k, v in res.items() if not isinstance(v, (list, dict))}, indent=1), file=log)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and {a.out / 'MODEL_CARD.md'}", file=log)
     return 0

@@ -4,6 +4,7 @@ held-out weeks, plus the command that reproduces it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 # read by eye while the rules were set (30 positives drawn at random from the train groups)
@@ -18,7 +19,7 @@ def _f(v) -> str:
 
 def write_card(path: Path, *, ps, summary: dict, cfg, results: dict, word_sha: str, file_bytes: int,
                command: str, date: str, total_minutes: float, budget, pooling: str = "mean",
-               speed: str = "") -> None:
+               speed: str = "", device: str = "cpu") -> None:
     from assistant.reading.reader_model import BASE_NAME, LAYERS, VERSION
     from training.reader.pairs import HARD, MAX_POS, MIN_OVERLAP, NONE_K, POOL, RANK_K, RANK_NONE_K
 
@@ -30,6 +31,7 @@ def write_card(path: Path, *, ps, summary: dict, cfg, results: dict, word_sha: s
     raw, cal = r.get("raw", {}), r.get("calibrated_crossfit", {})
     evals = ", ".join(f"step {s}: {e['auc']:.3f} / {e['group_top1']:.3f}" for s, e in summary.get("evals", [])) or "none"
     abst = ", ".join(f"{t}: {a:.2f} / {b:.2f}" for t, (a, b) in r.get("abstain_curve", {}).items()) or "not measured"
+    where = f"a {os.cpu_count()}-core CPU" if device == "cpu" else f"one GPU ({device}; `--device {device}`)"
     layers = min(cfg.train_layers, LAYERS)
     trained = ("all 6 layers, the position/type embeddings and their LayerNorm" if layers >= LAYERS
                else f"the top {layers} of the 6 layers (the embeddings and the bottom {LAYERS - layers} kept as the base has them)")
@@ -50,8 +52,8 @@ Code: `assistant/reading/reader_model.py`, inputs `assistant/reading/reader_inpu
 - Token budgets: question {budget.question}, sentence {budget.sentence}, headline {budget.headline},
   previous sentence {budget.context} (each piece's head is kept). Mean input: {summary.get('mean_tokens', float('nan')):.1f} tokens per
   training pair.
-- Speed (bf16 on a 2-core CPU, whole `Reader.score` call): {speed or 'not measured'}.
-- Trained {date} on a 2-core CPU: {summary['seconds'] / 60:.1f} minutes of training,
+- Speed (bf16 where native, on a {os.cpu_count()}-core CPU, whole `Reader.score` call): {speed or 'not measured'}.
+- Trained {date} on {where}: {summary['seconds'] / 60:.1f} minutes of training,
   {total_minutes:.1f} minutes in all with evaluation and saving (building the groups, cached
   after the first run, takes about 5 minutes more).
 
@@ -87,8 +89,13 @@ comma).
     **neg-overlap**). Each epoch keeps the pool's first 2 and draws the rest afresh.
   - easy negatives: **neg-away** (the most overlapping sentence of another week's articles, half
     the split away in time) and **neg-random** (any sentence of another week).
-- **none groups** ("not answered"), one per question: its {NONE_K} most overlapping sentences of another
-  week (**none-away**), all negatives.
+- **none groups** ("not answered"), all negatives: per question its {NONE_K} most overlapping sentences of
+  another week (**none-away**), and (when built with `--swaps`) per question with a positive up to
+  that many altered questions against that positive (**none-swap**): a name or number the question shares with the positive
+  is swapped for another of its kind that at least two sentences of the same results mention (a
+  different city, person, year or count of the same story), the positive's headline and previous
+  sentence holding no trace of the new one. Related sentences that no longer answer: the "one
+  city's population for another's" mistake, taught as data instead of a rule.
 - Left out: sentences holding the answer but sharing < {MIN_OVERLAP} question stem or asking a question,
   positives beyond {MAX_POS}, questions whose right choice is too generic to match (True, a single digit, ...).
 

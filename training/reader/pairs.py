@@ -23,9 +23,15 @@ product passes). Group kinds:
     `neg-overlap`); back numbers take the other evidence sentences as `neg-article`.
   * easy negatives: `neg-away` (the most overlapping sentence of another week's articles) and
     `neg-random` (any sentence of another week).
-* **none** - "not answered": the question against another week's most word-overlapping sentences
-  (`none-away`), all negatives; trained with the pointwise loss only, so a low absolute score
-  means "no answer here".
+* **none** - "not answered", all negatives, trained with the pointwise loss only, so a low
+  absolute score means "no answer here":
+  * `none-away` - the question against another week's most word-overlapping sentences;
+  * `none-swap` (only when the build asks for `swaps`) - the question with one name or number
+    it shares with its positives swapped for another of the same kind from the same search
+    results (a different city, person, year or count of the same story), against those
+    positives: related sentences that no longer answer (the positive's headline and context must
+    not hold the new name either). The "one city's population for another's" mistake, taught as
+    data rather than as a rule.
 
 Weeks, not questions, are held out (every 10th week, spread over the two years); the held-out
 split also gets a `rank` set: each question's 48 most overlapping sentences of its own results,
@@ -40,6 +46,7 @@ from __future__ import annotations
 
 import pickle
 import random
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -59,6 +66,7 @@ POOL = 14  # hard negatives kept per question (the trainer samples HARD of them 
 HARD = 7  # hard negatives per group
 NEAR, ARTICLE = 2, 2  # of the pool: neighbours of a positive, best of a positive's article
 NONE_K = 5  # sentences of a "not answered" group
+SWAPS = 3  # altered questions per question (`none-swap`), when the build asks for them
 RANK_K = 48
 RANK_NONE_K = 24  # a held-out question against another week: what abstention must refuse
 
@@ -250,6 +258,47 @@ class _Pool:
         return []
 
 
+# a name (capitalised words, not opening the question) or a number, for `none-swap`
+_NAME = re.compile(r"(?<![\w’'-])[A-Z][a-z][\w’'-]*(?:[ ][A-Z][a-z][\w’'-]*)*")
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])|(?<![\w.,])\d(?![\w.,])")
+
+
+def _mentions(text: str) -> list[tuple[str, str]]:
+    """(kind, text) of each name and number in `text`; a name loses leading stopwords ("The",
+    "After") and one opening the text is skipped (any capitalised word would pass)."""
+    out = []
+    for m in _NAME.finditer(text):
+        words = m.group().split(" ")
+        while words and words[0].lower() in M.STOPWORDS:
+            words = words[1:]
+        if words and m.start() > 0:
+            out.append(("name", " ".join(words)))
+    return out + [("number", m.group()) for m in _NUMBER.finditer(text)]
+
+
+def _swap(q: Question, positives: list[Pair], cands: list[_Cand], rng: random.Random, n: int = SWAPS) -> list[Pair]:
+    """`none-swap` pairs (see the module doc): up to `n` altered questions, each with one name or
+    number it shares with a positive swapped for another of its kind mentioned in at least two
+    sentences of the results, against the positives holding the swapped one; [] when none fits."""
+    right = M.normalise(q.right)
+    shared = [(k, t) for k, t in dict.fromkeys(_mentions(q.text))
+              if any(t in p.sentence for p in positives) and M.normalise(t) not in right and right not in M.normalise(t)]
+    seen = Counter(m for c in cands for m in dict.fromkeys(_mentions(c.text)))
+    options = []
+    for kind, old in shared:
+        keep = [p for p in positives if old in p.sentence]
+        near = " " + " ".join(M.normalise(f"{p.sentence} {p.headline} {p.context} {q.text}") for p in keep) + " "
+        avoid = [M.normalise(c) for c in q.choices] + [M.normalise(old)]
+        for (k, t), c in sorted(seen.items()):
+            if k == kind and c >= 2 and (m := M.normalise(t)) and f" {m} " not in near and not any(m in a or a in m for a in avoid):
+                options.append((old, t, keep))
+    out = []
+    for old, new, keep in rng.sample(options, min(n, len(options))):
+        new_q = q.text.replace(old, new, 1)
+        out += [Pair(new_q, p.sentence, p.headline, p.context, 0, None, "none-swap", q.qid) for p in keep]
+    return out
+
+
 def _rank_set(q: Question, cands: list[_Cand]) -> list[Pair]:
     right_v = M.choice_variants(q.right)
     q_st = M.content_stems(q.text)
@@ -267,7 +316,14 @@ def _count(counts: Counter, split: str, g: Group) -> None:
         counts[f"{split} pairs: {p.kind}"] += 1
 
 
-def build_pairs(root: Path, seed: int = SEED, log=sys.stderr) -> PairSet:
+def version_of(swaps: int) -> str:
+    """The group rules' version: the cache key and the card carry it."""
+    return BUILD_VERSION + (f"+swap{swaps}" if swaps else "")
+
+
+def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0) -> PairSet:
+    """Every group of the folder (see the module doc); `swaps` altered questions per question
+    with a positive (`none-swap`; 0: none, the groups-1 rules exactly)."""
     root = Path(root)
     counts: Counter = Counter()
     digest = data_hash(root)
@@ -318,6 +374,10 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr) -> PairSet:
                 if g is not None and g.hard + g.easy:
                     sink.append(g)
                     _count(counts, split, g)
+                    swapped = _swap(q, list(g.positives), cands, rng, swaps) if swaps else []
+                    if swapped:
+                        sink.append(Group(q.qid, "none", (), tuple(swapped)))
+                        _count(counts, split, sink[-1])
                 none = away.nearest(q, NONE_K, "none-away")
                 if none:
                     g = Group(q.qid, "none", (), tuple(none))
@@ -340,19 +400,19 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr) -> PairSet:
         _count(counts, "train (back numbers)", g)
     counts["train groups"], counts["held-out groups"] = len(train), len(held)
     counts["held-out rank pairs"], counts["held-out rank pairs, another week"] = len(rank), len(rank_none)
-    return PairSet(train, held, rank, counts, digest, held_weeks, rank_none)
+    return PairSet(train, held, rank, counts, digest, held_weeks, rank_none, version=version_of(swaps))
 
 
 def load_or_build(root: Path, cache_dir: Path | None = Path("/tmp/reader-pairs"), seed: int = SEED,
-                  log=sys.stderr) -> PairSet:
+                  log=sys.stderr, swaps: int = 0) -> PairSet:
     """`build_pairs`, cached by the data's hash, the rules' version and the seed (never in the repo)."""
     if cache_dir is None:
-        return build_pairs(root, seed, log)
-    key = Path(cache_dir) / f"{BUILD_VERSION}-{seed}-{data_hash(root)[:16]}.pkl"
+        return build_pairs(root, seed, log, swaps)
+    key = Path(cache_dir) / f"{version_of(swaps)}-{seed}-{data_hash(root)[:16]}.pkl"
     if key.exists():
         with open(key, "rb") as f:
             return pickle.load(f)
-    ps = build_pairs(root, seed, log)
+    ps = build_pairs(root, seed, log, swaps)
     key.parent.mkdir(parents=True, exist_ok=True)
     tmp = key.with_suffix(".tmp")
     with open(tmp, "wb") as f:

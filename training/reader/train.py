@@ -51,6 +51,14 @@ class TrainConfig:
     log_every: int = 20
 
 
+def device_of(net):
+    """The device the network's weights are on (training and prediction follow them)."""
+    import torch
+
+    p = next(net.parameters(), None)
+    return p.device if p is not None else torch.device("cpu")
+
+
 def seed_all(seed: int) -> None:
     import torch
 
@@ -183,7 +191,8 @@ def train(net, builder: InputBuilder, groups: Sequence[Group], cfg: TrainConfig,
     import torch
 
     seed_all(cfg.seed)
-    bf16 = cfg.precision == "bf16" or (cfg.precision == "auto" and bf16_native())
+    on_gpu = device_of(net).type == "cuda"
+    bf16 = cfg.precision == "bf16" or (cfg.precision == "auto" and (on_gpu or bf16_native()))
     pairs = list(dict.fromkeys(p for g in groups for p in g.positives + g.hard + g.easy))
     index = {p: i for i, p in enumerate(pairs)}
     encs = builder.encode(items_of(pairs))
@@ -204,8 +213,8 @@ def train(net, builder: InputBuilder, groups: Sequence[Group], cfg: TrainConfig,
     t0 = time.monotonic()
     seen, losses, hist, evals = 0, [], [], []
     step = 0
-    probe = _ThreadProbe(torch, cfg.threads, log)
-    m0 = 9 if cfg.threads > 1 else 1  # speed is measured after the thread probe and warm-up
+    probe = _ThreadProbe(torch, cfg.threads if not on_gpu else 1, log)
+    m0 = 9 if probe.threads > 1 else 1  # speed is measured after the thread probe and warm-up
     t_mark, s_mark = t0, 0
     for batch in batches:
         if step >= total or (step > 0 and time.monotonic() - t0 > budget):
@@ -272,9 +281,10 @@ def group_loss(net, encs, labels, spans, seg, bf16: bool, cfg: TrainConfig):
     import torch
     from torch.nn import functional as F
 
-    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-        score, st, en = net(*collate(encs))
-    y = torch.tensor(labels, dtype=torch.float32)
+    dev = device_of(net)
+    with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
+        score, st, en = net(*(t.to(dev) for t in collate(encs)))
+    y = torch.tensor(labels, dtype=torch.float32, device=dev)
     loss = cfg.bce_weight * F.binary_cross_entropy_with_logits(score, y)
     terms, at = [], 0
     for kind, n in seg:
@@ -290,8 +300,8 @@ def group_loss(net, encs, labels, spans, seg, bf16: bool, cfg: TrainConfig):
         loss = loss + cfg.list_weight * torch.stack(terms).mean()
     rows = [r for r, sp in enumerate(spans) if sp is not None]
     if rows and cfg.span_weight:
-        tgt = torch.tensor([spans[r] for r in rows])
-        r = torch.tensor(rows)
+        tgt = torch.tensor([spans[r] for r in rows], device=dev)
+        r = torch.tensor(rows, device=dev)
         loss = loss + cfg.span_weight * 0.5 * (F.cross_entropy(st[r], tgt[:, 0]) + F.cross_entropy(en[r], tgt[:, 1]))
     return loss
 
@@ -322,10 +332,11 @@ def predict(net, builder: InputBuilder, pairs: Sequence[Pair], bf16: bool, batch
     order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
     logits, spans = [0.0] * len(encs), [(0, 0)] * len(encs)
     net.eval()
-    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+    dev = device_of(net)
+    with torch.inference_mode(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
         for k in range(0, len(order), batch_size):
             part = order[k:k + batch_size]
-            score, st, en = net(*collate([encs[i] for i in part]))
+            score, st, en = (t.float().cpu() for t in net(*(t.to(dev) for t in collate([encs[i] for i in part]))))
             for r, i in enumerate(part):
                 e = encs[i]
                 logits[i] = float(score[r])
