@@ -155,10 +155,10 @@ def test_swap_changes_a_shared_name_for_another_of_the_story_and_labels_the_posi
         "Crowds in Port Bellmoor were smaller than expected.",
         "Kestrel Bay sent a choir, said a spokesperson for Kestrel Bay.",  # one sentence only: not a candidate
     ])]
-    got = _swap(q, [pos], cands, random.Random(0))
+    got = _swap(q, [pos], cands, random.Random(0), 3)
     assert [(p.question, p.sentence, p.label, p.kind) for p in got] == [
         ("How many visitors came to Port Bellmoor for the lantern festival?", pos.sentence, 0, "none-swap")]
-    assert _swap(q, [pos], cands[:1], random.Random(0)) == []  # no other name of the story: no swap
+    assert _swap(q, [pos], cands[:1], random.Random(0), 3) == []  # no other name of the story: no swap
 
 
 def test_group_draws_keep_the_pool_head_and_vary_the_rest():

@@ -66,7 +66,6 @@ POOL = 14  # hard negatives kept per question (the trainer samples HARD of them 
 HARD = 7  # hard negatives per group
 NEAR, ARTICLE = 2, 2  # of the pool: neighbours of a positive, best of a positive's article
 NONE_K = 5  # sentences of a "not answered" group
-SWAPS = 3  # altered questions per question (`none-swap`), when the build asks for them
 RANK_K = 48
 RANK_NONE_K = 24  # a held-out question against another week: what abstention must refuse
 
@@ -276,7 +275,7 @@ def _mentions(text: str) -> list[tuple[str, str]]:
     return out + [("number", m.group()) for m in _NUMBER.finditer(text)]
 
 
-def _swap(q: Question, positives: list[Pair], cands: list[_Cand], rng: random.Random, n: int = SWAPS) -> list[Pair]:
+def _swap(q: Question, positives: list[Pair], cands: list[_Cand], rng: random.Random, n: int) -> list[Pair]:
     """`none-swap` pairs (see the module doc): up to `n` altered questions, each with one name or
     number it shares with a positive swapped for another of its kind mentioned in at least two
     sentences of the results, against the positives holding the swapped one; [] when none fits."""
