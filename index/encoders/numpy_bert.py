@@ -379,6 +379,7 @@ def encoder_layers(x: np.ndarray, layers: list, lens: np.ndarray, starts: np.nda
         x = layer_norm(h, ly.ln2_w, ly.ln2_b, eps)
     return x
 
+
 def length_sorted_batches(ids: list[list[int]], batch_size: int) -> list[list[int]]:
     """Positions of `ids`, shortest sequence first, cut into batches of `batch_size`: neighbours
     in length share a batch, so padding a batch to its longest wastes little."""
