@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from index.encoders.numpy_bert import _Layer, encoder_layers, gelu_tanh, layer_norm
+from index.encoders.numpy_bert import Layer, encoder_layers, gelu_tanh, layer_norm
 
 from .reader_inputs import Encoded
 
@@ -34,7 +34,7 @@ class NumpyReaderNet:
         self.layers = []
         n = 0
         while f"layers.{n}.qkv.weight" in state:
-            p, L = f"layers.{n}.", _Layer()
+            p, L = f"layers.{n}.", Layer()
             # y = x @ W.T + b: W.T kept contiguous so each projection is one GEMM
             for name, attr in (("qkv", "qkv"), ("o", "o"), ("i", "i"), ("out", "out")):
                 setattr(L, f"{attr}_w", np.ascontiguousarray(g(p + name + ".weight").T))

@@ -215,7 +215,10 @@ def layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.nd
     return xc * (1.0 / np.sqrt(var + np.float32(eps))) * w + b
 
 
-class _Layer:
+class Layer:
+    """One transformer layer's weights, laid out for `encoder_layers` (shared by the embedder and
+    the reader's numpy engine, which run the same MiniLM layers)."""
+
     __slots__ = ("qkv_w", "qkv_b", "o_w", "o_b", "ln1_w", "ln1_b", "i_w", "i_b", "out_w", "out_b",
                  "ln2_w", "ln2_b")
 
@@ -274,7 +277,7 @@ class NumpyBertEncoder:
         self.layers = []
         for i in range(n_layers):
             p = f"encoder.layer.{i}."
-            L = _Layer()
+            L = Layer()
             # y = x @ W.T + b; store W.T contiguous so every projection is one GEMM
             L.qkv_w = np.ascontiguousarray(np.concatenate(
                 [g(p + f"attention.self.{n}.weight") for n in ("query", "key", "value")]).T)
