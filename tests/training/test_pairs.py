@@ -9,6 +9,8 @@ import json
 import random
 from collections import Counter
 
+import numpy as np
+
 from training.reader import matching as M
 from training.reader.pairs import Group, Pair, _Cand, _mentions, _positives, _swap, build_pairs
 from training.reader.sources import Question, data_hash, strip_html
@@ -120,6 +122,8 @@ def test_build_pairs_makes_groups_by_rule_and_holds_out_whole_weeks(tmp_path):
     again = build_pairs(root, seed=1, log=open("/dev/null", "w"))
     assert again.train == ps.train and again.held == ps.held  # a pure function of the files
     assert ps.version == "groups-1" and build_pairs(root, seed=1, log=open("/dev/null", "w"), swaps=3).version == "groups-1+swap3"
+    near = build_pairs(root, seed=1, log=open("/dev/null", "w"), confirm=True, embed=lambda t: np.ones((len(t), 2)) / 2 ** 0.5)
+    assert near.version == "groups-1+confirm" and near.train == ps.train  # everything near in meaning: all kept
 
 
 def test_positives_need_one_question_word_and_are_capped():
@@ -138,6 +142,32 @@ def test_positives_need_one_question_word_and_are_capped():
     assert counts["left out: contains the answer, < 1 question word"] == 1
     assert counts["left out: contains the answer, but asks a question"] == 1
     assert counts["left out: positives beyond 3 per question"] == 1
+
+
+def _fake_embed(table):
+    """texts -> unit vectors from a hand-written table (2-d, so the cosines are easy to check)."""
+    def embed(texts):
+        v = np.array([table[t] for t in texts], dtype=np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+    return embed
+
+
+def test_confirm_keeps_matches_near_the_question_and_the_evidence_in_meaning():
+    q = Question("w_0", "w", "How many visitors came to the lantern festival in Port Avalon?",
+                 ["9,000", "16"], 0, "The festival in Port Avalon drew 9,000 visitors.")
+    texts = ["Port Avalon's lantern festival drew 9,000 visitors.",  # near both: kept
+             "The lantern festival in Port Avalon had 9,000 lanterns for sale.",  # near the question only
+             "A festival crowd of 9,000 cheered the boats."]  # near the evidence alone, very near: kept
+    cands = [_Cand(t, "h", "", M.content_stems(t), 0, i) for i, t in enumerate(texts)]
+    embed = _fake_embed({q.text: (1, 0), texts[0]: (1, -0.5), texts[1]: (1, 1), texts[2]: (0.2, -1),
+                         "The festival in Port Avalon drew 9,000 visitors.": (1, -1)})
+    counts = Counter()
+    got = _positives(q, cands, random.Random(0), counts, embed)
+    # cosines with the question / the evidence: 0.89 / 0.95 kept; 0.71 / 0.00 left out; 0.20 / 0.83 kept
+    assert sorted(c.pos for c, _ in got) == [0, 2]
+    assert counts["left out: contains the answer, not confirmed by meaning"] == 1
+    no_ev = Question("w_1", "w", q.text, q.choices, 0, "")
+    assert sorted(c.pos for c, _ in _positives(no_ev, cands, random.Random(0), Counter(), embed)) == [0, 1]
 
 
 def test_mentions_find_names_and_numbers_but_not_the_opening_word():

@@ -12,7 +12,12 @@ product passes). Group kinds:
   * `pos` - a search-result sentence containing the right choice (`matching.find_choice`) and at
     least `MIN_OVERLAP` content-word stem of the question besides the choice's own words, not
     itself a question; span = the choice (with its "$" or "%"). At most `MAX_POS` per question,
-    most overlapping first.
+    most overlapping first. When the build asks to `confirm` (half the string matches only
+    mention the answer in passing: "sentenced to 16 years" for "how many Americans return"), a
+    match is kept only if its meaning is near the question and, where the quiz's evidence has a
+    sentence holding the answer, near that sentence too (cosine of the bundled MiniLM's
+    embeddings, `CONFIRM_Q` and `CONFIRM_E`), or very near the evidence sentence alone
+    (`CONFIRM_E_ALONE`); a question left without a positive falls back to `pos-evid`.
   * `pos-evid` - where the search results give no positive: a sentence of the quiz's own
     evidence containing the choice (and for every 2020-21 back number). The evidence has no
     headline, so the negatives of such a group lose theirs too (a missing headline says nothing).
@@ -62,6 +67,9 @@ BUILD_VERSION = "groups-1"  # bump when a rule changes: the cache key and the ca
 HOLD_EVERY, HOLD_AT = 10, 4  # weeks i with i % 10 == 4 are held out
 MIN_OVERLAP = 1  # question stems (besides the choice's) a positive must share
 MAX_POS = 3  # positives per question
+# `confirm`: cosine floors, set by reading 40 matches by hand (9 of 24 kept before were
+# mentions in passing, 2-4 after; most of those dropped were wrong)
+CONFIRM_Q, CONFIRM_E, CONFIRM_E_ALONE = 0.40, 0.40, 0.50
 POOL = 14  # hard negatives kept per question (the trainer samples HARD of them per epoch)
 HARD = 7  # hard negatives per group
 NEAR, ARTICLE = 2, 2  # of the pool: neighbours of a positive, best of a positive's article
@@ -164,7 +172,19 @@ def _is_question(text: str) -> bool:
     return text.rstrip(" \"'”’)").endswith("?")
 
 
-def _positives(q: Question, cands: list[_Cand], rng: random.Random, counts: Counter) -> list[tuple[_Cand, Pair]]:
+def _confirmed(q: Question, texts: list[str], embed) -> list[bool]:
+    """Whether each string match of `q`'s answer answers it in meaning (see the module doc)."""
+    ev = _evidence(q)[0] if q.evidence else []
+    vecs = embed([q.text, *texts] + ([ev[0].sentence] if ev else []))
+    cq = vecs[1 : 1 + len(texts)] @ vecs[0]
+    if not ev:
+        return [bool(c >= CONFIRM_Q) for c in cq]
+    ce = vecs[1 : 1 + len(texts)] @ vecs[-1]
+    return [bool((a >= CONFIRM_Q and b >= CONFIRM_E) or b >= CONFIRM_E_ALONE) for a, b in zip(cq, ce)]
+
+
+def _positives(q: Question, cands: list[_Cand], rng: random.Random, counts: Counter,
+               embed=None) -> list[tuple[_Cand, Pair]]:
     right_v = M.choice_variants(q.right)
     q_st = M.content_stems(q.text, exclude=M.choice_stems(q.right))
     got = []
@@ -179,6 +199,10 @@ def _positives(q: Question, cands: list[_Cand], rng: random.Random, counts: Coun
             counts[f"left out: contains the answer, < {MIN_OVERLAP} question word"] += 1
         else:
             got.append((ov, rng.random(), c, _pair(q, c, 1, M.widen_units(c.text, span), "pos")))
+    if embed is not None and got:
+        ok = _confirmed(q, [t[2].text for t in got], embed)
+        counts["left out: contains the answer, not confirmed by meaning"] += ok.count(False)
+        got = [t for t, k in zip(got, ok) if k]
     got.sort(key=lambda t: (-t[0], t[1]))
     if len(got) > MAX_POS:
         counts[f"left out: positives beyond {MAX_POS} per question"] += len(got) - MAX_POS
@@ -315,14 +339,26 @@ def _count(counts: Counter, split: str, g: Group) -> None:
         counts[f"{split} pairs: {p.kind}"] += 1
 
 
-def version_of(swaps: int) -> str:
+def version_of(swaps: int, confirm: bool = False) -> str:
     """The group rules' version: the cache key and the card carry it."""
-    return BUILD_VERSION + (f"+swap{swaps}" if swaps else "")
+    return BUILD_VERSION + ("+confirm" if confirm else "") + (f"+swap{swaps}" if swaps else "")
 
 
-def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0) -> PairSet:
+def _bundled_embed():
+    """The bundled MiniLM as `texts -> unit vectors` (for `confirm`)."""
+    from index.encoders.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(precision="fp32").embed
+
+
+def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, confirm: bool = False,
+                embed=None) -> PairSet:
     """Every group of the folder (see the module doc); `swaps` altered questions per question
-    with a positive (`none-swap`; 0: none, the groups-1 rules exactly)."""
+    with a positive (`none-swap`; 0: none); `confirm` keeps only the string matches that answer
+    in meaning (`embed`: texts -> unit vectors, the bundled MiniLM when None). Both off: the
+    groups-1 rules exactly."""
+    if confirm and embed is None:
+        embed = _bundled_embed()
     root = Path(root)
     counts: Counter = Counter()
     digest = data_hash(root)
@@ -357,7 +393,7 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0) ->
                     counts["questions skipped: generic right choice (True, 5, ...)"] += 1
                     continue
                 cands = per_q[q.qid]
-                pos = _positives(q, cands, rng, counts)
+                pos = _positives(q, cands, rng, counts, embed if confirm else None)
                 if pos:
                     counts["questions with a search-result positive"] += 1
                     g = Group(q.qid, "answer", tuple(p for _, p in pos), tuple(_hard_pool(q, cands, [c for c, _ in pos])),
@@ -399,19 +435,19 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0) ->
         _count(counts, "train (back numbers)", g)
     counts["train groups"], counts["held-out groups"] = len(train), len(held)
     counts["held-out rank pairs"], counts["held-out rank pairs, another week"] = len(rank), len(rank_none)
-    return PairSet(train, held, rank, counts, digest, held_weeks, rank_none, version=version_of(swaps))
+    return PairSet(train, held, rank, counts, digest, held_weeks, rank_none, version=version_of(swaps, confirm))
 
 
 def load_or_build(root: Path, cache_dir: Path | None = Path("/tmp/reader-pairs"), seed: int = SEED,
-                  log=sys.stderr, swaps: int = 0) -> PairSet:
+                  log=sys.stderr, swaps: int = 0, confirm: bool = False) -> PairSet:
     """`build_pairs`, cached by the data's hash, the rules' version and the seed (never in the repo)."""
     if cache_dir is None:
-        return build_pairs(root, seed, log, swaps)
-    key = Path(cache_dir) / f"{version_of(swaps)}-{seed}-{data_hash(root)[:16]}.pkl"
+        return build_pairs(root, seed, log, swaps, confirm)
+    key = Path(cache_dir) / f"{version_of(swaps, confirm)}-{seed}-{data_hash(root)[:16]}.pkl"
     if key.exists():
         with open(key, "rb") as f:
             return pickle.load(f)
-    ps = build_pairs(root, seed, log, swaps)
+    ps = build_pairs(root, seed, log, swaps, confirm)
     key.parent.mkdir(parents=True, exist_ok=True)
     tmp = key.with_suffix(".tmp")
     with open(tmp, "wb") as f:
