@@ -12,7 +12,7 @@ from collections import Counter
 import numpy as np
 
 from training.reader import matching as M
-from training.reader.pairs import Group, Pair, _Cand, _mentions, _positives, _swap, build_pairs
+from training.reader.pairs import Group, Pair, _Cand, _mentions, _positives, _swap, build_pairs, load_or_build
 from training.reader.sources import Question, data_hash, strip_html
 
 
@@ -124,6 +124,15 @@ def test_build_pairs_makes_groups_by_rule_and_holds_out_whole_weeks(tmp_path):
     assert ps.version == "groups-1" and build_pairs(root, seed=1, log=open("/dev/null", "w"), swaps=3).version == "groups-1+swap3"
     near = build_pairs(root, seed=1, log=open("/dev/null", "w"), confirm=True, embed=lambda t: np.ones((len(t), 2)) / 2 ** 0.5)
     assert near.version == "groups-1+confirm" and near.train == ps.train  # everything near in meaning: all kept
+
+
+def test_load_or_build_builds_the_cache_in_a_child_and_reads_it_back(tmp_path):
+    root = _folder(tmp_path)
+    got = load_or_build(root, tmp_path / "cache", seed=1)
+    assert [p.name[:9] for p in (tmp_path / "cache").iterdir()] == ["groups-1-"]
+    assert got.train == build_pairs(root, seed=1, log=open("/dev/null", "w")).train
+    (root / "weeks" / "20230106_qa.jsonl").unlink()  # the cache is keyed by the data's hash: rebuilt
+    assert load_or_build(root, tmp_path / "cache", seed=1).train != got.train
 
 
 def test_positives_need_one_question_word_and_are_capped():

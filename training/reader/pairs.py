@@ -438,19 +438,30 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, co
     return PairSet(train, held, rank, counts, digest, held_weeks, rank_none, version=version_of(swaps, confirm))
 
 
-def load_or_build(root: Path, cache_dir: Path | None = Path("/tmp/reader-pairs"), seed: int = SEED,
-                  log=sys.stderr, swaps: int = 0, confirm: bool = False) -> PairSet:
-    """`build_pairs`, cached by the data's hash, the rules' version and the seed (never in the repo)."""
-    if cache_dir is None:
-        return build_pairs(root, seed, log, swaps, confirm)
-    key = Path(cache_dir) / f"{version_of(swaps, confirm)}-{seed}-{data_hash(root)[:16]}.pkl"
-    if key.exists():
-        with open(key, "rb") as f:
-            return pickle.load(f)
-    ps = build_pairs(root, seed, log, swaps, confirm)
+def _build_into(key: Path, root: Path, seed: int, swaps: int, confirm: bool) -> None:
+    ps = build_pairs(root, seed, sys.stderr, swaps, confirm)
     key.parent.mkdir(parents=True, exist_ok=True)
     tmp = key.with_suffix(".tmp")
     with open(tmp, "wb") as f:
         pickle.dump(ps, f)
     tmp.replace(key)
-    return ps
+
+
+def load_or_build(root: Path, cache_dir: Path | None = Path("/tmp/reader-pairs"), seed: int = SEED,
+                  log=sys.stderr, swaps: int = 0, confirm: bool = False) -> PairSet:
+    """`build_pairs`, cached by the data's hash, the rules' version and the seed (never in the repo).
+    A missing cache is built in a child process: splitting ~1.7M sentences leaves the builder's
+    process holding ~10 GB it never gives back, which training beside it does not need."""
+    if cache_dir is None:
+        return build_pairs(root, seed, log, swaps, confirm)
+    key = Path(cache_dir) / f"{version_of(swaps, confirm)}-{seed}-{data_hash(root)[:16]}.pkl"
+    if not key.exists():
+        import multiprocessing as mp
+
+        child = mp.get_context("spawn").Process(target=_build_into, args=(key, Path(root), seed, swaps, confirm))
+        child.start()
+        child.join()
+        if child.exitcode != 0 or not key.exists():
+            raise RuntimeError(f"building the training groups from {root} failed (exit code {child.exitcode})")
+    with open(key, "rb") as f:
+        return pickle.load(f)
