@@ -16,6 +16,7 @@ natively. Everything is seeded.
 from __future__ import annotations
 
 import math
+import os
 import random
 import sys
 import time
@@ -49,6 +50,27 @@ class TrainConfig:
     eval_every: int = 400  # steps between held-out checks (reported, not used to pick weights)
     measure_steps: int = 12  # steps timed before the step count is fixed
     log_every: int = 20
+
+
+def _release_freed_memory() -> None:
+    """Hand freed heap pages back to the OS. Batches of ever-changing shapes leave glibc's heap
+    fragmented: the full run, same seed and losses, held 9 GB resident at step 740 without this and
+    1.8 GB with it. A no-op off glibc."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _resident_gb() -> float:
+    """This process's resident memory in GB (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def device_of(net):
@@ -253,8 +275,10 @@ def train(net, builder: InputBuilder, groups: Sequence[Group], cfg: TrainConfig,
             avg = sum(losses[-cfg.log_every:]) / len(losses[-cfg.log_every:])
             hist.append((step, avg))
             eta = (min(total, 10 ** 6) - step) * el / step if total < 10 ** 9 else float("nan")
+            _release_freed_memory()
             print(f"step {step}/{total if total < 10 ** 9 else '?'}  loss {avg:.4f}  {seen / el:.1f} pairs/s  "
-                  f"epoch {seen / per_epoch:.2f}  elapsed {el / 60:.1f} min  ETA {eta / 60:.1f} min", file=log, flush=True)
+                  f"epoch {seen / per_epoch:.2f}  elapsed {el / 60:.1f} min  ETA {eta / 60:.1f} min  "
+                  f"memory {_resident_gb():.1f} GB", file=log, flush=True)
         if on_eval is not None and cfg.eval_every and step % cfg.eval_every == 0 and step < total:
             paused = time.monotonic()
             got = on_eval(net)
