@@ -450,8 +450,9 @@ def _build_into(key: Path, root: Path, seed: int, swaps: int, confirm: bool) -> 
 def load_or_build(root: Path, cache_dir: Path | None = Path("/tmp/reader-pairs"), seed: int = SEED,
                   log=sys.stderr, swaps: int = 0, confirm: bool = False) -> PairSet:
     """`build_pairs`, cached by the data's hash, the rules' version and the seed (never in the repo).
-    A missing cache is built in a child process: splitting ~1.7M sentences leaves the builder's
-    process holding ~10 GB it never gives back, which training beside it does not need."""
+    A missing cache is built in a child process (its log goes to stderr): splitting ~1.7M
+    sentences leaves a process holding several GB it never gives back, which training does not
+    need."""
     if cache_dir is None:
         return build_pairs(root, seed, log, swaps, confirm)
     key = Path(cache_dir) / f"{version_of(swaps, confirm)}-{seed}-{data_hash(root)[:16]}.pkl"
