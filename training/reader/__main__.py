@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant.reading.reader_inputs import InputBuilder, load_tokenizer
     from assistant.reading.reader_model import (
-        Reader, base_folder, base_state, bf16_native, build_net, save_weights, word_embeddings)
+        Reader, base_folder, base_state, build_net, save_weights, word_embeddings)
 
     from .card import write_card
     from .evaluate import evaluate
@@ -110,10 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     def quick(n):  # held-out groups only: the score's AUC and how often a group's positive wins
         from .evaluate import group_top1
         from .metrics import auc
-        from .train import predict
+        from .train import predict, uses_bf16
 
-        bf16 = (a.device != "cpu" or bf16_native()) if a.precision == "auto" else a.precision == "bf16"
-        logits, _ = predict(n, builder, held_pairs, bf16)
+        logits, _ = predict(n, builder, held_pairs, uses_bf16(a.precision, n))
         return {"auc": auc(logits, [p.label for p in held_pairs]), "group_top1": group_top1(ps.held, logits)[0]}
 
     summary = train(net, builder, ps.train, cfg, log=log, on_eval=quick)

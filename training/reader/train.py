@@ -81,6 +81,12 @@ def device_of(net):
     return p.device if p is not None else torch.device("cpu")
 
 
+def uses_bf16(precision: str, net) -> bool:
+    """Whether `precision` ("auto" | "bf16" | "fp32") means bf16 autocast for `net`: "auto" on a
+    GPU or a CPU with native bf16."""
+    return precision == "bf16" or (precision == "auto" and (device_of(net).type == "cuda" or bf16_native()))
+
+
 def seed_all(seed: int) -> None:
     import torch
 
@@ -214,7 +220,7 @@ def train(net, builder: InputBuilder, groups: Sequence[Group], cfg: TrainConfig,
 
     seed_all(cfg.seed)
     on_gpu = device_of(net).type == "cuda"
-    bf16 = cfg.precision == "bf16" or (cfg.precision == "auto" and (on_gpu or bf16_native()))
+    bf16 = uses_bf16(cfg.precision, net)
     pairs = list(dict.fromkeys(p for g in groups for p in g.positives + g.hard + g.easy))
     index = {p: i for i, p in enumerate(pairs)}
     encs = builder.encode(items_of(pairs))
