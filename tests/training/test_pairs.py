@@ -217,3 +217,29 @@ def test_data_hash_changes_with_a_byte(tmp_path):
     f = root / "backnumber" / "20200103_qa.jsonl"
     f.write_text(f.read_text().replace("Lune", "Lyne"))
     assert data_hash(root) != h
+
+
+def test_week_negatives_come_from_the_same_weeks_other_stories(tmp_path):
+    root = _folder(tmp_path)
+    # a second story in the first week, sharing the question's words but not its answer
+    week = "20230106"
+    ferry = _q(f"{week}_1", "Which ferry company added a night route this week?", ["Gullwing", "Tern", "Osprey", "Skua"], 0)
+    lantern = json.loads((root / "weeks" / f"{week}_qa.jsonl").read_text())
+    with gzip.open(root / "weeks" / f"{week}_gcs.jsonl.gz", "rt") as f:
+        results = {r["question_id"]: r["search_result"] for r in map(json.loads, f)}
+    results[ferry["question_id"]] = [{"url": "c", "title": "Night ferries", "text":
+        "Gullwing added a night route across the bay. The harbour festival crowds sailed home on the town ferries "
+        "this year. Port Avalon welcomed the late boats."}]
+    _write_week(root, week, [lantern, ferry], results)
+    plain = build_pairs(root, seed=1, log=open("/dev/null", "w"))
+    ps = build_pairs(root, seed=1, log=open("/dev/null", "w"), week_negatives=2)
+    assert ps.version == "groups-1+week2" and plain.version == "groups-1"
+    g = next(g for g in ps.train if g.qid == f"{week}_0" and g.kind == "answer")
+    week_negs = [p for p in g.easy if p.kind == "neg-week"]
+    # the other story's sentence sharing the most question words; never one holding the answer
+    # ("Port Avalon ..."), never one of the question's own results
+    assert [p.sentence for p in week_negs] == ["The harbour festival crowds sailed home on the town ferries this year."]
+    assert week_negs[0].headline == "Night ferries" and week_negs[0].label == 0
+    same = next(h for h in plain.train if h.qid == g.qid and h.kind == "answer")
+    assert g.positives == same.positives and g.hard == same.hard  # only the easy list grows
+    assert [p for p in g.easy if p.kind != "neg-week"] == list(same.easy)

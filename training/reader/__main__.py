@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                     "if its meaning is near the question (and the quiz's evidence): drops mentions in passing")
     ap.add_argument("--swaps", type=int, default=0, help="altered 'not answered' questions per question "
                     "(none-swap groups; 0: none)")
+    ap.add_argument("--week-negatives", type=int, default=0, help="per answer group, the most word-overlapping "
+                    "sentences of the same week's other stories as negatives (neg-week; 0: none)")
     ap.add_argument("--rank-questions", type=int, default=None, help="evaluate ranking on this many held-out questions")
     a = ap.parse_args(argv)
 
@@ -90,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(a.threads)
     log = sys.stderr
     print(f"pairs from {a.data} ...", file=log)
-    ps = load_or_build(a.data, None if a.no_cache else a.cache, seed=a.seed, log=log, swaps=a.swaps, confirm=a.confirm)
+    ps = load_or_build(a.data, None if a.no_cache else a.cache, seed=a.seed, log=log, swaps=a.swaps, confirm=a.confirm,
+                       week_negatives=a.week_negatives)
     for k, v in sorted(ps.counts.items()):
         print(f"  {v:8d}  {k}", file=log)
     folder = base_folder()
@@ -140,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
            f"--batch-pairs {a.batch_pairs} --lr {a.lr:g} --head-lr {a.head_lr:g} --train-layers {a.train_layers} "
            f"--seed {a.seed} --threads {a.threads} --pooling {a.pooling} --list-weight {a.list_weight:g} "
            f"--bce-weight {a.bce_weight:g} --span-weight {a.span_weight:g} --max-epochs {a.max_epochs:g}"
-           + (f" --max-steps {a.max_steps}" if a.max_steps else "") + (" --confirm" if a.confirm else "") + (f" --swaps {a.swaps}" if a.swaps else "") + (f" --device {a.device}" if a.device != "cpu" else ""))
+           + (f" --max-steps {a.max_steps}" if a.max_steps else "") + (" --confirm" if a.confirm else "") + (f" --swaps {a.swaps}" if a.swaps else "") + (f" --week-negatives {a.week_negatives}" if a.week_negatives else "") + (f" --device {a.device}" if a.device != "cpu" else ""))
     write_card(a.out / "MODEL_CARD.md", ps=ps, summary=summary, cfg=cfg, results=res, word_sha=sha,
                file_bytes=path.stat().st_size, command=cmd, date=dt.date.today().isoformat(),
                total_minutes=(time.monotonic() - started) / 60, budget=builder.budget, pooling=a.pooling,

@@ -28,6 +28,11 @@ product passes). Group kinds:
     `neg-overlap`); back numbers take the other evidence sentences as `neg-article`.
   * easy negatives: `neg-away` (the most overlapping sentence of another week's articles) and
     `neg-random` (any sentence of another week).
+  * `neg-week` (only when the build asks for `week_negatives`): the most word-overlapping
+    sentences of the *same* week's other questions' search results. Retrieval hands the reader
+    such sentences (another story of the same days sharing the question's words); without them
+    the reader sees overlap mostly in its own results' non-answers and learns to discount it, so
+    alone it ranks an off-topic sentence of the right shape high.
 * **none** - "not answered", all negatives, trained with the pointwise loss only, so a low
   absolute score means "no answer here":
   * `none-away` - the question against another week's most word-overlapping sentences;
@@ -261,7 +266,9 @@ class _Pool:
     def _fits(self, q: Question, c: _Cand) -> bool:
         return not (c.stems & M.choice_stems(q.right)) and not M.find_choice(c.text, M.choice_variants(q.right))
 
-    def nearest(self, q: Question, k: int, kind: str, no_headline: bool = False) -> list[Pair]:
+    def nearest(self, q: Question, k: int, kind: str, no_headline: bool = False,
+                skip: frozenset = frozenset()) -> list[Pair]:
+        """The `k` sentences sharing most question stems (not the answer's), `skip`ped texts aside."""
         hits = Counter()
         for s in M.content_stems(q.text, exclude=M.choice_stems(q.right)):
             hits.update(self.index.get(s, ()))
@@ -269,7 +276,7 @@ class _Pool:
         for i, n in sorted(hits.items(), key=lambda t: (-t[1], t[0])):
             if len(out) >= k:
                 break
-            if self._fits(q, self.cands[i]):
+            if self.cands[i].text not in skip and self._fits(q, self.cands[i]):
                 out.append(_pair(q, self.cands[i], 0, None, kind, "" if no_headline else None))
         return out
 
@@ -339,9 +346,10 @@ def _count(counts: Counter, split: str, g: Group) -> None:
         counts[f"{split} pairs: {p.kind}"] += 1
 
 
-def version_of(swaps: int, confirm: bool = False) -> str:
+def version_of(swaps: int, confirm: bool = False, week_negatives: int = 0) -> str:
     """The group rules' version: the cache key and the card carry it."""
-    return BUILD_VERSION + ("+confirm" if confirm else "") + (f"+swap{swaps}" if swaps else "")
+    return (BUILD_VERSION + ("+confirm" if confirm else "") + (f"+swap{swaps}" if swaps else "")
+            + (f"+week{week_negatives}" if week_negatives else ""))
 
 
 def _bundled_embed():
@@ -352,11 +360,11 @@ def _bundled_embed():
 
 
 def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, confirm: bool = False,
-                embed=None) -> PairSet:
+                embed=None, week_negatives: int = 0) -> PairSet:
     """Every group of the folder (see the module doc); `swaps` altered questions per question
     with a positive (`none-swap`; 0: none); `confirm` keeps only the string matches that answer
-    in meaning (`embed`: texts -> unit vectors, the bundled MiniLM when None). Both off: the
-    groups-1 rules exactly."""
+    in meaning (`embed`: texts -> unit vectors, the bundled MiniLM when None); `week_negatives` same-week
+    distractors per answer group (`neg-week`; 0: none). All off: the groups-1 rules exactly."""
     if confirm and embed is None:
         embed = _bundled_embed()
     root = Path(root)
@@ -394,10 +402,13 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, co
                     continue
                 cands = per_q[q.qid]
                 pos = _positives(q, cands, rng, counts, embed if confirm else None)
+                # the same week's other stories: what retrieval hands the reader besides the answer
+                mine = frozenset(c.text for c in cands)
                 if pos:
                     counts["questions with a search-result positive"] += 1
                     g = Group(q.qid, "answer", tuple(p for _, p in pos), tuple(_hard_pool(q, cands, [c for c, _ in pos])),
-                              tuple(away.nearest(q, 1, "neg-away") + away.random(q, rng)))
+                              tuple(away.nearest(q, 1, "neg-away") + away.random(q, rng)
+                                    + (pools[week].nearest(q, week_negatives, "neg-week", skip=mine) if week_negatives else [])))
                 else:
                     counts["questions without a search-result positive"] += 1
                     ev, _ = _evidence(q) if q.evidence else ([], [])
@@ -405,7 +416,8 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, co
                     if ev:
                         counts["questions without a search-result positive: evidence positive"] += 1
                         g = Group(q.qid, "answer", tuple(ev), tuple(_hard_pool(q, cands, [], headline="")),
-                                  tuple(away.nearest(q, 1, "neg-away", True) + away.random(q, rng, True)))
+                                  tuple(away.nearest(q, 1, "neg-away", True) + away.random(q, rng, True)
+                                        + (pools[week].nearest(q, week_negatives, "neg-week", True, mine) if week_negatives else [])))
                 if g is not None and g.hard + g.easy:
                     sink.append(g)
                     _count(counts, split, g)
@@ -435,11 +447,11 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, co
         _count(counts, "train (back numbers)", g)
     counts["train groups"], counts["held-out groups"] = len(train), len(held)
     counts["held-out rank pairs"], counts["held-out rank pairs, another week"] = len(rank), len(rank_none)
-    return PairSet(train, held, rank, counts, digest, held_weeks, rank_none, version=version_of(swaps, confirm))
+    return PairSet(train, held, rank, counts, digest, held_weeks, rank_none, version=version_of(swaps, confirm, week_negatives))
 
 
-def _build_into(key: Path, root: Path, seed: int, swaps: int, confirm: bool) -> None:
-    ps = build_pairs(root, seed, sys.stderr, swaps, confirm)
+def _build_into(key: Path, root: Path, seed: int, swaps: int, confirm: bool, week_negatives: int = 0) -> None:
+    ps = build_pairs(root, seed, sys.stderr, swaps, confirm, week_negatives=week_negatives)
     key.parent.mkdir(parents=True, exist_ok=True)
     tmp = key.with_suffix(".tmp")
     with open(tmp, "wb") as f:
@@ -448,18 +460,18 @@ def _build_into(key: Path, root: Path, seed: int, swaps: int, confirm: bool) -> 
 
 
 def load_or_build(root: Path, cache_dir: Path | None = Path("/tmp/reader-pairs"), seed: int = SEED,
-                  log=sys.stderr, swaps: int = 0, confirm: bool = False) -> PairSet:
+                  log=sys.stderr, swaps: int = 0, confirm: bool = False, week_negatives: int = 0) -> PairSet:
     """`build_pairs`, cached by the data's hash, the rules' version and the seed (never in the repo).
     A missing cache is built in a child process (its log goes to stderr): splitting ~1.7M
     sentences leaves a process holding several GB it never gives back, which training does not
     need."""
     if cache_dir is None:
-        return build_pairs(root, seed, log, swaps, confirm)
-    key = Path(cache_dir) / f"{version_of(swaps, confirm)}-{seed}-{data_hash(root)[:16]}.pkl"
+        return build_pairs(root, seed, log, swaps, confirm, week_negatives=week_negatives)
+    key = Path(cache_dir) / f"{version_of(swaps, confirm, week_negatives)}-{seed}-{data_hash(root)[:16]}.pkl"
     if not key.exists():
         import multiprocessing as mp
 
-        child = mp.get_context("spawn").Process(target=_build_into, args=(key, Path(root), seed, swaps, confirm))
+        child = mp.get_context("spawn").Process(target=_build_into, args=(key, Path(root), seed, swaps, confirm, week_negatives))
         child.start()
         child.join()
         if child.exitcode != 0 or not key.exists():
