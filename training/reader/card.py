@@ -88,7 +88,9 @@ comma).
     overlapping of all results (**neg-choice** when it holds a wrong choice, else
     **neg-overlap**). Each epoch keeps the pool's first 2 and draws the rest afresh.
   - easy negatives: **neg-away** (the most overlapping sentence of another week's articles, half
-    the split away in time) and **neg-random** (any sentence of another week).
+    the split away in time) and **neg-random** (any sentence of another week); when built with
+    `--week-negatives N`, also the N most overlapping sentences of the same week's other stories'
+    results (**neg-week**): what retrieval hands the reader besides the answer.
 - **none groups** ("not answered"), all negatives: per question its {NONE_K} most overlapping sentences of
   another week (**none-away**), and (when built with `--swaps`) per question with a positive up to
   that many altered questions against that positive (**none-swap**): a name or number the question shares with the positive
