@@ -12,7 +12,9 @@ from collections import Counter
 import numpy as np
 
 from training.reader import matching as M
-from training.reader.pairs import Group, Pair, _Cand, _mentions, _positives, _swap, build_pairs, load_or_build
+from training.reader.pairs import Group, Pair, _positives, build_pairs, load_or_build
+from training.reader.records import Cand
+from training.reader.variants import mentions, swapped
 from training.reader.sources import Question, data_hash, strip_html
 
 
@@ -137,7 +139,7 @@ def test_load_or_build_builds_the_cache_in_a_child_and_reads_it_back(tmp_path):
 
 def test_positives_need_one_question_word_and_are_capped():
     q = Question("w_0", "w", "Which town hosted the lantern festival?", ["Port Avalon", "Kestrel Bay"], 0, "")
-    cands = [_Cand(t, "h", "", M.content_stems(t), 0, i) for i, t in enumerate([
+    cands = [Cand(t, "h", "", M.content_stems(t), 0, i) for i, t in enumerate([
         "Port Avalon hosted the lantern festival on Saturday with music.",  # 3 question words
         "The lantern parade in Port Avalon ran late into the night.",  # 1
         "Port Avalon is a fishing port on the north coast of the island.",  # 0: left out
@@ -167,7 +169,7 @@ def test_confirm_keeps_matches_near_the_question_and_the_evidence_in_meaning():
     texts = ["Port Avalon's lantern festival drew 9,000 visitors.",  # near both: kept
              "The lantern festival in Port Avalon had 9,000 lanterns for sale.",  # near the question only
              "A festival crowd of 9,000 cheered the boats."]  # near the evidence alone, very near: kept
-    cands = [_Cand(t, "h", "", M.content_stems(t), 0, i) for i, t in enumerate(texts)]
+    cands = [Cand(t, "h", "", M.content_stems(t), 0, i) for i, t in enumerate(texts)]
     embed = _fake_embed({q.text: (1, 0), texts[0]: (1, -0.5), texts[1]: (1, 1), texts[2]: (0.2, -1),
                          "The festival in Port Avalon drew 9,000 visitors.": (1, -1)})
     counts = Counter()
@@ -180,7 +182,7 @@ def test_confirm_keeps_matches_near_the_question_and_the_evidence_in_meaning():
 
 
 def test_mentions_find_names_and_numbers_but_not_the_opening_word():
-    got = _mentions("Which town near The Old Quay drew 9,000 visitors in 2023 to Port Avalon?")
+    got = mentions("Which town near The Old Quay drew 9,000 visitors in 2023 to Port Avalon?")
     assert got == [("name", "Old Quay"), ("name", "Port Avalon"), ("number", "9,000"), ("number", "2023")]
 
 
@@ -188,16 +190,16 @@ def test_swap_changes_a_shared_name_for_another_of_the_story_and_labels_the_posi
     q = Question("w_0", "w", "How many visitors came to Port Avalon for the lantern festival?",
                  ["9,000", "4,000", "12,000", "700"], 0, "")
     pos = Pair(q.text, "Port Avalon welcomed 9,000 visitors to its lantern festival.", "Lanterns", "", 1, (21, 26), "pos", "w_0")
-    cands = [_Cand(t, "h", "", M.content_stems(t), 0, i) for i, t in enumerate([
+    cands = [Cand(t, "h", "", M.content_stems(t), 0, i) for i, t in enumerate([
         pos.sentence,
         "Last year the festival moved from Port Bellmoor after a storm.",
         "Crowds in Port Bellmoor were smaller than expected.",
         "Kestrel Bay sent a choir, said a spokesperson for Kestrel Bay.",  # one sentence only: not a candidate
     ])]
-    got = _swap(q, [pos], cands, random.Random(0), 3)
+    got = swapped(q, [pos], cands, random.Random(0), 3)
     assert [(p.question, p.sentence, p.label, p.kind) for p in got] == [
         ("How many visitors came to Port Bellmoor for the lantern festival?", pos.sentence, 0, "none-swap")]
-    assert _swap(q, [pos], cands[:1], random.Random(0), 3) == []  # no other name of the story: no swap
+    assert swapped(q, [pos], cands[:1], random.Random(0), 3) == []  # no other name of the story: no swap
 
 
 def test_group_draws_keep_the_pool_head_and_vary_the_rest():

@@ -16,7 +16,7 @@ product passes). Group kinds:
     mention the answer in passing: "sentenced to 16 years" for "how many Americans return"), a
     match is kept only if its meaning is near the question and, where the quiz's evidence has a
     sentence holding the answer, near that sentence too (cosine of the bundled MiniLM's
-    embeddings, `CONFIRM_Q` and `CONFIRM_E`), or very near the evidence sentence alone
+    embeddings, `variants.CONFIRM_Q` and `CONFIRM_E`), or very near the evidence sentence alone
     (`CONFIRM_E_ALONE`); a question left without a positive falls back to `pos-evid`.
   * `pos-evid` - where the search results give no positive: a sentence of the quiz's own
     evidence containing the choice (and for every 2020-21 back number). The evidence has no
@@ -56,109 +56,39 @@ from __future__ import annotations
 
 import pickle
 import random
-import re
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.reading.sentences import split_sentences
 
 from . import matching as M
+from .records import BUILD_VERSION, HARD, Cand, Group, Pair, PairSet  # noqa: F401 - old caches unpickle these from here
 from .sources import Question, data_hash, read_backnumber, read_weeks
+from .variants import bundled_embed, confirmed, swapped
 
 SEED = 13
-BUILD_VERSION = "groups-1"  # bump when a rule changes: the cache key and the card carry it
 HOLD_EVERY, HOLD_AT = 10, 4  # weeks i with i % 10 == 4 are held out
 MIN_OVERLAP = 1  # question stems (besides the choice's) a positive must share
 MAX_POS = 3  # positives per question
-# `confirm`: cosine floors, set by reading 40 matches by hand (9 of 24 kept before were
-# mentions in passing, 2-4 after; most of those dropped were wrong)
-CONFIRM_Q, CONFIRM_E, CONFIRM_E_ALONE = 0.40, 0.40, 0.50
 POOL = 14  # hard negatives kept per question (the trainer samples HARD of them per epoch)
-HARD = 7  # hard negatives per group
 NEAR, ARTICLE = 2, 2  # of the pool: neighbours of a positive, best of a positive's article
 NONE_K = 5  # sentences of a "not answered" group
 RANK_K = 48
 RANK_NONE_K = 24  # a held-out question against another week: what abstention must refuse
 
 
-@dataclass(frozen=True)
-class Pair:
-    question: str
-    sentence: str
-    headline: str
-    context: str
-    label: int
-    span: tuple[int, int] | None  # character offsets of the short answer in `sentence`
-    kind: str
-    qid: str
-
-
-@dataclass(frozen=True)
-class Group:
-    """One question's candidates scored together. `kind` "answer": `positives` must beat the
-    negatives (`hard` is a pool, highest priority first; `easy` always joins); "none": no
-    positive, `hard` holds the not-answering sentences."""
-
-    qid: str
-    kind: str
-    positives: tuple[Pair, ...]
-    hard: tuple[Pair, ...]
-    easy: tuple[Pair, ...] = ()
-
-    def pairs(self, rng: random.Random | None = None, hard: int = HARD) -> list[Pair]:
-        """Positives, then `hard` hard negatives (the pool's first when `rng` is None, else its
-        first two kept and the rest drawn by `rng`), then the easy ones."""
-        pool = list(self.hard)
-        if self.kind == "none" or len(pool) <= hard:
-            chosen = pool
-        elif rng is None:
-            chosen = pool[:hard]
-        else:
-            fixed = min(2, hard)
-            chosen = pool[:fixed] + rng.sample(pool[fixed:], hard - fixed)
-        return list(self.positives) + chosen + list(self.easy)
-
-
-@dataclass
-class PairSet:
-    train: list[Group]
-    held: list[Group]
-    rank: list[Pair]  # held-out questions against their top-48 overlapping sentences
-    counts: Counter
-    data_sha256: str
-    held_weeks: list[str]
-    rank_none: list[Pair] = field(default_factory=list)  # held-out questions against another week's top-24
-    version: str = BUILD_VERSION
-    notes: dict = field(default_factory=dict)
-
-    def held_pairs(self) -> list[Pair]:
-        """Every held-out group's fixed pairs (the pool's first negatives), in order."""
-        return [p for g in self.held for p in g.pairs()]
-
-
-@dataclass
-class _Cand:
-    text: str
-    headline: str
-    context: str
-    stems: set
-    art: int = 0  # which search result (within a question)
-    pos: int = 0  # index among the article's sentences
-
-
-def _article(title: str, text: str, art: int = 0) -> list[_Cand]:
+def _article(title: str, text: str, art: int = 0) -> list[Cand]:
     sents = [s.text for s in split_sentences(text)]
     out = []
     for i, s in enumerate(sents):
         if not (20 <= len(s) <= 600) or s.count(" ") < 3:
             continue  # page furniture and run-on blobs: not worth a label
-        out.append(_Cand(s, title, sents[i - 1] if i else "", M.content_stems(s), art, i))
+        out.append(Cand(s, title, sents[i - 1] if i else "", M.content_stems(s), art, i))
     return out
 
 
-def _candidates(q: Question) -> list[_Cand]:
+def _candidates(q: Question) -> list[Cand]:
     seen, out = set(), []
     for n, r in enumerate(q.results):
         for c in _article(r["title"], r["text"], n):
@@ -169,7 +99,7 @@ def _candidates(q: Question) -> list[_Cand]:
     return out
 
 
-def _pair(q: Question, c: _Cand, label: int, span, kind: str, headline: str | None = None) -> Pair:
+def _pair(q: Question, c: Cand, label: int, span, kind: str, headline: str | None = None) -> Pair:
     return Pair(q.text, c.text, c.headline if headline is None else headline, c.context, label, span, kind, q.qid)
 
 
@@ -177,19 +107,8 @@ def _is_question(text: str) -> bool:
     return text.rstrip(" \"'”’)").endswith("?")
 
 
-def _confirmed(q: Question, texts: list[str], embed) -> list[bool]:
-    """Whether each string match of `q`'s answer answers it in meaning (see the module doc)."""
-    ev = _evidence(q)[0] if q.evidence else []
-    vecs = embed([q.text, *texts] + ([ev[0].sentence] if ev else []))
-    cq = vecs[1 : 1 + len(texts)] @ vecs[0]
-    if not ev:
-        return [bool(c >= CONFIRM_Q) for c in cq]
-    ce = vecs[1 : 1 + len(texts)] @ vecs[-1]
-    return [bool((a >= CONFIRM_Q and b >= CONFIRM_E) or b >= CONFIRM_E_ALONE) for a, b in zip(cq, ce)]
-
-
-def _positives(q: Question, cands: list[_Cand], rng: random.Random, counts: Counter,
-               embed=None) -> list[tuple[_Cand, Pair]]:
+def _positives(q: Question, cands: list[Cand], rng: random.Random, counts: Counter,
+               embed=None) -> list[tuple[Cand, Pair]]:
     right_v = M.choice_variants(q.right)
     q_st = M.content_stems(q.text, exclude=M.choice_stems(q.right))
     got = []
@@ -205,7 +124,8 @@ def _positives(q: Question, cands: list[_Cand], rng: random.Random, counts: Coun
         else:
             got.append((ov, rng.random(), c, _pair(q, c, 1, M.widen_units(c.text, span), "pos")))
     if embed is not None and got:
-        ok = _confirmed(q, [t[2].text for t in got], embed)
+        ev = _evidence(q)[0] if q.evidence else []
+        ok = confirmed(q.text, [t[2].text for t in got], ev[0].sentence if ev else "", embed)
         counts["left out: contains the answer, not confirmed by meaning"] += ok.count(False)
         got = [t for t, k in zip(got, ok) if k]
     got.sort(key=lambda t: (-t[0], t[1]))
@@ -214,7 +134,7 @@ def _positives(q: Question, cands: list[_Cand], rng: random.Random, counts: Coun
     return [(c, p) for *_, c, p in got[:MAX_POS]]
 
 
-def _hard_pool(q: Question, cands: list[_Cand], pos: list[_Cand], headline: str | None = None) -> list[Pair]:
+def _hard_pool(q: Question, cands: list[Cand], pos: list[Cand], headline: str | None = None) -> list[Pair]:
     """Hard negatives of `q` from its own results, highest priority first (see the module doc)."""
     right_v, right_st = M.choice_variants(q.right), M.choice_stems(q.right)
     wrong_v = [v for i, c in enumerate(q.choices) if i != q.answer for v in M.choice_variants(c)]
@@ -256,14 +176,14 @@ def _evidence(q: Question) -> tuple[list[Pair], list[Pair]]:
 class _Pool:
     """A week's sentences with an inverted index of their stems, for negatives from other weeks."""
 
-    def __init__(self, cands: list[_Cand]):
+    def __init__(self, cands: list[Cand]):
         self.cands = cands
         self.index = defaultdict(list)
         for i, c in enumerate(cands):
             for s in c.stems:
                 self.index[s].append(i)
 
-    def _fits(self, q: Question, c: _Cand) -> bool:
+    def _fits(self, q: Question, c: Cand) -> bool:
         return not (c.stems & M.choice_stems(q.right)) and not M.find_choice(c.text, M.choice_variants(q.right))
 
     def nearest(self, q: Question, k: int, kind: str, no_headline: bool = False,
@@ -288,48 +208,7 @@ class _Pool:
         return []
 
 
-# a name (capitalised words, not opening the question) or a number, for `none-swap`
-_NAME = re.compile(r"(?<![\w’'-])[A-Z][a-z][\w’'-]*(?:[ ][A-Z][a-z][\w’'-]*)*")
-_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])|(?<![\w.,])\d(?![\w.,])")
-
-
-def _mentions(text: str) -> list[tuple[str, str]]:
-    """(kind, text) of each name and number in `text`; a name loses leading stopwords ("The",
-    "After") and one opening the text is skipped (any capitalised word would pass)."""
-    out = []
-    for m in _NAME.finditer(text):
-        words = m.group().split(" ")
-        while words and words[0].lower() in M.STOPWORDS:
-            words = words[1:]
-        if words and m.start() > 0:
-            out.append(("name", " ".join(words)))
-    return out + [("number", m.group()) for m in _NUMBER.finditer(text)]
-
-
-def _swap(q: Question, positives: list[Pair], cands: list[_Cand], rng: random.Random, n: int) -> list[Pair]:
-    """`none-swap` pairs (see the module doc): up to `n` altered questions, each with one name or
-    number it shares with a positive swapped for another of its kind mentioned in at least two
-    sentences of the results, against the positives holding the swapped one; [] when none fits."""
-    right = M.normalise(q.right)
-    shared = [(k, t) for k, t in dict.fromkeys(_mentions(q.text))
-              if any(t in p.sentence for p in positives) and M.normalise(t) not in right and right not in M.normalise(t)]
-    seen = Counter(m for c in cands for m in dict.fromkeys(_mentions(c.text)))
-    options = []
-    for kind, old in shared:
-        keep = [p for p in positives if old in p.sentence]
-        near = " " + " ".join(M.normalise(f"{p.sentence} {p.headline} {p.context} {q.text}") for p in keep) + " "
-        avoid = [M.normalise(c) for c in q.choices] + [M.normalise(old)]
-        for (k, t), c in sorted(seen.items()):
-            if k == kind and c >= 2 and (m := M.normalise(t)) and f" {m} " not in near and not any(m in a or a in m for a in avoid):
-                options.append((old, t, keep))
-    out = []
-    for old, new, keep in rng.sample(options, min(n, len(options))):
-        new_q = q.text.replace(old, new, 1)
-        out += [Pair(new_q, p.sentence, p.headline, p.context, 0, None, "none-swap", q.qid) for p in keep]
-    return out
-
-
-def _rank_set(q: Question, cands: list[_Cand]) -> list[Pair]:
+def _rank_set(q: Question, cands: list[Cand]) -> list[Pair]:
     right_v = M.choice_variants(q.right)
     q_st = M.content_stems(q.text)
     top = sorted(range(len(cands)), key=lambda i: (-len(cands[i].stems & q_st), i))[:RANK_K]
@@ -352,13 +231,6 @@ def version_of(swaps: int, confirm: bool = False, week_negatives: int = 0) -> st
             + (f"+week{week_negatives}" if week_negatives else ""))
 
 
-def _bundled_embed():
-    """The bundled MiniLM as `texts -> unit vectors` (for `confirm`)."""
-    from index.encoders.embedder import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder(precision="fp32").embed
-
-
 def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, confirm: bool = False,
                 embed=None, week_negatives: int = 0) -> PairSet:
     """Every group of the folder (see the module doc); `swaps` altered questions per question
@@ -366,7 +238,7 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, co
     in meaning (`embed`: texts -> unit vectors, the bundled MiniLM when None); `week_negatives` same-week
     distractors per answer group (`neg-week`; 0: none). All off: the groups-1 rules exactly."""
     if confirm and embed is None:
-        embed = _bundled_embed()
+        embed = bundled_embed()
     root = Path(root)
     counts: Counter = Counter()
     digest = data_hash(root)
@@ -421,9 +293,9 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, co
                 if g is not None and g.hard + g.easy:
                     sink.append(g)
                     _count(counts, split, g)
-                    swapped = _swap(q, list(g.positives), cands, rng, swaps) if swaps else []
-                    if swapped:
-                        sink.append(Group(q.qid, "none", (), tuple(swapped)))
+                    altered = swapped(q, list(g.positives), cands, rng, swaps) if swaps else []
+                    if altered:
+                        sink.append(Group(q.qid, "none", (), tuple(altered)))
                         _count(counts, split, sink[-1])
                 none = away.nearest(q, NONE_K, "none-away")
                 if none:
