@@ -31,8 +31,8 @@ product passes). Group kinds:
   * `neg-week` (only when the build asks for `week_negatives`): the most word-overlapping
     sentences of the *same* week's other questions' search results. Retrieval hands the reader
     such sentences (another story of the same days sharing the question's words); without them
-    the reader sees overlap mostly in its own results' non-answers and learns to discount it, so
-    alone it ranks an off-topic sentence of the right shape high.
+    the reader sees overlap mostly in its own results' non-answers and learns to discount it.
+    Measured (docs/QUALITY.md): it helps where retrieval mixes subjects (SQuAD), not on news weeks.
 * **none** - "not answered", all negatives, trained with the pointwise loss only, so a low
   absolute score means "no answer here":
   * `none-away` - the question against another week's most word-overlapping sentences;
