@@ -70,9 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--confirm", action="store_true", help="keep a sentence holding the answer as a positive only "
                     "if its meaning is near the question (and the quiz's evidence): drops mentions in passing")
-    ap.add_argument("--swaps", type=int, default=0, help="altered 'not answered' questions per question "
+    ap.add_argument("--swaps", type=int, default=0, metavar="N", help="altered 'not answered' questions per question "
                     "(none-swap groups; 0: none)")
-    ap.add_argument("--week-negatives", type=int, default=0, help="per answer group, the most word-overlapping "
+    ap.add_argument("--week-negatives", type=int, default=0, metavar="N", help="per answer group, the most word-overlapping "
                     "sentences of the same week's other stories as negatives (neg-week; 0: none)")
     ap.add_argument("--rank-questions", type=int, default=None, help="evaluate ranking on this many held-out questions")
     a = ap.parse_args(argv)
