@@ -32,7 +32,7 @@ product passes). Group kinds:
     sentences of the *same* week's other questions' search results. Retrieval hands the reader
     such sentences (another story of the same days sharing the question's words); without them
     the reader sees overlap mostly in its own results' non-answers and learns to discount it.
-    Measured (docs/QUALITY.md): it helps where retrieval mixes subjects (SQuAD), not on news weeks.
+    Measured over two seeds (docs/QUALITY.md): within the seed noise on every dev set.
 * **none** - "not answered", all negatives, trained with the pointwise loss only, so a low
   absolute score means "no answer here":
   * `none-away` - the question against another week's most word-overlapping sentences;
