@@ -14,8 +14,8 @@ import numpy as np
 from training.reader import matching as M
 from training.reader.pairs import Group, Pair, _positives, build_pairs, load_or_build
 from training.reader.records import Cand
-from training.reader.variants import mentions, swapped
 from training.reader.sources import Question, data_hash, strip_html
+from training.reader.variants import mentions, swapped
 
 
 def test_normalise_folds_case_accents_quotes_and_punctuation():
