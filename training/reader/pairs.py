@@ -208,6 +208,12 @@ class _Pool:
         return []
 
 
+def _week_negatives(pool: _Pool, q: Question, cands: list[Cand], k: int, no_headline: bool = False) -> list[Pair]:
+    """`neg-week`: the `k` sentences of `q`'s own week (`pool`) sharing most of its words, none of
+    its own results (`cands`): the other stories of the same days that retrieval mixes in."""
+    return pool.nearest(q, k, "neg-week", no_headline, frozenset(c.text for c in cands)) if k else []
+
+
 def _rank_set(q: Question, cands: list[Cand]) -> list[Pair]:
     right_v = M.choice_variants(q.right)
     q_st = M.content_stems(q.text)
@@ -274,13 +280,11 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, co
                     continue
                 cands = per_q[q.qid]
                 pos = _positives(q, cands, rng, counts, embed if confirm else None)
-                # the same week's other stories: what retrieval hands the reader besides the answer
-                mine = frozenset(c.text for c in cands)
                 if pos:
                     counts["questions with a search-result positive"] += 1
                     g = Group(q.qid, "answer", tuple(p for _, p in pos), tuple(_hard_pool(q, cands, [c for c, _ in pos])),
                               tuple(away.nearest(q, 1, "neg-away") + away.random(q, rng)
-                                    + (pools[week].nearest(q, week_negatives, "neg-week", skip=mine) if week_negatives else [])))
+                                    + _week_negatives(pools[week], q, cands, week_negatives)))
                 else:
                     counts["questions without a search-result positive"] += 1
                     ev, _ = _evidence(q) if q.evidence else ([], [])
@@ -289,7 +293,7 @@ def build_pairs(root: Path, seed: int = SEED, log=sys.stderr, swaps: int = 0, co
                         counts["questions without a search-result positive: evidence positive"] += 1
                         g = Group(q.qid, "answer", tuple(ev), tuple(_hard_pool(q, cands, [], headline="")),
                                   tuple(away.nearest(q, 1, "neg-away", True) + away.random(q, rng, True)
-                                        + (pools[week].nearest(q, week_negatives, "neg-week", True, mine) if week_negatives else [])))
+                                        + _week_negatives(pools[week], q, cands, week_negatives, True)))
                 if g is not None and g.hard + g.easy:
                     sink.append(g)
                     _count(counts, split, g)
