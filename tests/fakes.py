@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 
 import numpy as np
 
@@ -53,11 +54,13 @@ class FakeReader:
 
     def __init__(self):
         self.batches: list[list] = []
+        self.threads: list[str] = []  # the thread each batch was read on
 
     def score(self, items, batch_size: int = 16):
         from assistant.reading.reader_model import ReadResult
 
         self.batches.append(list(items))
+        self.threads.append(threading.current_thread().name)
         out = []
         for it in items:
             asked = {w for w in _WORD.findall(it.question.lower()) if len(w) >= 4}

@@ -3,10 +3,12 @@
 evidence about the best sentence (see `confidence`).
 
 Work per question is bounded whatever the corpus size: every sentence overlapping a retrieved
-chunk is pre-scored cheaply, and only the best `embed_top` are embedded.
+chunk is pre-scored cheaply (`shortlist`), and only the best `embed_top` are embedded (`finish`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,6 +22,16 @@ from assistant.records import Passages, Query
 PREFER_BONUS = 0.02  # ranking bonus of a sentence from an article cited earlier in the conversation
 
 
+@dataclass(frozen=True)
+class Shortlist:
+    """The question as read, its terms' IDF weights, and the sentences kept for embedding (best
+    first by the cheap signals)."""
+
+    question: Question
+    idf: dict[str, float]
+    top: list[Candidate]
+
+
 class RuleRanker:
     """`index` gives document frequencies and the embedder; `embed_top` bounds the model's work."""
 
@@ -31,6 +43,10 @@ class RuleRanker:
 
     def rank(self, query: Query, query_vec: np.ndarray, passages: Passages,
              prefer: set[str] | None = None) -> Ranking:
+        return self.finish(self.shortlist(query, passages), query_vec, passages, prefer)
+
+    def shortlist(self, query: Query, passages: Passages) -> Shortlist:
+        """The first, cheap step: every candidate sentence pre-scored, the best `embed_top` kept."""
         q = analyse(query.text)
         df, n = self.index.doc_freqs(q.terms)
         idf = idf_weights(q.terms, df, n)
@@ -38,7 +54,12 @@ class RuleRanker:
         acronyms = {a: self.cache.acronyms(passages.articles[a]) for a in {c.article_id for c in unique}}
         pre = prescore(q, unique, idf, acronyms)
         pre.sort(key=cheap_score, reverse=True)
-        top = pre[: self.embed_top]
+        return Shortlist(q, idf, pre[: self.embed_top])
+
+    def finish(self, short: Shortlist, query_vec: np.ndarray, passages: Passages,
+               prefer: set[str] | None = None) -> Ranking:
+        """The second step: the shortlist embedded, scored with the cosine, ranked."""
+        q, top = short.question, short.top
         if not top:
             return Ranking(q, [])
         svecs = self.index.embedder.embed([c.sentence.text for c in top])
@@ -48,7 +69,7 @@ class RuleRanker:
             # not the scores, so the confidence (and abstention) stays calibrated
             ranked.sort(key=lambda c: -(c.score + PREFER_BONUS * (c.article_id in prefer)))
         vectors = {(c.article_id, c.sentence.start): v for c, v in zip(top, svecs)}
-        return Ranking(q, ranked, self._confidence(q, idf, ranked, passages), vectors)
+        return Ranking(q, ranked, self._confidence(q, short.idf, ranked, passages), vectors)
 
     def _confidence(self, q: Question, idf: dict[str, float], ranked: list[Candidate], passages: Passages) -> float:
         if not ranked:

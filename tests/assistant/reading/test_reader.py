@@ -6,11 +6,14 @@ sentences read is bounded."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from assistant import AnswerSettings, Assistant
 from assistant.reading.reader import ReaderRanker, context_of
 from assistant.reading.sentences import split_sentences
+from assistant.records import Query
 from tests.answer_samples import index_reports
 from tests.fakes import FakeEmbedder, FakeReader
 
@@ -59,6 +62,33 @@ def test_sentences_read_per_question_are_bounded(reading):
     a.ranker.read_top = 3
     a.ask("What happened in the Suez Canal?")
     assert len(reader.batches[-1]) == 3
+
+
+def test_the_whole_shortlist_is_read_on_a_worker_while_the_rules_embed_it(reading, monkeypatch):
+    a, reader = reading
+    embedded: list[list[str]] = []
+    embed = a.index.embedder.embed
+    monkeypatch.setattr(a.index.embedder, "embed", lambda texts: embedded.append(list(texts)) or embed(texts))
+    ans = a.ask("How many ships were waiting to pass through the canal?")
+    assert ans.text.startswith("More than 400 ships")
+    shortlist = embedded[-1]  # the query is embedded first, then the rules' shortlist
+    assert 1 < len(shortlist) <= 16
+    assert sorted(it.sentence for it in reader.batches[-1]) == sorted(shortlist)
+    assert reader.threads[-1].startswith("reader") and reader.threads[-1] != threading.current_thread().name
+
+
+def test_a_part_of_the_shortlist_is_read_after_the_rules_rank_it(reading):
+    a, reader = reading
+    a.ranker.read_top = 2
+    text = "How many ships were waiting to pass through the canal?"
+    query = Query(text, text)
+    qvec = a.index.embed_query(text)
+    passages = a.retriever.retrieve(query, qvec)
+    rules_order = [c.sentence.text for c in a.ranker.rules.rank(query, qvec, passages).ranked]
+    assert len(rules_order) > 2
+    a.ranker.rank(query, qvec, passages)
+    assert sorted(it.sentence for it in reader.batches[-1]) == sorted(rules_order[:2])  # the rules' best two
+    assert reader.threads[-1] == threading.current_thread().name
 
 
 def test_context_is_the_previous_sentence():
