@@ -8,7 +8,7 @@
         into benchmarks/out/realtimeqa/index when there is none yet, else into a scratch index
         that is deleted afterwards
     python -m benchmarks convert [--sets ...]     only write the converted corpora and questions
-    python -m benchmarks perf-ingest | perf-latency | perf-coldstart | perf-memory | perf-scaling | perf
+    python -m benchmarks perf-ingest | perf-latency | perf-overlap | perf-coldstart | perf-memory | perf-scaling | perf
         performance vs LangChain (see benchmarks/perf and docs/BENCHMARKS.md)
     python -m benchmarks all                      quality on every set, then perf (what `make bench` runs)
 

@@ -57,12 +57,15 @@ def context_of(sentences: list, i: int) -> str:
 class ReaderRanker:
     """`index` gives document frequencies and the embedder; `reader` reads (default: the shipped
     weights, loaded once per process); `read_top` bounds the sentences read per question;
-    `weight` is the reader's share of a sentence's score and of the confidence."""
+    `weight` is the reader's share of a sentence's score and of the confidence; `overlap` reads on a
+    worker thread while the rules embed (False: all on the calling thread, for processes pinned
+    one per core)."""
 
     def __init__(self, index, cache: ArticleCache, *, reader: Reader | None = None, read_top: int = 16,
-                 weight: float = 0.3, confidence_weight: float = 0.3):
+                 weight: float = 0.3, confidence_weight: float = 0.3, overlap: bool = True):
         self.index, self.cache = index, cache
         self.read_top, self.weight, self.confidence_weight = read_top, weight, confidence_weight
+        self.overlap = overlap
         self.rules = RuleRanker(index, cache, embed_top=max(16, read_top))
         self._reader = reader
 
@@ -89,9 +92,10 @@ class ReaderRanker:
             # it reads on a worker thread while this one embeds (torch and numpy release the GIL;
             # one question's two forward passes then use both cores)
             top = short.top
-            pending = _WORKERS.submit(self.reader.score, [self._item(query, c, passages) for c in top])
+            items = [self._item(query, c, passages) for c in top]
+            pending = _WORKERS.submit(self.reader.score, items) if self.overlap else None
             base = self.rules.finish(short, query_vec, passages)
-            results = pending.result()
+            results = pending.result() if pending is not None else self.reader.score(items)
         else:
             base = self.rules.finish(short, query_vec, passages)
             top = base.ranked[: self.read_top]

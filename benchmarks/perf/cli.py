@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-COMMANDS = ("perf-ingest", "perf-latency", "perf-coldstart", "perf-memory", "perf-scaling", "perf-ivf", "perf")
+COMMANDS = ("perf-ingest", "perf-latency", "perf-overlap", "perf-coldstart", "perf-memory", "perf-scaling", "perf-ivf", "perf")
 
 
 def _sizes(value: str) -> list[int]:
@@ -24,6 +24,9 @@ def add_commands(sub) -> None:
     p.add_argument("--rankers", default="reader,rules", help="sentence rankers to measure (default reader,rules)")
     p.add_argument("--no-peer", action="store_true", help="skip LangChain")
     p.add_argument("--rebuild", action="store_true", help="rebuild the indexes")
+    p = sub.add_parser("perf-overlap", help="warm ask() at 100k with the reader on a worker thread vs after the rules, "
+                                            "paired per question")
+    p.add_argument("--n", type=int, default=100_000, help="index size (a perf-latency index; default 100000)")
     p = sub.add_parser("perf-coldstart", help="assistant ask in a new process, samples index")
     p.add_argument("--runs", type=int, default=5)
     p = sub.add_parser("perf-memory", help="peak RSS of ingest and of a warm Assistant at 100k / 1M chunks")
@@ -36,9 +39,11 @@ def add_commands(sub) -> None:
 
 
 def run(args) -> int:
-    from . import coldstart, ingest, ivf, latency, scaling
+    from . import coldstart, ingest, ivf, latency, overlap, scaling
 
     c = args.command
+    if c == "perf-overlap":
+        return overlap.main(args.data, args.out, n=args.n)
     if c == "perf-ivf":
         return ivf.main(args.data, args.out, n=args.n)
     if c == "perf-ingest":
@@ -56,11 +61,11 @@ def run(args) -> int:
 
 
 def run_all(data, out) -> int:
-    from . import coldstart, ingest, ivf, latency, scaling
+    from . import coldstart, ingest, ivf, latency, overlap, scaling
 
     rc = 0
     for step in (lambda: ingest.main(data, out), lambda: coldstart.main(data, out), lambda: ivf.main(data, out),
-                 lambda: latency.main(data, out),
+                 lambda: latency.main(data, out), lambda: overlap.main(data, out),
                  lambda: scaling.memory(data, out), lambda: scaling.scaling(data, out)):
         rc |= step()
         print()

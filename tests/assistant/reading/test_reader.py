@@ -75,6 +75,10 @@ def test_the_whole_shortlist_is_read_on_a_worker_while_the_rules_embed_it(readin
     assert 1 < len(shortlist) <= 16
     assert sorted(it.sentence for it in reader.batches[-1]) == sorted(shortlist)
     assert reader.threads[-1].startswith("reader") and reader.threads[-1] != threading.current_thread().name
+    a.ranker.overlap = False  # the same reading, on the calling thread
+    again = a.ask("How many ships were waiting to pass through the canal?")
+    assert reader.threads[-1] == threading.current_thread().name
+    assert (again.text, again.confidence) == (ans.text, ans.confidence)
 
 
 def test_a_part_of_the_shortlist_is_read_after_the_rules_rank_it(reading):
