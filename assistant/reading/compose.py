@@ -17,6 +17,7 @@ from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, subject_of
 from assistant.news.attribution import Part, is_changing, render
+from assistant.reading.question import fits_kind
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
 from assistant.news.copies import copies_of
@@ -185,9 +186,12 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
 def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings) -> ShortAnswer | None:
     """The ranker's short answer, numbered with the citation of the sentence that holds it (the
     best sentence always leads the answer, so it is cited); none where the ranker is unsure of
-    the span (it is shown in bold: a wrong mark reads as the answer)."""
+    the span or the span is not a figure or date that the question asks for (it is shown in bold:
+    a wrong mark reads as the answer)."""
     s = ranking.short
     if s is None or s.probability < settings.short_min_probability:
         return None
+    if not fits_kind(ranking.analysis.kind, s.text):
+        return None  # a name marked for "when", a noun for "how many": the sentence states no such answer
     n = next((c.n for c in cites.items if c.article_id == s.article_id and c.start <= s.start and s.end <= c.end), 0)
     return replace(s, citation=n) if n else None

@@ -136,6 +136,17 @@ _UNIT_HINTS = [
 ]
 
 
+def fits_kind(kind: str, span: str) -> bool:
+    """Could `span` (a short answer marked inside a sentence) be what a question of `kind` asks
+    for? Only figures and dates are checked: a "how many" answer holds a figure, a "when" answer a
+    date or a time. Names are not (a lowercase "eggs" answers "which item"), so other kinds pass."""
+    if kind == "number":
+        return any(_DIGIT.search(w) or w in NUMBER_WORDS for w in words(span))
+    if kind == "date":
+        return bool(_DIGIT.search(span) or _DATE.search(span))
+    return True
+
+
 def has_answer_type(kind: str, sentence: str, question: Question) -> bool:
     """Does the sentence hold something of the wanted kind that the question itself does not?"""
     if kind == "number":

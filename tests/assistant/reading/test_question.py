@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.reading.question import analyse, has_answer_type
+from assistant.reading.question import analyse, fits_kind, has_answer_type
 from index.text.words import STOPWORDS, stem
 
 
@@ -114,6 +114,16 @@ def test_person_and_place_questions_want_a_name_the_question_does_not_give():
     assert not typ("Who chairs the NTSB?", "The chair of the NTSB spoke.")  # only the question's own name
     assert typ("Where did the lander touch down?", "It touched down near the south pole of the Moon.")
     assert not typ("Where did the lander touch down?", "It touched down softly.")
+
+
+def test_a_marked_figure_or_date_must_be_one():
+    assert fits_kind("number", "422") and fits_kind("number", "three and a half days")
+    assert not fits_kind("number", "Suez Canal")
+    assert fits_kind("date", "29 March 2021") and fits_kind("date", "Monday") and fits_kind("date", "9 p.m.")
+    assert fits_kind("date", "last week")
+    assert not fits_kind("date", "Osama Rabie")
+    # names are not checked: a lowercase answer ("eggs") can answer "which item"
+    assert fits_kind("entity", "eggs") and fits_kind("person", "the chairman") and fits_kind("other", "x")
 
 
 def test_other_questions_have_no_answer_type():

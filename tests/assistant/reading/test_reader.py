@@ -6,7 +6,9 @@ sentences read is bounded."""
 
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -49,6 +51,26 @@ def test_the_short_answer_is_exact_article_offsets_cited_by_its_sentence(reading
     assert article.text[s.start:s.end] == "400"
     cited = next(c for c in ans.citations if c.n == s.citation)
     assert cited.article_id == s.article_id and cited.start <= s.start < s.end <= cited.end
+
+
+class NameMarker(FakeReader):
+    """Marks the first capitalised word after the sentence's first word, whatever was asked."""
+
+    def score(self, items, batch_size: int = 16):
+        out = super().score(items, batch_size)
+        for i, (it, r) in enumerate(zip(items, out)):
+            m = re.search(r"(?<=\s)[A-Z][a-z]+", it.sentence)
+            out[i] = replace(r, start=m.start(), end=m.end(), span_probability=0.9) if m else r
+        return out
+
+
+def test_a_short_answer_of_the_wrong_kind_is_not_marked(reading):
+    a, _ = reading
+    a.ranker = ReaderRanker(a.index, a.cache, reader=NameMarker(), weight=1.0, confidence_weight=1.0)
+    when = a.ask("When was the Ever Given refloated in the Suez Canal?")
+    assert not when.abstained and when.short_answer is None  # a name for "when": no bold
+    which = a.ask("Which canal did the Ever Given block?")
+    assert which.short_answer is not None and which.short_answer.text[0].isupper()  # names are not checked
 
 
 def test_low_probability_everywhere_abstains_without_a_short_answer(reading):
