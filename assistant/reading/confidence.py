@@ -29,17 +29,32 @@ Limits: surface evidence only — SQuAD's adversarial unanswerables ("westward" 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from index.text.words import stems, words
 
 from assistant.reading.question import Question
 
 NEGATIONS = frozenset({"not", "never", "no", "n't", "without", "neither", "nor"})
-COEF = {"bias": -3.33, "support": 1.44, "score": 1.19, "semantic": 1.64, "cover": 1.36, "name_missing": -1.06,
-        "missing": -0.11, "number_missing": -0.06, "negation_mismatch": -0.60, "type_missing": -0.64}
+FEATURES = ("support", "score", "semantic", "cover", "name_missing", "missing", "number_missing",
+            "negation_mismatch", "type_missing")
+FIT_FILE = Path(__file__).parent / "weights" / "confidence.json"  # written by `python -m training.confidence`
+
+
+def load_coef(path: Path = FIT_FILE) -> dict[str, float]:
+    """The fitted coefficients: a bias and one per feature (a missing one is an error, not a zero)."""
+    coef = json.loads(Path(path).read_text(encoding="utf-8"))["coef"]
+    missing = [k for k in ("bias", *FEATURES) if k not in coef]
+    if missing:
+        raise ValueError(f"{path}: coefficients missing for {', '.join(missing)}")
+    return {k: float(v) for k, v in coef.items()}
+
+
+COEF = load_coef()
 
 
 @dataclass(frozen=True)
@@ -102,11 +117,15 @@ def _other_year(question: str, sentence: str, article_text: str) -> bool:
     return bool(asked and said and not asked & said and not asked & set(_YEAR.findall(article_text)))
 
 
-def confidence(e: Evidence) -> float:
-    c = COEF
-    z = (c["bias"] + c["support"] * max(e.semantic, e.score) + c["score"] * e.score + c["semantic"] * e.semantic
-         + c["cover"] * e.cover + c["name_missing"] * e.name_missing + c["missing"] * e.missing
-         + c["number_missing"] * e.number_missing + c["negation_mismatch"] * e.negation_mismatch
-         + c["type_missing"] * e.type_missing)
+def features(e: Evidence) -> dict[str, float]:
+    """The model's inputs, named as in `FEATURES` (what the fit in `training.confidence` reads)."""
+    return {"support": max(e.semantic, e.score), "score": e.score, "semantic": e.semantic, "cover": e.cover,
+            "name_missing": float(e.name_missing), "missing": e.missing, "number_missing": float(e.number_missing),
+            "negation_mismatch": float(e.negation_mismatch), "type_missing": float(e.type_missing)}
+
+
+def confidence(e: Evidence, coef: dict[str, float] | None = None) -> float:
+    c = COEF if coef is None else coef
+    z = c["bias"] + sum(c[k] * v for k, v in features(e).items())
     p = 1.0 / (1.0 + math.exp(-z))
     return p / 2 if e.other_year else p

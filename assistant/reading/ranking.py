@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.news.copies import same_text_key
 from assistant.reading.article_cache import ArticleCache
+from assistant.reading.confidence import Evidence
 from assistant.reading.question import Question
 from assistant.reading.scoring import Candidate
 from assistant.records import Passages, Query, ShortAnswer
@@ -20,13 +21,15 @@ from assistant.records import Passages, Query, ShortAnswer
 class Ranking:
     """`ranked` best first; `vectors` maps (article id, sentence start) to the unit vector of
     the sentences that were embedded (duplicate detection compares them); `analysis` is the
-    question as read; `short` the short answer inside the best sentence, when the ranker marks one."""
+    question as read; `short` the short answer inside the best sentence, when the ranker marks one;
+    `evidence` what the rules' confidence read about the best sentence."""
 
     analysis: Question
     ranked: list[Candidate]
     confidence: float | None = None  # None: the best sentence's score
     vectors: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
     short: ShortAnswer | None = None
+    evidence: Evidence | None = None  # the rules' evidence about the best sentence (their confidence's inputs)
 
 
 class Ranker(Protocol):

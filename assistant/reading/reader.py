@@ -110,7 +110,7 @@ class ReaderRanker:
         r = read[_key(best)]
         cw = self.confidence_weight
         confidence = cw * r.probability + (1 - cw) * float(base.confidence or 0.0)
-        return Ranking(base.analysis, ranked, confidence, base.vectors, _short(best, r))
+        return Ranking(base.analysis, ranked, confidence, base.vectors, _short(best, r), base.evidence)
 
     def _item(self, query: Query, c: Candidate, passages: Passages) -> ReadItem:
         article = passages.articles[c.article_id]

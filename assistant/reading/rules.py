@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.reading.article_cache import ArticleCache
-from assistant.reading.confidence import confidence, gather
+from assistant.reading.confidence import Evidence, confidence, gather
 from assistant.reading.question import Question, analyse
 from assistant.reading.ranking import Ranking, candidates
 from assistant.reading.scoring import Candidate, cheap_score, final_scores, idf_weights, prescore
@@ -69,15 +69,13 @@ class RuleRanker:
             # not the scores, so the confidence (and abstention) stays calibrated
             ranked.sort(key=lambda c: -(c.score + PREFER_BONUS * (c.article_id in prefer)))
         vectors = {(c.article_id, c.sentence.start): v for c, v in zip(top, svecs)}
-        return Ranking(q, ranked, self._confidence(q, short.idf, ranked, passages), vectors)
+        ev = self._evidence(q, short.idf, ranked, passages)
+        return Ranking(q, ranked, confidence(ev), vectors, evidence=ev)
 
-    def _confidence(self, q: Question, idf: dict[str, float], ranked: list[Candidate], passages: Passages) -> float:
-        if not ranked:
-            return 0.0
+    def _evidence(self, q: Question, idf: dict[str, float], ranked: list[Candidate], passages: Passages) -> Evidence:
         best = ranked[0]
         article = passages.articles[best.article_id]
         sents = self.cache.sentences(article)
         i = next((j for j, s in enumerate(sents) if s.start == best.sentence.start), 0)
         window = " ".join(s.text for s in sents[max(0, i - 1): i + 2])
-        ev = gather(q, best.sentence.text, window, article.text, idf, best.type_match, best.semantic, best.score)
-        return confidence(ev)
+        return gather(q, best.sentence.text, window, article.text, idf, best.type_match, best.semantic, best.score)

@@ -25,7 +25,7 @@ class Question:
     choices: list[str]
     answer: int
     evidence: str  # HTML stripped
-    results: list[dict] = field(default_factory=list)  # [{title, text, url}], deduplicated by url
+    results: list[dict] = field(default_factory=list)  # [{title, text, url, published}], deduplicated by url
 
     @property
     def right(self) -> str:
@@ -70,6 +70,12 @@ def _questions(path: Path, week: str) -> list[Question]:
     return out
 
 
+def _iso_day(value) -> str:
+    """"2023/01/05" (the search results' form) as "2023-01-05"; "" when it isn't a day."""
+    m = re.match(r"\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})", str(value or ""))
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
+
+
 def read_weeks(root: Path) -> list[tuple[str, list[Question]]]:
     """[(week, questions with their search results)] for weeks/, oldest first."""
     out = []
@@ -92,7 +98,7 @@ def read_weeks(root: Path) -> list[tuple[str, list[Question]]]:
                             continue
                         seen.add(url)
                         q.results.append({"title": (r.get("title") or "").strip(), "text": r["text"],
-                                          "url": url})
+                                          "url": url, "published": _iso_day(r.get("publish_date"))})
         out.append((week, qs))
     return out
 

@@ -1,0 +1,112 @@
+"""The confidence fit's pieces on hand-checkable data: the AUC, the logistic fit, the
+coefficients file, and the rows built from a tiny made-up training folder (a stand-in embedder;
+the real weeks are never needed)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from assistant.reading.confidence import FEATURES, Evidence, confidence, load_coef
+from tests.fakes import FakeEmbedder
+from training.confidence.fit import auc, cross_validate, fit, fit_free, matrix, named
+from training.confidence.rows import Row, build_rows
+
+
+def test_auc_counts_pairs_and_halves_ties():
+    assert auc(np.array([0.9, 0.8, 0.3]), np.array([1, 0, 0])) == 1.0
+    assert auc(np.array([0.2, 0.8]), np.array([1, 0])) == 0.0
+    assert auc(np.array([0.5, 0.5]), np.array([1, 0])) == 0.5
+    assert auc(np.array([0.9, 0.4, 0.6, 0.1]), np.array([1, 1, 0, 0])) == 0.75  # 3 of 4 pairs
+
+
+def _rows(n=40):
+    rng = np.random.default_rng(0)
+    out = []
+    for i in range(n):
+        label = i % 2
+        f = {k: 0.0 for k in FEATURES}
+        f["cover"] = float(rng.uniform(0.6, 1.0) if label else rng.uniform(0.0, 0.5))  # separates the classes
+        f["semantic"] = float(rng.uniform(0, 1))  # noise
+        out.append(Row(f"q{i}", f"2023010{(i // 2) % 4}", "own" if label else "away", label, f, False))  # both labels each week
+    return out
+
+
+def test_the_fit_puts_weight_on_the_feature_that_separates():
+    rows = _rows()
+    x, y = matrix(rows)
+    beta = fit(x, y, l2=0.1)
+    coef = named(beta)
+    assert coef["cover"] > 2 and abs(coef["semantic"]) < coef["cover"] / 3
+    assert auc(x @ beta, y) == 1.0
+    folds = cross_validate(rows, l2=0.1)
+    assert set(folds) == {"fold 1", "fold 2"} and all(f["auc_on_other_half"] == 1.0 for f in folds.values())
+
+
+def test_a_feature_that_would_push_the_wrong_way_gets_zero():
+    rows = _rows()
+    for r in rows:  # a "warning sign" that, in this data, comes with answers
+        r.features["name_missing"] = float(r.label)
+    x, y = matrix(rows)
+    assert fit_free(x, y, l2=0.1)[1 + FEATURES.index("name_missing")] > 0
+    beta = fit(x, y, l2=0.1)
+    assert beta[1 + FEATURES.index("name_missing")] == 0.0 and named(beta)["cover"] > 0
+
+
+def test_coefficients_file_must_name_every_feature(tmp_path):
+    good = {"bias": 0.0, **{k: 0.0 for k in FEATURES}}
+    (tmp_path / "c.json").write_text(json.dumps({"coef": good}))
+    assert load_coef(tmp_path / "c.json") == good
+    del good["cover"]
+    (tmp_path / "c.json").write_text(json.dumps({"coef": good}))
+    with pytest.raises(ValueError, match="cover"):
+        load_coef(tmp_path / "c.json")
+
+
+def test_confidence_is_the_logistic_of_the_coefficients_and_another_year_halves_it():
+    e = Evidence(semantic=0.5, score=0.4, missing=0.0, number_missing=False, negation_mismatch=False,
+                 type_missing=False, cover=1.0)
+    zero = {"bias": 0.0, **{k: 0.0 for k in FEATURES}}
+    assert confidence(e, zero) == 0.5
+    assert confidence(e, {**zero, "cover": 2.0}) == pytest.approx(1 / (1 + np.exp(-2.0)))
+    assert confidence(replace(e, other_year=True), zero) == 0.25
+
+
+def _week(root, week, questions, pages):
+    (root / "weeks").mkdir(parents=True, exist_ok=True)
+    with open(root / "weeks" / f"{week}_qa.jsonl", "w") as f:
+        for qid, text, choices, ans in questions:
+            f.write(json.dumps({"question_id": qid, "question_sentence": text, "choices": choices,
+                                "answer": [str(ans)], "evidence": ""}) + "\n")
+    with gzip.open(root / "weeks" / f"{week}_gcs.jsonl.gz", "wt") as f:
+        for qid, *_ in questions:
+            f.write(json.dumps({"question_id": qid, "search_result": pages}) + "\n")
+
+
+def test_rows_ask_each_question_of_its_own_week_and_of_another(tmp_path):
+    root = tmp_path / "data"
+    lantern = [{"url": "https://news.example/lanterns", "title": "Lantern festival in Port Avalon",
+                "publish_date": "2023/01/05",
+                "text": "The harbour lantern festival drew 9,000 visitors to Port Avalon on Saturday. "
+                        "Lantern makers sold paper boats at the market."}]
+    budget = [{"url": "https://news.example/roads", "title": "Kestrel Bay approves road budget",
+               "publish_date": "2023/01/12",
+               "text": "Kestrel Bay council approved a road budget of 4 million. Crews will repair the coast road."}]
+    _week(root, "20230106", [("a1", "Which town hosted the harbour lantern festival?",
+                              ["Port Avalon", "Lowmarsh", "Kestrel Bay", "Tarn"], 0),
+                             ("a2", "Which singer opened the festival?", ["Ada Vell", "Bo Rinn", "Cy Mor", "Di Lo"], 0)],
+          lantern)
+    _week(root, "20230113", [("b1", "Which council approved a road budget?",
+                              ["Kestrel Bay", "Port Avalon", "Lowmarsh", "Tarn"], 0)], budget)
+    rows, counts = build_rows(root, tmp_path / "work", every=1, offset=0, embedder=FakeEmbedder())
+    got = {(r.qid, r.kind, r.label) for r in rows}
+    assert got == {("a1", "own", 1), ("a1", "away", 0), ("b1", "own", 1), ("b1", "away", 0)}
+    assert counts["left out: results don't hold the right choice"] == 1  # a2: no page names the singer
+    own = next(r for r in rows if r.qid == "a1" and r.kind == "own")
+    away = next(r for r in rows if r.qid == "a1" and r.kind == "away")
+    assert set(own.features) == set(FEATURES)
+    assert own.features["cover"] > away.features["cover"]  # its own week's page has the question's words

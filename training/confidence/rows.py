@@ -1,0 +1,150 @@
+"""Rows for the confidence fit, built from the RealTime QA training weeks (never `../shared/eval`).
+
+Every `every`-th week with search results (starting at `offset`) becomes a small index: the
+week's pages, deduplicated by URL, ingested by the product's own pipeline with the bundled model.
+Each of the week's questions is then read by the rules ranker as the product reads it (hybrid
+retrieval as of the quiz's date, the rules' best sentence), and what the rules' confidence reads
+about that sentence (`assistant.reading.confidence.features`) is one row:
+
+- label 1, `own`: the question asked of its own week, where its search results hold the right
+  choice (string match, `training.reader.matching`); a question whose results don't hold it is
+  left out (an answer worded differently would be labelled "not answered");
+- label 0, `away`: the same question asked of the week half the sample away (other stories, the
+  same kind of pages); left out where what it retrieves holds the right choice.
+
+Limits: the negatives are other weeks' news, so they teach "off the subject", not SQuAD v2's
+near misses; labels are string matches.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from training.reader import matching as M
+from training.reader.sources import Question, read_weeks
+
+
+@dataclass(frozen=True)
+class Row:
+    qid: str
+    week: str
+    kind: str  # "own" | "away"
+    label: int
+    features: dict[str, float]
+    other_year: bool
+
+
+def _day(week: str) -> str:
+    return f"{week[:4]}-{week[4:6]}-{week[6:]}"
+
+
+def _pages(qs: list[Question]) -> list[dict]:
+    seen, out = set(), []
+    for q in qs:
+        for r in q.results:
+            if r["url"] not in seen:
+                seen.add(r["url"])
+                out.append({"title": r["title"], "text": r["text"], "url": r["url"], "published": r.get("published", "")})
+    return out
+
+
+def _holds(texts, variants: list[str]) -> bool:
+    return any(M.find_choice(t, variants) for t in texts)
+
+
+def build_indexes(weeks: list[tuple[str, list[Question]]], work: Path, embedder, log=sys.stderr) -> dict[str, Path]:
+    """One index per week under `work` (kept between runs: a finished one is reused)."""
+    from index import ingest
+
+    out = {}
+    for n, (week, qs) in enumerate(weeks):
+        target = work / f"index-{week}"
+        done = target / "complete"
+        if not done.exists():
+            shutil.rmtree(target, ignore_errors=True)
+            corpus = work / f"pages-{week}.jsonl"
+            with open(corpus, "w", encoding="utf-8") as f:
+                for page in _pages(qs):
+                    f.write(json.dumps(page, ensure_ascii=False) + "\n")
+            ingest([corpus], target, embedder=embedder)
+            corpus.unlink()
+            done.write_text("ok\n")
+        out[week] = target
+        print(f"\rindexing weeks {n + 1}/{len(weeks)}", end="", file=log, flush=True)
+    print(file=log)
+    return out
+
+
+def _row(assistant, q: Question, as_of: str, kind: str, label: int) -> Row | None:
+    from assistant.records import Query
+
+    passages = assistant.search(q.text, as_of=as_of)
+    if kind == "away" and _holds((h.text for h in passages.hits), M.choice_variants(q.right)):
+        return None  # the other week answers it too (a story that ran for weeks)
+    ranking = assistant.ranker.rank(Query(q.text, q.text), assistant.index.embed_query(q.text), passages)
+    if ranking.evidence is None:
+        return None
+    from assistant.reading.confidence import features
+
+    return Row(q.qid, q.week, kind, label, features(ranking.evidence), ranking.evidence.other_year)
+
+
+def build_rows(root: Path, work: Path, every: int = 2, offset: int = 1, log=sys.stderr,
+               embedder=None) -> tuple[list[Row], dict]:
+    """The rows of the sampled weeks (see the module doc) and counts of what was kept; `embedder`
+    defaults to the bundled model (tests pass a stand-in)."""
+    from assistant import AnswerSettings, Assistant
+    from index import SentenceTransformerEmbedder
+
+    work.mkdir(parents=True, exist_ok=True)
+    weeks = [(w, qs) for i, (w, qs) in enumerate(read_weeks(root)) if i % every == offset and any(q.results for q in qs)]
+    embedder = embedder or SentenceTransformerEmbedder()
+    indexes = build_indexes(weeks, work, embedder, log)
+    counts = {"weeks": len(weeks), "questions": 0, "left out: generic right choice": 0,
+              "left out: results don't hold the right choice": 0, "rows own (1)": 0, "rows away (0)": 0,
+              "left out: the other week holds the right choice": 0}
+    rows: list[Row] = []
+    opened = {w: Assistant(p, embedder=embedder, answer=AnswerSettings(ranker="rules")) for w, p in indexes.items()}
+    names = [w for w, _ in weeks]
+    try:
+        for j, (week, qs) in enumerate(weeks):
+            away = names[(j + len(names) // 2) % len(names)]
+            for q in qs:
+                counts["questions"] += 1
+                variants = M.choice_variants(q.right)
+                if not variants:
+                    counts["left out: generic right choice"] += 1
+                    continue
+                if not _holds((r["text"] for r in q.results), variants):
+                    counts["left out: results don't hold the right choice"] += 1
+                    continue
+                own = _row(opened[week], q, _day(week), "own", 1)
+                if own:
+                    rows.append(own)
+                    counts["rows own (1)"] += 1
+                other = _row(opened[away], q, _day(away), "away", 0)  # asked as of that week: its pages are all there
+                if other:
+                    rows.append(other)
+                    counts["rows away (0)"] += 1
+                else:
+                    counts["left out: the other week holds the right choice"] += 1
+            print(f"\rasking weeks {j + 1}/{len(weeks)}", end="", file=log, flush=True)
+        print(file=log)
+    finally:
+        for a in opened.values():
+            a.close()
+    return rows, counts
+
+
+def save_rows(rows: list[Row], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(asdict(r)) + "\n")
+
+
+def load_rows(path: Path) -> list[Row]:
+    return [Row(**json.loads(line)) for line in open(path, encoding="utf-8") if line.strip()]
