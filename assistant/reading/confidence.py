@@ -17,14 +17,16 @@ A small logistic model over evidence about the best sentence, its neighbours and
   on none of the 360 answerable dev questions and on 6 off-topic ones, too rare for the fit to
   weigh, so it halves the confidence outright.
 
-Fitted (logistic regression, L2, numpy) on four sets of the dev data in ../shared/eval: SQuAD v2
-dev half (250 questions, 127 unanswerable) and RealTimeQA (110 answerable, weighted double) each
-against its own index, and each set's questions asked of the *other* set's index as off-topic
-negatives (a Wikipedia question put to news articles, and news quiz questions put to Wikipedia
-paragraphs: nothing there answers them). Two-fold cross-validation gave the same coefficients
-within ±0.3 and the same operating points; rounded. Threshold and figures: docs/QUALITY.md.
-Limits: surface evidence only — SQuAD's adversarial unanswerables ("westward" for "easterly",
-"22nd" for "32nd" in a paragraph that has both) mostly pass as answerable.
+Fitted (logistic regression, L2, each feature held to the direction it was built for) by
+`python -m training.confidence` on the RealTime QA *training* weeks only (`../shared/train`):
+every second week's search-result pages become a small index, each of its questions whose
+pages hold the right choice is asked of it ("answerable") and of the index of a week half the
+sample away ("not answered": other stories). The coefficients, their provenance and a two-fold
+cross-validation by week are in `weights/confidence.json`; the threshold and figures in
+docs/QUALITY.md.
+Limits: surface evidence only, and the "not answered" rows are off the subject, so SQuAD v2's
+adversarial unanswerables ("westward" for "easterly", "22nd" for "32nd" in a paragraph that has
+both) mostly pass as answerable.
 """
 
 from __future__ import annotations
