@@ -69,7 +69,7 @@ class AnswerSettings:
 
 # each ranker's confidence has its own scale: the reader's is a calibrated probability, the rules'
 # a logistic model over surface evidence; thresholds chosen on the dev sets (docs/QUALITY.md)
-RANKER_THRESHOLDS = {"reader": 0.32, "rules": 0.35}
+RANKER_THRESHOLDS = {"reader": 0.42, "rules": 0.50}
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -19,14 +19,15 @@ A small logistic model over evidence about the best sentence, its neighbours and
 
 Fitted (logistic regression, L2, each feature held to the direction it was built for) by
 `python -m training.confidence` on the RealTime QA *training* weeks only (`../shared/train`):
-every second week's search-result pages become a small index, each of its questions whose
-pages hold the right choice is asked of it ("answerable") and of the index of a week half the
-sample away ("not answered": other stories). The coefficients, their provenance and a two-fold
-cross-validation by week are in `weights/confidence.json`; the threshold and figures in
-docs/QUALITY.md.
-Limits: surface evidence only, and the "not answered" rows are off the subject, so SQuAD v2's
-adversarial unanswerables ("westward" for "easterly", "22nd" for "32nd" in a paragraph that has
-both) mostly pass as answerable.
+every second week's search-result pages become a small index; its questions are asked of it
+("answerable" where their pages hold the right choice, "not answered" where they don't: on the
+subject, no answer) and of the index of a week half the sample away ("not answered": other
+stories). 1,959 rows; the coefficients, their provenance and a two-fold cross-validation by week
+are in `weights/confidence.json`; the thresholds and figures in docs/QUALITY.md. The fit gave two
+warning signs no weight, `missing` and `negation_mismatch` (held to lower the confidence, the data
+would have had them raise it), so they do nothing until a refit finds a use for them.
+Limits: surface evidence only, so SQuAD v2's adversarial unanswerables ("westward" for
+"easterly", "22nd" for "32nd" in a paragraph that has both) mostly pass as answerable.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ from assistant.reading.question import Question
 NEGATIONS = frozenset({"not", "never", "no", "n't", "without", "neither", "nor"})
 FEATURES = ("support", "score", "semantic", "cover", "name_missing", "missing", "number_missing",
             "negation_mismatch", "type_missing")
+# the direction each feature may push: evidence for an answer raises the confidence, a warning sign
+# lowers it; the fit gives a feature the data would push the other way 0 (it is then not used)
+SIGNS = {"support": 1, "score": 1, "semantic": 1, "cover": 1, "name_missing": -1, "missing": -1,
+         "number_missing": -1, "negation_mismatch": -1, "type_missing": -1}
 FIT_FILE = Path(__file__).parent / "weights" / "confidence.json"  # written by `python -m training.confidence`
 
 

@@ -102,7 +102,7 @@ def test_rows_ask_each_question_of_its_own_week_and_of_another(tmp_path):
           lantern)
     _week(root, "20230113", [("b1", "Which council approved a road budget?",
                               ["Kestrel Bay", "Port Avalon", "Lowmarsh", "Tarn"], 0)], budget)
-    rows, counts = build_rows(root, tmp_path / "work", every=1, offset=0, embedder=FakeEmbedder())
+    rows, counts = build_rows(root, tmp_path / "work", every=1, offset=0, embedder=FakeEmbedder(), with_related=False)
     got = {(r.qid, r.kind, r.label) for r in rows}
     assert got == {("a1", "own", 1), ("a1", "away", 0), ("b1", "own", 1), ("b1", "away", 0)}
     assert counts["left out: results don't hold the right choice"] == 1  # a2: no page names the singer
@@ -110,3 +110,6 @@ def test_rows_ask_each_question_of_its_own_week_and_of_another(tmp_path):
     away = next(r for r in rows if r.qid == "a1" and r.kind == "away")
     assert set(own.features) == set(FEATURES)
     assert own.features["cover"] > away.features["cover"]  # its own week's page has the question's words
+    rows, counts = build_rows(root, tmp_path / "work", every=1, offset=0, embedder=FakeEmbedder(), with_related=True)
+    assert ("a2", "related", 0) in {(r.qid, r.kind, r.label) for r in rows}  # its own pages, on the subject, no answer
+    assert counts["rows related (0)"] == 1 and counts["left out: results don't hold the right choice"] == 0

@@ -30,6 +30,9 @@ def main(argv=None) -> int:
     ap.add_argument("--every", type=int, default=2, metavar="N", help="use every Nth week (default 2)")
     ap.add_argument("--offset", type=int, default=1, metavar="K", help="starting at week K (default 1)")
     ap.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the coefficients (default 1)")
+    ap.add_argument("--related", action=argparse.BooleanOptionalAction, default=True,
+                    help="questions whose own pages lack the answer, asked of their own week, as 'not answered' "
+                         "(near misses; noisier labels); --no-related: off-topic negatives only (default: with)")
     args = ap.parse_args(argv)
     if not (args.data / "weeks").is_dir():
         print(f"error: {args.data} has no weeks/ folder (give the realtimeqa training folder)", file=sys.stderr)
@@ -44,11 +47,12 @@ def main(argv=None) -> int:
     from .rows import build_rows, load_rows, save_rows
 
     digest = data_hash(args.data)
-    cached = args.work / f"rows-{digest[:16]}-{args.every}-{args.offset}.jsonl"
+    cached = args.work / f"rows-{digest[:16]}-{args.every}-{args.offset}{'-related' if args.related else ''}.jsonl"
     if cached.exists():
         rows, counts = load_rows(cached), json.loads(cached.with_suffix(".counts.json").read_text())
     else:
-        rows, counts = build_rows(args.data, args.work, every=args.every, offset=args.offset)
+        rows, counts = build_rows(args.data, args.work, every=args.every, offset=args.offset,
+                                  with_related=args.related)
         save_rows(rows, cached)
         cached.with_suffix(".counts.json").write_text(json.dumps(counts, indent=1))
     x, y = matrix(rows)
@@ -56,7 +60,7 @@ def main(argv=None) -> int:
     result = {
         "coef": named(beta),
         "fitted_on": {"data": "realtimeqa training weeks (../shared/train), never ../shared/eval",
-                      "data_sha256": digest, "every": args.every, "offset": args.offset,
+                      "data_sha256": digest, "every": args.every, "offset": args.offset, "related": args.related,
                       "weeks": sorted({r.week for r in rows}), "counts": counts},
         "l2": args.l2,
         "auc_on_fit_rows": round(auc(x @ beta, y), 3),
@@ -65,7 +69,7 @@ def main(argv=None) -> int:
         "command": "python -m training.confidence --data ../shared/train/realtimeqa"
                    + (f" --every {args.every}" if args.every != 2 else "")
                    + (f" --offset {args.offset}" if args.offset != 1 else "")
-                   + (f" --l2 {args.l2:g}" if args.l2 != 1.0 else ""),
+                   + (f" --l2 {args.l2:g}" if args.l2 != 1.0 else "") + ("" if args.related else " --no-related"),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")

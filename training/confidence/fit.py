@@ -12,19 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.reading.confidence import FEATURES
+from assistant.reading.confidence import FEATURES, SIGNS
 
 
 def matrix(rows) -> tuple[np.ndarray, np.ndarray]:
     x = np.array([[1.0] + [r.features[k] for k in FEATURES] for r in rows])
     y = np.array([float(r.label) for r in rows])
     return x, y
-
-
-# the direction each feature may push: evidence for an answer raises the confidence, a warning sign
-# lowers it; a fit that wants the other sign gets 0 for it (the feature is then not used)
-SIGNS = {"support": 1, "score": 1, "semantic": 1, "cover": 1, "name_missing": -1, "missing": -1,
-         "number_missing": -1, "negation_mismatch": -1, "type_missing": -1}
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50) -> np.ndarray:

@@ -7,13 +7,15 @@ retrieval as of the quiz's date, the rules' best sentence), and what the rules' 
 about that sentence (`assistant.reading.confidence.features`) is one row:
 
 - label 1, `own`: the question asked of its own week, where its search results hold the right
-  choice (string match, `training.reader.matching`); a question whose results don't hold it is
-  left out (an answer worded differently would be labelled "not answered");
-- label 0, `away`: the same question asked of the week half the sample away (other stories, the
-  same kind of pages); left out where what it retrieves holds the right choice.
+  choice (string match, `training.reader.matching`);
+- label 0, `related` (left out with `with_related=False`): a question whose own results don't
+  hold its right choice, asked of its own week: pages on the subject that don't give the answer,
+  the near miss an off-topic row never shows (an answer worded differently is mislabelled here);
+- label 0, `away`: the question asked of the week half the sample away (other stories, the same
+  kind of pages), as of that week; left out where what it retrieves holds the right choice.
 
-Limits: the negatives are other weeks' news, so they teach "off the subject", not SQuAD v2's
-near misses; labels are string matches.
+Limits: labels are string matches; the near misses are the training pages' own, not SQuAD v2's
+crafted ones ("westward" for "easterly").
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from training.reader.sources import Question, read_weeks
 class Row:
     qid: str
     week: str
-    kind: str  # "own" | "away"
+    kind: str  # "own" | "away" | "related"
     label: int
     features: dict[str, float]
     other_year: bool
@@ -94,9 +96,9 @@ def _row(assistant, q: Question, as_of: str, kind: str, label: int) -> Row | Non
 
 
 def build_rows(root: Path, work: Path, every: int = 2, offset: int = 1, log=sys.stderr,
-               embedder=None) -> tuple[list[Row], dict]:
+               embedder=None, with_related: bool = True) -> tuple[list[Row], dict]:
     """The rows of the sampled weeks (see the module doc) and counts of what was kept; `embedder`
-    defaults to the bundled model (tests pass a stand-in)."""
+    defaults to the bundled model (tests pass a stand-in); `with_related` adds the `related` rows."""
     from assistant import AnswerSettings, Assistant
     from index import SentenceTransformerEmbedder
 
@@ -106,7 +108,7 @@ def build_rows(root: Path, work: Path, every: int = 2, offset: int = 1, log=sys.
     indexes = build_indexes(weeks, work, embedder, log)
     counts = {"weeks": len(weeks), "questions": 0, "left out: generic right choice": 0,
               "left out: results don't hold the right choice": 0, "rows own (1)": 0, "rows away (0)": 0,
-              "left out: the other week holds the right choice": 0}
+              "left out: the other week holds the right choice": 0, "rows related (0)": 0}
     rows: list[Row] = []
     opened = {w: Assistant(p, embedder=embedder, answer=AnswerSettings(ranker="rules")) for w, p in indexes.items()}
     names = [w for w, _ in weeks]
@@ -120,7 +122,12 @@ def build_rows(root: Path, work: Path, every: int = 2, offset: int = 1, log=sys.
                     counts["left out: generic right choice"] += 1
                     continue
                 if not _holds((r["text"] for r in q.results), variants):
-                    counts["left out: results don't hold the right choice"] += 1
+                    related = _row(opened[week], q, _day(week), "related", 0) if with_related else None
+                    if related:
+                        rows.append(related)
+                        counts["rows related (0)"] += 1
+                    else:
+                        counts["left out: results don't hold the right choice"] += 1
                     continue
                 own = _row(opened[week], q, _day(week), "own", 1)
                 if own:

