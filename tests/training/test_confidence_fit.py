@@ -113,3 +113,25 @@ def test_rows_ask_each_question_of_its_own_week_and_of_another(tmp_path):
     rows, counts = build_rows(root, tmp_path / "work", every=1, offset=0, embedder=FakeEmbedder(), with_related=True)
     assert ("a2", "related", 0) in {(r.qid, r.kind, r.label) for r in rows}  # its own pages, on the subject, no answer
     assert counts["rows related (0)"] == 1 and counts["left out: results don't hold the right choice"] == 0
+
+
+def test_the_command_names_a_folder_without_weeks(tmp_path, capsys):
+    from training.confidence.__main__ import main
+
+    assert main(["--data", str(tmp_path), "--work", str(tmp_path / "w"), "--out", str(tmp_path / "c.json")]) == 2
+    assert str(tmp_path) in capsys.readouterr().err and not (tmp_path / "c.json").exists()
+
+
+def test_the_command_fits_and_writes_the_coefficients_with_their_provenance(tmp_path, monkeypatch):
+    import training.confidence.__main__ as cli
+
+    (tmp_path / "data" / "weeks").mkdir(parents=True)
+    monkeypatch.setattr("training.confidence.rows.build_rows",
+                        lambda *a, **k: (_rows(), {"rows own (1)": 20, "rows away (0)": 20}))
+    assert cli.main(["--data", str(tmp_path / "data"), "--work", str(tmp_path / "w"),
+                     "--out", str(tmp_path / "c.json")]) == 0
+    written = json.loads((tmp_path / "c.json").read_text())
+    assert load_coef(tmp_path / "c.json")["cover"] > 0
+    assert written["fitted_on"]["counts"] == {"rows own (1)": 20, "rows away (0)": 20}
+    assert written["command"] == "python -m training.confidence --data ../shared/train/realtimeqa"
+    assert set(written["cross_validation"]) == {"fold 1", "fold 2"}

@@ -47,6 +47,7 @@ def main(argv=None) -> int:
     from .rows import build_rows, load_rows, save_rows
 
     digest = data_hash(args.data)
+    args.work.mkdir(parents=True, exist_ok=True)
     cached = args.work / f"rows-{digest[:16]}-{args.every}-{args.offset}{'-related' if args.related else ''}.jsonl"
     if cached.exists():
         rows, counts = load_rows(cached), json.loads(cached.with_suffix(".counts.json").read_text())
