@@ -13,12 +13,18 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.reading.confidence import FEATURES, SIGNS
+from training.reader.metrics import auc as _auc
 
 
 def matrix(rows) -> tuple[np.ndarray, np.ndarray]:
     x = np.array([[1.0] + [r.features[k] for k in FEATURES] for r in rows])
     y = np.array([float(r.label) for r in rows])
     return x, y
+
+
+def auc(scores: np.ndarray, y: np.ndarray) -> float:
+    """Probability that a random positive outscores a random negative (ties count half)."""
+    return _auc(scores.tolist(), [int(v > 0) for v in y])
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50) -> np.ndarray:
@@ -50,24 +56,6 @@ def fit_free(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50) -> 
         if np.abs(step).max() < 1e-8:
             break
     return beta
-
-
-def auc(scores: np.ndarray, y: np.ndarray) -> float:
-    """Probability that a random positive outscores a random negative (ties count half)."""
-    pos, neg = scores[y > 0], scores[y <= 0]
-    if not len(pos) or not len(neg):
-        return float("nan")
-    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
-    ranks = np.empty(len(order))
-    allv = np.concatenate([pos, neg])[order]
-    i = 0
-    while i < len(allv):  # average ranks over ties
-        j = i
-        while j + 1 < len(allv) and allv[j + 1] == allv[i]:
-            j += 1
-        ranks[order[i:j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
 def named(beta: np.ndarray) -> dict[str, float]:
