@@ -26,6 +26,8 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from assistant.reading.confidence import features
+from assistant.records import Query
 from training.reader import matching as M
 from training.reader.sources import Question, read_weeks
 
@@ -82,16 +84,12 @@ def build_indexes(weeks: list[tuple[str, list[Question]]], work: Path, embedder,
 
 
 def _row(assistant, q: Question, as_of: str, kind: str, label: int) -> Row | None:
-    from assistant.records import Query
-
     passages = assistant.search(q.text, as_of=as_of)
     if kind == "away" and _holds((h.text for h in passages.hits), M.choice_variants(q.right)):
         return None  # the other week answers it too (a story that ran for weeks)
     ranking = assistant.ranker.rank(Query(q.text, q.text), assistant.index.embed_query(q.text), passages)
     if ranking.evidence is None:
         return None
-    from assistant.reading.confidence import features
-
     return Row(q.qid, q.week, kind, label, features(ranking.evidence), ranking.evidence.other_year)
 
 
