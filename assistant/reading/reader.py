@@ -92,14 +92,14 @@ class ReaderRanker:
             # it reads on a worker thread while this one embeds (torch and numpy release the GIL;
             # one question's two forward passes then use both cores)
             top = short.top
-            items = [self._item(query, c, passages) for c in top]
+            items = [self.read_item(query, c, passages) for c in top]
             pending = _WORKERS.submit(self.reader.score, items) if self.overlap else None
             base = self.rules.finish(short, query_vec, passages)
             results = pending.result() if pending is not None else self.reader.score(items)
         else:
             base = self.rules.finish(short, query_vec, passages)
             top = base.ranked[: self.read_top]
-            results = self.reader.score([self._item(query, c, passages) for c in top])
+            results = self.reader.score([self.read_item(query, c, passages) for c in top])
         w = self.weight
         read = {_key(c): r for c, r in zip(top, results)}
         ranked = [replace(c, score=w * read[_key(c)].probability + (1 - w) * c.score) if _key(c) in read
@@ -112,7 +112,9 @@ class ReaderRanker:
         confidence = cw * r.probability + (1 - cw) * float(base.confidence or 0.0)
         return Ranking(base.analysis, ranked, confidence, base.vectors, _short(best, r), base.evidence)
 
-    def _item(self, query: Query, c: Candidate, passages: Passages) -> ReadItem:
+    def read_item(self, query: Query, c: Candidate, passages: Passages) -> ReadItem:
+        """What the reader reads for candidate `c`: the question, the sentence, its headline and
+        the sentence before it (training builds its second-stage inputs with this too)."""
         article = passages.articles[c.article_id]
         sents = self.cache.sentences(article)
         i = next((j for j, s in enumerate(sents) if s.start == c.sentence.start), 0)

@@ -4,7 +4,6 @@ the real weeks are never needed)."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from dataclasses import replace
 
@@ -13,6 +12,7 @@ import pytest
 
 from assistant.reading.confidence import FEATURES, Evidence, confidence, load_coef
 from tests.fakes import FakeEmbedder
+from tests.training.weeks import write_week
 from training.confidence.fit import auc, cross_validate, fit, fit_free, matrix, named
 from training.confidence.rows import Row, build_rows
 
@@ -76,17 +76,6 @@ def test_confidence_is_the_logistic_of_the_coefficients_and_another_year_halves_
     assert confidence(replace(e, other_year=True), zero) == 0.25
 
 
-def _week(root, week, questions, pages):
-    (root / "weeks").mkdir(parents=True, exist_ok=True)
-    with open(root / "weeks" / f"{week}_qa.jsonl", "w") as f:
-        for qid, text, choices, ans in questions:
-            f.write(json.dumps({"question_id": qid, "question_sentence": text, "choices": choices,
-                                "answer": [str(ans)], "evidence": ""}) + "\n")
-    with gzip.open(root / "weeks" / f"{week}_gcs.jsonl.gz", "wt") as f:
-        for qid, *_ in questions:
-            f.write(json.dumps({"question_id": qid, "search_result": pages}) + "\n")
-
-
 def test_rows_ask_each_question_of_its_own_week_and_of_another(tmp_path):
     root = tmp_path / "data"
     lantern = [{"url": "https://news.example/lanterns", "title": "Lantern festival in Port Avalon",
@@ -96,11 +85,11 @@ def test_rows_ask_each_question_of_its_own_week_and_of_another(tmp_path):
     budget = [{"url": "https://news.example/roads", "title": "Kestrel Bay approves road budget",
                "publish_date": "2023/01/12",
                "text": "Kestrel Bay council approved a road budget of 4 million. Crews will repair the coast road."}]
-    _week(root, "20230106", [("a1", "Which town hosted the harbour lantern festival?",
+    write_week(root, "20230106", [("a1", "Which town hosted the harbour lantern festival?",
                               ["Port Avalon", "Lowmarsh", "Kestrel Bay", "Tarn"], 0),
                              ("a2", "Which singer opened the festival?", ["Ada Vell", "Bo Rinn", "Cy Mor", "Di Lo"], 0)],
           lantern)
-    _week(root, "20230113", [("b1", "Which council approved a road budget?",
+    write_week(root, "20230113", [("b1", "Which council approved a road budget?",
                               ["Kestrel Bay", "Port Avalon", "Lowmarsh", "Tarn"], 0)], budget)
     rows, counts = build_rows(root, tmp_path / "work", every=1, offset=0, embedder=FakeEmbedder(), with_related=False)
     got = {(r.qid, r.kind, r.label) for r in rows}

@@ -64,6 +64,7 @@ def build_indexes(weeks: list[tuple[str, list[Question]]], work: Path, embedder,
     """One index per week under `work` (kept between runs: a finished one is reused)."""
     from index import ingest
 
+    work.mkdir(parents=True, exist_ok=True)
     out = {}
     for n, (week, qs) in enumerate(weeks):
         target = work / f"index-{week}"
