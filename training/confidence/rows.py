@@ -42,7 +42,8 @@ class Row:
     other_year: bool
 
 
-def _day(week: str) -> str:
+def quiz_day(week: str) -> str:
+    """The date a week's questions are asked as of: YYYYMMDD -> YYYY-MM-DD."""
     return f"{week[:4]}-{week[4:6]}-{week[6:]}"
 
 
@@ -121,18 +122,18 @@ def build_rows(root: Path, work: Path, every: int = 2, offset: int = 1, log=sys.
                     counts["left out: generic right choice"] += 1
                     continue
                 if not _holds((r["text"] for r in q.results), variants):
-                    related = _row(opened[week], q, _day(week), "related", 0) if with_related else None
+                    related = _row(opened[week], q, quiz_day(week), "related", 0) if with_related else None
                     if related:
                         rows.append(related)
                         counts["rows related (0)"] += 1
                     else:
                         counts["left out: results don't hold the right choice"] += 1
                     continue
-                own = _row(opened[week], q, _day(week), "own", 1)
+                own = _row(opened[week], q, quiz_day(week), "own", 1)
                 if own:
                     rows.append(own)
                     counts["rows own (1)"] += 1
-                other = _row(opened[away], q, _day(away), "away", 0)  # asked as of that week: its pages are all there
+                other = _row(opened[away], q, quiz_day(away), "away", 0)  # asked as of that week: its pages are all there
                 if other:
                     rows.append(other)
                     counts["rows away (0)"] += 1

@@ -28,7 +28,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from training.confidence.rows import _day, build_indexes
+from training.confidence.rows import build_indexes, quiz_day
 
 from . import matching as M
 from .pairs import HOLD_AT, HOLD_EVERY, MAX_POS
@@ -110,7 +110,7 @@ def build_groups(root: Path, work: Path, log=sys.stderr, embedder=None) -> tuple
                     counts["left out: generic right choice"] += 1
                     continue
                 holds = any(M.find_choice(r["text"], variants) for r in q.results)
-                got = groups_of(q, _read(opened[week], q, _day(week)), _read(opened[away], q, _day(away)), holds, counts)
+                got = groups_of(q, _read(opened[week], q, quiz_day(week)), _read(opened[away], q, quiz_day(away)), holds, counts)
                 groups.extend(got)
             print(f"\rasking weeks {j + 1}/{len(weeks)}", end="", file=log, flush=True)
         print(file=log)
