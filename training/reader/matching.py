@@ -9,6 +9,10 @@ the part before a comma: "Plymouth, Massachusetts" -> "Plymouth") at word bounda
 the hit back to exact character offsets in the original sentence. Limits: no paraphrase
 ("the Bills" for "Buffalo Bills" is missed), no number words ("three" for "3"), and a crude
 stemmer (prefix of 5 letters) for overlap counts.
+
+Its stopwords and stemmer are its own on purpose, not `index.text.words`': they are part of the
+labelling rules the shipped weights were built with (the card's "groups-1"), so the product's
+search and reading words can change without changing what a rebuild of the groups produces.
 """
 
 from __future__ import annotations
