@@ -12,7 +12,7 @@ import pytest
 
 from assistant.reading.confidence import FEATURES, Evidence, confidence, load_coef
 from tests.fakes import FakeEmbedder
-from tests.training.weeks import write_week
+from tests.training.weeks import BUDGET, LANTERN, write_week
 from training.confidence.fit import auc, cross_validate, fit, fit_free, matrix, named
 from training.confidence.rows import Row, build_rows
 
@@ -78,19 +78,12 @@ def test_confidence_is_the_logistic_of_the_coefficients_and_another_year_halves_
 
 def test_rows_ask_each_question_of_its_own_week_and_of_another(tmp_path):
     root = tmp_path / "data"
-    lantern = [{"url": "https://news.example/lanterns", "title": "Lantern festival in Port Avalon",
-                "publish_date": "2023/01/05",
-                "text": "The harbour lantern festival drew 9,000 visitors to Port Avalon on Saturday. "
-                        "Lantern makers sold paper boats at the market."}]
-    budget = [{"url": "https://news.example/roads", "title": "Kestrel Bay approves road budget",
-               "publish_date": "2023/01/12",
-               "text": "Kestrel Bay council approved a road budget of 4 million. Crews will repair the coast road."}]
     write_week(root, "20230106", [("a1", "Which town hosted the harbour lantern festival?",
                               ["Port Avalon", "Lowmarsh", "Kestrel Bay", "Tarn"], 0),
                              ("a2", "Which singer opened the festival?", ["Ada Vell", "Bo Rinn", "Cy Mor", "Di Lo"], 0)],
-          lantern)
+          LANTERN)
     write_week(root, "20230113", [("b1", "Which council approved a road budget?",
-                              ["Kestrel Bay", "Port Avalon", "Lowmarsh", "Tarn"], 0)], budget)
+                              ["Kestrel Bay", "Port Avalon", "Lowmarsh", "Tarn"], 0)], BUDGET)
     rows, counts = build_rows(root, tmp_path / "work", every=1, offset=0, embedder=FakeEmbedder(), with_related=False)
     got = {(r.qid, r.kind, r.label) for r in rows}
     assert got == {("a1", "own", 1), ("a1", "away", 0), ("b1", "own", 1), ("b1", "away", 0)}

@@ -7,7 +7,7 @@ from collections import Counter
 
 from assistant.reading.reader_inputs import ReadItem
 from tests.fakes import FakeEmbedder
-from tests.training.weeks import write_week
+from tests.training.weeks import BUDGET, LANTERN, write_week
 from training.reader.shortlists import NONE_K, build_groups, groups_of, tuning_weeks
 from training.reader.sources import Question
 
@@ -62,16 +62,9 @@ def test_the_first_stages_held_out_weeks_are_never_tuned_on(tmp_path):
 
 def test_groups_come_from_the_product_asking_its_own_week_and_another(tmp_path):
     root = tmp_path / "data"
-    lantern = [{"url": "https://news.example/lanterns", "title": "Lantern festival in Port Avalon",
-                "publish_date": "2023/01/05",
-                "text": "The harbour lantern festival drew 9,000 visitors to Port Avalon on Saturday. "
-                        "Lantern makers sold paper boats at the market."}]
-    budget = [{"url": "https://news.example/roads", "title": "Kestrel Bay approves road budget",
-               "publish_date": "2023/01/12",
-               "text": "Kestrel Bay council approved a road budget of 4 million. Crews will repair the coast road."}]
-    write_week(root, "20230106", [("a1", Q.text, Q.choices, 0)], lantern)
+    write_week(root, "20230106", [("a1", Q.text, Q.choices, 0)], LANTERN)
     write_week(root, "20230113", [("b1", "Which council approved a road budget?",
-                                   ["Kestrel Bay", "Port Avalon", "Lowmarsh", "Tarn"], 0)], budget)
+                                   ["Kestrel Bay", "Port Avalon", "Lowmarsh", "Tarn"], 0)], BUDGET)
     groups, counts = build_groups(root, tmp_path / "work", embedder=FakeEmbedder())
     by = {(g.qid, g.kind): g for g in groups}
     assert set(by) == {("a1", "answer"), ("a1-away", "none"), ("b1", "answer"), ("b1-away", "none")}

@@ -6,6 +6,15 @@ from __future__ import annotations
 import gzip
 import json
 
+# two made-up weeks' search results: one story each, on different days
+LANTERN = [{"url": "https://news.example/lanterns", "title": "Lantern festival in Port Avalon",
+            "publish_date": "2023/01/05",
+            "text": "The harbour lantern festival drew 9,000 visitors to Port Avalon on Saturday. "
+                    "Lantern makers sold paper boats at the market."}]
+BUDGET = [{"url": "https://news.example/roads", "title": "Kestrel Bay approves road budget",
+           "publish_date": "2023/01/12",
+           "text": "Kestrel Bay council approved a road budget of 4 million. Crews will repair the coast road."}]
+
 
 def write_week(root, week, questions, pages):
     """`questions`: [(qid, text, choices, index of the right one)]; every question gets `pages`

@@ -95,22 +95,16 @@ def _row(assistant, q: Question, as_of: str, kind: str, label: int) -> Row | Non
     return Row(q.qid, q.week, kind, label, features(ranking.evidence), ranking.evidence.other_year)
 
 
-def build_rows(root: Path, work: Path, every: int = 2, offset: int = 1, log=sys.stderr,
-               embedder=None, with_related: bool = True) -> tuple[list[Row], dict]:
-    """The rows of the sampled weeks (see the module doc) and counts of what was kept; `embedder`
-    defaults to the bundled model (tests pass a stand-in); `with_related` adds the `related` rows."""
+def asked(weeks: list[tuple[str, list[Question]]], work: Path, embedder, ranker: str, counts, log=sys.stderr):
+    """Index `weeks` under `work` (`build_indexes`), open each with the product (`ranker`), and
+    yield (own week's assistant, as-of day, away week's assistant, its as-of day, question, the
+    right choice's variants) for every question whose right choice can be matched; the away week
+    is half the sample away (other stories). Counts "questions" and the generic choices left out
+    into `counts`; shows progress; closes what it opened."""
     from assistant import AnswerSettings, Assistant
-    from index import SentenceTransformerEmbedder
 
-    work.mkdir(parents=True, exist_ok=True)
-    weeks = [(w, qs) for i, (w, qs) in enumerate(read_weeks(root)) if i % every == offset and any(q.results for q in qs)]
-    embedder = embedder or SentenceTransformerEmbedder()
     indexes = build_indexes(weeks, work, embedder, log)
-    counts = {"weeks": len(weeks), "questions": 0, "left out: generic right choice": 0,
-              "left out: results don't hold the right choice": 0, "rows own (1)": 0, "rows away (0)": 0,
-              "left out: the other week holds the right choice": 0, "rows related (0)": 0}
-    rows: list[Row] = []
-    opened = {w: Assistant(p, embedder=embedder, answer=AnswerSettings(ranker="rules")) for w, p in indexes.items()}
+    opened = {w: Assistant(p, embedder=embedder, answer=AnswerSettings(ranker=ranker)) for w, p in indexes.items()}
     names = [w for w, _ in weeks]
     try:
         for j, (week, qs) in enumerate(weeks):
@@ -121,29 +115,46 @@ def build_rows(root: Path, work: Path, every: int = 2, offset: int = 1, log=sys.
                 if not variants:
                     counts["left out: generic right choice"] += 1
                     continue
-                if not _holds((r["text"] for r in q.results), variants):
-                    related = _row(opened[week], q, quiz_day(week), "related", 0) if with_related else None
-                    if related:
-                        rows.append(related)
-                        counts["rows related (0)"] += 1
-                    else:
-                        counts["left out: results don't hold the right choice"] += 1
-                    continue
-                own = _row(opened[week], q, quiz_day(week), "own", 1)
-                if own:
-                    rows.append(own)
-                    counts["rows own (1)"] += 1
-                other = _row(opened[away], q, quiz_day(away), "away", 0)  # asked as of that week: its pages are all there
-                if other:
-                    rows.append(other)
-                    counts["rows away (0)"] += 1
-                else:
-                    counts["left out: the other week holds the right choice"] += 1
+                # the away week is asked as of its own date: its pages are all there
+                yield opened[week], quiz_day(week), opened[away], quiz_day(away), q, variants
             print(f"\rasking weeks {j + 1}/{len(weeks)}", end="", file=log, flush=True)
         print(file=log)
     finally:
         for a in opened.values():
             a.close()
+
+
+def build_rows(root: Path, work: Path, every: int = 2, offset: int = 1, log=sys.stderr,
+               embedder=None, with_related: bool = True) -> tuple[list[Row], dict]:
+    """The rows of the sampled weeks (see the module doc) and counts of what was kept; `embedder`
+    defaults to the bundled model (tests pass a stand-in); `with_related` adds the `related` rows."""
+    from index import SentenceTransformerEmbedder
+
+    weeks = [(w, qs) for i, (w, qs) in enumerate(read_weeks(root)) if i % every == offset and any(q.results for q in qs)]
+    embedder = embedder or SentenceTransformerEmbedder()
+    counts = {"weeks": len(weeks), "questions": 0, "left out: generic right choice": 0,
+              "left out: results don't hold the right choice": 0, "rows own (1)": 0, "rows away (0)": 0,
+              "left out: the other week holds the right choice": 0, "rows related (0)": 0}
+    rows: list[Row] = []
+    for own_a, own_day, away_a, away_day, q, variants in asked(weeks, work, embedder, "rules", counts, log):
+        if not _holds((r["text"] for r in q.results), variants):
+            related = _row(own_a, q, own_day, "related", 0) if with_related else None
+            if related:
+                rows.append(related)
+                counts["rows related (0)"] += 1
+            else:
+                counts["left out: results don't hold the right choice"] += 1
+            continue
+        own = _row(own_a, q, own_day, "own", 1)
+        if own:
+            rows.append(own)
+            counts["rows own (1)"] += 1
+        other = _row(away_a, q, away_day, "away", 0)
+        if other:
+            rows.append(other)
+            counts["rows away (0)"] += 1
+        else:
+            counts["left out: the other week holds the right choice"] += 1
     return rows, counts
 
 

@@ -28,7 +28,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from training.confidence.rows import build_indexes, quiz_day
+from training.confidence.rows import asked
 
 from . import matching as M
 from .pairs import HOLD_AT, HOLD_EVERY, MAX_POS
@@ -90,33 +90,15 @@ def groups_of(q, own: list, away: list, results_hold: bool, counts: Counter) -> 
 
 def build_groups(root: Path, work: Path, log=sys.stderr, embedder=None) -> tuple[list[Group], Counter]:
     """Every tuning week's groups (see the module doc); indexes are built under `work` (reused)."""
-    from assistant import AnswerSettings, Assistant
     from index import SentenceTransformerEmbedder
 
     weeks = tuning_weeks(root)
     embedder = embedder or SentenceTransformerEmbedder()
-    indexes = build_indexes(weeks, Path(work), embedder, log)
-    names = [w for w, _ in weeks]
     counts: Counter = Counter(weeks=len(weeks))
     groups: list[Group] = []
-    opened = {w: Assistant(p, embedder=embedder, answer=AnswerSettings(ranker="reader")) for w, p in indexes.items()}
-    try:
-        for j, (week, qs) in enumerate(weeks):
-            away = names[(j + len(names) // 2) % len(names)]
-            for q in qs:
-                counts["questions"] += 1
-                variants = M.choice_variants(q.right)
-                if not variants:
-                    counts["left out: generic right choice"] += 1
-                    continue
-                holds = any(M.find_choice(r["text"], variants) for r in q.results)
-                got = groups_of(q, _read(opened[week], q, quiz_day(week)), _read(opened[away], q, quiz_day(away)), holds, counts)
-                groups.extend(got)
-            print(f"\rasking weeks {j + 1}/{len(weeks)}", end="", file=log, flush=True)
-        print(file=log)
-    finally:
-        for a in opened.values():
-            a.close()
+    for own_a, own_day, away_a, away_day, q, variants in asked(weeks, Path(work), embedder, "reader", counts, log):
+        holds = any(M.find_choice(r["text"], variants) for r in q.results)
+        groups.extend(groups_of(q, _read(own_a, q, own_day), _read(away_a, q, away_day), holds, counts))
     for g in groups:
         for p in g.positives + g.hard:
             counts[f"pairs: {p.kind}"] += 1
