@@ -54,7 +54,6 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     torch.set_num_threads(a.threads)
-    a.work.mkdir(parents=True, exist_ok=True)
     groups, counts, digest = load_or_build(a.data, a.work)
     for k, v in sorted(counts.items()):
         print(f"  {v:8d}  {k}", file=sys.stderr)
