@@ -17,7 +17,7 @@ from training.reader.evaluate import group_top1, rank_figures  # noqa: E402
 from training.reader.pairs import Pair  # noqa: E402
 from training.reader.tiny import tiny_groups  # noqa: E402
 from training.reader.train import (  # noqa: E402
-    Batches, TrainConfig, fit_calibration, freeze_below, group_loss, mean_loss, token_span, train,
+    Batches, TrainConfig, fit_calibration, freeze_below, group_loss, mean_loss, short_budget, token_span, train,
 )
 
 
@@ -100,6 +100,13 @@ def test_calibration_recovers_a_known_temperature():
     labels = [int(rng.random() < MX.sigmoid(z / 2.0 - 0.5)) for z in logits]
     t, b = fit_calibration(logits, labels)
     assert abs(t - 2.0) < 0.3 and abs(b + 0.5) < 0.2
+
+
+def test_a_budget_that_fits_fewer_steps_than_asked_is_warned_about():
+    assert short_budget(2244, 2244, 75, bf16=True) is None
+    note = short_budget(671, 2244, 75, bf16=False)
+    assert "671 of the 2244 steps" in note and "30%" in note and "no native bf16" in note
+    assert "bf16" not in short_budget(1000, 2244, 75, bf16=True)
 
 
 def test_metrics():

@@ -87,6 +87,17 @@ def uses_bf16(precision: str, net) -> bool:
     return precision == "bf16" or (precision == "auto" and (device_of(net).type == "cuda" or bf16_native()))
 
 
+def short_budget(total: int, cap: int, minutes: float, bf16: bool) -> str | None:
+    """The warning printed when the time budget fits fewer steps than `cap` (the steps of the
+    epochs asked for): the schedule still decays to zero, so the run ends cleanly but trains less
+    than the shipped weights were (a CPU without native bf16 runs each step several times slower)."""
+    if total >= cap:
+        return None
+    why = "" if bf16 else " (no native bf16 here: fp32 steps are several times slower)"
+    return (f"warning: {minutes:g} min fit {total} of the {cap} steps asked for ({total / cap:.0%}){why}; "
+            f"raise --minutes, lower --max-epochs, or train with --device cuda")
+
+
 def seed_all(seed: int) -> None:
     import torch
 
@@ -259,6 +270,9 @@ def train(net, builder: InputBuilder, groups: Sequence[Group], cfg: TrainConfig,
             total = min(cap, max(step + 1, step + int((budget - (now - t0)) / per)))
             if step == m0 + cfg.measure_steps:
                 print(f"measured {per:.2f} s/step: {total} steps fit {cfg.minutes:g} min (cap {cap})", file=log)
+                note = short_budget(total, cap, cfg.minutes, bf16)
+                if note:
+                    print(note, file=log, flush=True)
             t_mark, s_mark = now, step
         warm = max(1, int(cfg.warmup * (total if total < 10 ** 9 else 1000)))
         f = (step + 1) / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
