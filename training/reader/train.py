@@ -89,8 +89,8 @@ def uses_bf16(precision: str, net) -> bool:
 
 def short_budget(total: int, cap: int, minutes: float, bf16: bool) -> str | None:
     """The warning printed when the time budget fits fewer steps than `cap` (the steps of the
-    epochs asked for): the schedule still decays to zero, so the run ends cleanly but trains less
-    than the shipped weights were (a CPU without native bf16 runs each step several times slower)."""
+    epochs asked for): the schedule still decays to zero, so the run ends cleanly, but on less
+    than the data asked for (a CPU without native bf16 runs each step several times slower)."""
     if total >= cap:
         return None
     why = "" if bf16 else " (no native bf16 here: fp32 steps are several times slower)"
