@@ -19,11 +19,15 @@ QUESTIONS = [SUEZ, "How high did the Hunga Tonga eruption plume reach?", "Where 
 
 
 class Recording(FakeEmbedder):
-    """Counts how many embed() calls overlap; slow on texts containing `slow_word`."""
+    """Counts how many embed() calls overlap; slow on texts containing `slow_word`: `delay`
+    seconds, or, given `hold`, until that event is set (at most 10 s), with `holding` set
+    meanwhile."""
 
-    def __init__(self, slow_word: str = "", delay: float = 0.0, each: float = 0.0):
+    def __init__(self, slow_word: str = "", delay: float = 0.0, each: float = 0.0,
+                 hold: threading.Event | None = None):
         super().__init__()
-        self.slow_word, self.delay, self.each = slow_word, delay, each
+        self.slow_word, self.delay, self.each, self.hold = slow_word, delay, each, hold
+        self.holding = threading.Event()
         self.inside = self.most = 0
         self._guard = threading.Lock()
 
@@ -33,6 +37,9 @@ class Recording(FakeEmbedder):
             self.most = max(self.most, self.inside)
         try:
             if self.slow_word and any(self.slow_word in t for t in texts):
+                if self.hold is not None:
+                    self.holding.set()
+                    self.hold.wait(10)
                 time.sleep(self.delay)
             time.sleep(self.each)
             return super().embed(texts)
@@ -58,6 +65,9 @@ def make(fake_sample_index, tmp_path):
 def test_questions_run_side_by_side_with_the_same_answers(make):
     emb = Recording(each=0.02)
     lib, _ = make(emb)
+    # the engines a server reads with, loaded first: the numpy and torch readers agree only to
+    # about the fourth decimal, and the switch happens in the background at the second question
+    lib.warm_up()
     serial = [lib.ask(q).to_dict() for q in QUESTIONS]
     emb.most = 0
     with ThreadPoolExecutor(6) as pool:
@@ -67,17 +77,20 @@ def test_questions_run_side_by_side_with_the_same_answers(make):
 
 
 def test_an_ingest_does_not_hold_questions_up_and_is_seen_when_done(make, tmp_path):
-    emb = Recording(slow_word="Slowgest", delay=2.0)
+    release = threading.Event()
+    emb = Recording(slow_word="Slowgest", hold=release)
     lib, _ = make(emb)
     doc = tmp_path / "new.txt"
     doc.write_text("Slowgest Zeppelin Lands\n\nThe Slowgest zeppelin landed in Quorbton on Monday.")
     done = {}
     writer = threading.Thread(target=lambda: done.setdefault("report", lib.ingest([doc])))
     writer.start()
-    time.sleep(0.3)  # the ingest is embedding now
-    t0 = time.monotonic()
+    assert emb.holding.wait(10)  # the ingest is embedding, and stays there until released
     answers = [lib.ask(q) for q in QUESTIONS[:3]]
-    assert time.monotonic() - t0 < 1.5 and writer.is_alive() and all(a.citations for a in answers)
+    # answered while the write was still under way (had they waited for it, the hold would
+    # have timed out first and the writer would be done)
+    assert writer.is_alive() and all(a.citations for a in answers)
+    release.set()
     writer.join(30)
     new_id = done["report"].added[0]
     hits = lib.search("Slowgest zeppelin Quorbton", k=1).hits
