@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from assistant.reading.reader_inputs import ReadItem
 from tests.fakes import FakeEmbedder
 from tests.training.weeks import BUDGET, LANTERN, write_week
@@ -79,3 +81,13 @@ def test_the_tune_command_names_a_folder_without_weeks(tmp_path, capsys):
 
     assert main(["--data", str(tmp_path)]) == 2
     assert f"{tmp_path} has no weeks/ folder" in capsys.readouterr().err
+
+
+def test_the_tune_command_checks_its_starting_weights_before_building_anything(tmp_path, capsys):
+    pytest.importorskip("torch")
+    from training.reader.tune import main
+
+    (tmp_path / "weeks").mkdir()
+    work = tmp_path / "work"
+    assert main(["--data", str(tmp_path), "--from", str(tmp_path / "none.safetensors"), "--work", str(work)]) == 2
+    assert "no reader weights at" in capsys.readouterr().err and not work.exists()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import time
@@ -42,33 +41,29 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     import torch
-    from safetensors import safe_open
 
-    from assistant.reading.reader_inputs import Budget, InputBuilder, load_tokenizer
-    from assistant.reading.reader_model import base_folder, build_net, read_metadata, save_weights, word_embeddings
+    from assistant.reading.reader_model import Reader, ReaderLoadError, save_weights
 
     from .evaluate import evaluate
     from .pairs import load_or_build as first_stage
     from .shortlists import NONE_K, VERSION, load_or_build
-    from .train import TrainConfig, seed_all, train
+    from .train import TrainConfig, train
 
     started = time.monotonic()
     torch.set_num_threads(a.threads)
+    # the product's loader (version, base embeddings and shapes checked), in fp32 to train; before
+    # the groups, which take hours to build the first time
+    try:
+        start = Reader.load(a.start, precision="fp32")
+    except ReaderLoadError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     groups, counts, digest = load_or_build(a.data, a.work)
     for k, v in sorted(counts.items()):
         print(f"  {v:8d}  {k}", file=sys.stderr)
     ps = first_stage(a.data, a.cache)  # its held-out weeks calibrate and measure (never tuned on)
-    meta = read_metadata(a.start)
-    folder = base_folder()
-    word, sha = word_embeddings(folder)
-    seed_all(a.seed)
-    net = build_net(word, meta.get("pooling", "cls"))
-    with safe_open(str(a.start), framework="pt") as f:
-        missing, unexpected = net.load_state_dict({k: f.get_tensor(k).float() for k in f.keys()}, strict=False)
-    if unexpected or [k for k in missing if not k.startswith("word.")]:
-        print(f"error: {a.start} does not fit this reader", file=sys.stderr)
-        return 2
-    builder = InputBuilder(load_tokenizer(folder), Budget(**json.loads(meta["budget"])))
+    net, builder, meta = start.net, start.builder, start.meta
+    sha = meta["base_word_sha256"]
     cfg = TrainConfig(minutes=a.minutes, lr=a.lr, head_lr=a.head_lr, train_layers=a.train_layers, seed=a.seed,
                       threads=a.threads, max_epochs=a.max_epochs, hard=10 ** 6, eval_every=0)  # every candidate
     summary = train(net, builder, groups, cfg)
