@@ -27,8 +27,9 @@ def add_ask(sub) -> None:
                    help="only use articles from this outlet (repeatable)")
     p.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", help="only articles published on or before DATE (YYYY-MM-DD)")
-    p.add_argument("-k", type=int, default=None, help="passages to read (default 8; with --timeline: "
-                                                       "statements to list, default 20)")
+    p.add_argument("-k", type=int, default=None,
+                   help="passages to read (default 8; 12 finds more reports where outlets disagree, at some "
+                        "cost in time; with --timeline: statements to list, default 20)")
     p.add_argument("--as-of", metavar="DATE", dest="as_of",
                    help="answer as of DATE (YYYY-MM-DD): relative time ('last week') is read against it "
                         "instead of the newest article's date, and later articles are left out")
