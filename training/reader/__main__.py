@@ -45,6 +45,17 @@ def measure_speed(reader, rank, sizes=(24, 32, 48), repeats: int = 5) -> str:
     return ", ".join(out) + f" (mean {tokens:.0f} tokens per candidate; median of {repeats}, a shared machine)"
 
 
+def terse_top1(net, builder, held, seed: int, bf16: bool) -> float:
+    """How often a held-out answer group's positive wins when its question is asked tersely."""
+    from .evaluate import group_top1
+    from .train import predict
+    from .variants import short_questions
+
+    groups, _ = short_questions([g for g in held if g.kind == "answer"], 1.0, seed)
+    logits, _ = predict(net, builder, [p for g in groups for p in g.pairs()], bf16)
+    return group_top1(groups, logits)[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.reader", description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, required=True, help="the realtimeqa training folder")
@@ -74,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
                     "(none-swap groups; 0: none)")
     ap.add_argument("--week-negatives", type=int, default=0, metavar="N", help="per answer group, the most word-overlapping "
                     "sentences of the same week's other stories as negatives (neg-week; 0: none)")
+    ap.add_argument("--short-questions", type=float, default=0.0, metavar="SHARE", help="rewrite this share of the "
+                    "training groups' questions tersely ('Which team Hamlin emergency?'; 0: none): people ask "
+                    "shorter questions than the quizzes")
     ap.add_argument("--rank-questions", type=int, default=None, help="evaluate ranking on this many held-out questions")
     a = ap.parse_args(argv)
+    if not 0.0 <= a.short_questions <= 1.0:
+        print("error: --short-questions must be a share from 0 to 1", file=sys.stderr)
+        return 2
 
     import torch
 
@@ -94,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pairs from {a.data} ...", file=log)
     ps = load_or_build(a.data, None if a.no_cache else a.cache, seed=a.seed, log=log, swaps=a.swaps, confirm=a.confirm,
                        week_negatives=a.week_negatives)
+    if a.short_questions:
+        from .variants import short_questions
+
+        ps.train, n = short_questions(ps.train, a.short_questions, a.seed)
+        ps.counts["train groups asked tersely"] = n
     for k, v in sorted(ps.counts.items()):
         print(f"  {v:8d}  {k}", file=log)
     folder = base_folder()
@@ -126,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         keep = set(sorted({p.qid for p in rank})[: a.rank_questions])
         rank, rank_none = [p for p in rank if p.qid in keep], [p for p in rank_none if p.qid in keep]
     res = evaluate(net, builder, ps.held, rank, summary["bf16"], log=log, rank_none=rank_none)
+    res["terse_group_top1"] = terse_top1(net, builder, ps.held, a.seed, summary["bf16"])
+    print(f"held-out groups asked tersely: the positive wins {res['terse_group_top1']:.3f}", file=log)
     a.out.mkdir(parents=True, exist_ok=True)
     path = a.out / "reader.safetensors"
     extra = {"temperature": res["temperature"], "bias": res["bias"], "data_sha256": ps.data_sha256,
@@ -143,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
            f"--batch-pairs {a.batch_pairs} --lr {a.lr:g} --head-lr {a.head_lr:g} --train-layers {a.train_layers} "
            f"--seed {a.seed} --threads {a.threads} --pooling {a.pooling} --list-weight {a.list_weight:g} "
            f"--bce-weight {a.bce_weight:g} --span-weight {a.span_weight:g} --max-epochs {a.max_epochs:g}"
-           + (f" --max-steps {a.max_steps}" if a.max_steps else "") + (" --confirm" if a.confirm else "") + (f" --swaps {a.swaps}" if a.swaps else "") + (f" --week-negatives {a.week_negatives}" if a.week_negatives else "") + (f" --device {a.device}" if a.device != "cpu" else ""))
+           + (f" --max-steps {a.max_steps}" if a.max_steps else "") + (" --confirm" if a.confirm else "") + (f" --swaps {a.swaps}" if a.swaps else "") + (f" --week-negatives {a.week_negatives}" if a.week_negatives else "") + (f" --short-questions {a.short_questions:g}" if a.short_questions else "") + (f" --device {a.device}" if a.device != "cpu" else ""))
     write_card(a.out / "MODEL_CARD.md", ps=ps, summary=summary, cfg=cfg, results=res, word_sha=sha,
                file_bytes=path.stat().st_size, command=cmd, date=dt.date.today().isoformat(),
                total_minutes=(time.monotonic() - started) / 60, budget=builder.budget, pooling=a.pooling,

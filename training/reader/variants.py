@@ -77,3 +77,63 @@ def swapped(q: Question, positives: list[Pair], cands: list[Cand], rng: random.R
         new_q = q.text.replace(old, new, 1)
         out += [Pair(new_q, p.sentence, p.headline, p.context, 0, None, "none-swap", q.qid) for p in keep]
     return out
+
+
+# --- terse questions ---------------------------------------------------------------------------
+# The quiz questions the reader trains on are long (median 16 words, 1 % of 7 words or fewer);
+# people ask short ones ("Who leads HTS?"), and on those the reader trained on quizzes alone
+# reads badly. `short_questions` rewrites a share of the training groups' questions tersely.
+
+WH = ("who", "whom", "whose", "what", "which", "where", "when", "why", "how")
+_WORD = re.compile(r"[\w’'.,%$-]*\w")
+
+
+def terse(question: str, rng: random.Random) -> str | None:
+    """A terse form of `question`: the question word of its last sentence (and the word after
+    it: "How many", "Which country", "Who is"), then 2-4 other content words of the whole
+    question in their order, names and numbers drawn first more often (a preamble often holds
+    the name: "... Damar Hamlin was hospitalized. What team does he play for?"); None when the
+    last sentence has no question word."""
+    sents = [_WORD.findall(s) for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.strip()]
+    if not sents or not sents[-1]:
+        return None
+    last = sents[-1]
+    i = next((k for k, w in enumerate(last) if w.lower() in WH), None)
+    if i is None:
+        return None
+    head = last[i : i + 2]
+    rest, weights = [], []
+    for n_s, words in enumerate(sents):
+        for k, w in enumerate(words):
+            if (n_s == len(sents) - 1 and i <= k < i + 2) or w.lower() in M.STOPWORDS:
+                continue
+            rest.append(((n_s, k), w))
+            named = (w[0].isupper() and k > 0) or any(ch.isdigit() for ch in w)
+            weights.append(3.0 if named else 1.0)
+    if not rest:
+        return None
+    picked: list[tuple[tuple[int, int], str]] = []
+    for _ in range(min(len(rest), rng.randint(2, 4))):
+        j = rng.choices(range(len(rest)), weights)[0]
+        picked.append(rest.pop(j))
+        weights.pop(j)
+    return " ".join([head[0].capitalize(), *head[1:], *(w for _, w in sorted(picked))]) + "?"
+
+
+def short_questions(groups: list, share: float, seed: int) -> tuple[list, int]:
+    """`groups` with the question of a `share` of them (seeded) replaced by its `terse` form in
+    every pair; returns the groups and how many were rewritten."""
+    from dataclasses import replace
+
+    rng = random.Random(f"terse-{seed}")
+    out, n = [], 0
+    for g in groups:
+        q = g.positives[0].question if g.positives else (g.hard[0].question if g.hard else None)
+        t = terse(q, rng) if q and rng.random() < share else None
+        if t is None:
+            out.append(g)
+            continue
+        n += 1
+        swap = lambda ps: tuple(replace(p, question=t) for p in ps)  # noqa: E731
+        out.append(replace(g, positives=swap(g.positives), hard=swap(g.hard), easy=swap(g.easy)))
+    return out, n
