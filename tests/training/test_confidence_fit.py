@@ -117,3 +117,43 @@ def test_the_command_fits_and_writes_the_coefficients_with_their_provenance(tmp_
     assert written["fitted_on"]["counts"] == {"rows own (1)": 20, "rows away (0)": 20}
     assert written["command"] == "python -m training.confidence --data ../shared/train/realtimeqa"
     assert set(written["cross_validation"]) == {"fold 1", "fold 2"}
+
+
+def _fifteen_weeks(root):
+    """Weeks 0..14: the held-out ones (4 and 14, `HOLD_AT` of every `HOLD_EVERY`) carry the two
+    stories; the rest a filler week no held-out question is asked of."""
+    for i in range(15):
+        week = f"2023{1 + i // 4:02d}{1 + 7 * (i % 4):02d}"
+        if i == 4:
+            write_week(root, week, [("a1", "Which town hosted the harbour lantern festival?",
+                                     ["Port Avalon", "Lowmarsh", "Kestrel Bay", "Tarn"], 0),
+                                    ("a2", "Which singer opened the festival?", ["Ada Vell", "Bo Rinn", "Cy Mor", "Di Lo"], 0)],
+                       LANTERN)
+        elif i == 14:
+            write_week(root, week, [("b1", "Which council approved a road budget?",
+                                     ["Kestrel Bay", "Port Avalon", "Lowmarsh", "Tarn"], 0)], BUDGET)
+        else:
+            write_week(root, week, [(f"f{i}", "Which town?", ["Tarn", "Lowmarsh", "Port Avalon", "Kestrel Bay"], 0)], BUDGET)
+
+
+@pytest.mark.integration
+def test_the_share_check_reads_the_readers_held_out_weeks_with_the_reader(tmp_path):
+    from training.confidence.share import rows_on_held_weeks, table
+
+    _fifteen_weeks(tmp_path / "data")
+    rows = rows_on_held_weeks(tmp_path / "data", tmp_path / "work", embedder=FakeEmbedder())
+    got = sorted((r["kind"], r["label"]) for r in rows)
+    assert got == [("away", 0), ("away", 0), ("own", 1), ("own", 1), ("related", 0)]  # a2: no page names the singer
+    assert {r["week"] for r in rows} == {"20230201", "20230415"}  # the held-out weeks only
+    for r in rows:
+        assert 0.0 <= r["rules"] <= 1.0 and -1e-6 <= r["reader"] <= 1.0 + 1e-6  # the blend undone is a probability
+        assert r["shown"] <= r["label"]
+    lines = table(rows).splitlines()
+    assert lines[0].startswith("5 rows: 2 with the answer in their pages") and len(lines) == 2 + 9
+
+
+def test_the_share_check_names_a_folder_without_weeks(tmp_path, capsys):
+    from training.confidence.share import main
+
+    assert main(["--data", str(tmp_path)]) == 2
+    assert str(tmp_path) in capsys.readouterr().err

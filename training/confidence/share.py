@@ -1,0 +1,97 @@
+"""python -m training.confidence.share --data ../shared/train/realtimeqa [--work DIR]
+
+A check of the reader's share of the answer's confidence (`AnswerSettings.reader_confidence_weight`,
+chosen on the dev sets) on training weeks the reader never trained on: its held-out weeks (every
+10th, `training.reader.pairs.HOLD_EVERY`). Each week's pages become a small index (as
+`training.confidence` builds them); each question is asked of its own week and of another held-out
+week by the product with the reader on, and for the best sentence it records the rules'
+confidence, the reader's probability and whether that sentence holds the right choice. Prints the
+AUC of `share x reader + (1 - share) x rules` for shares 0..1, against two labels: the question's
+pages hold the answer (what the confidence model is fitted on) and the sentence shown holds it.
+About 20 minutes on 2 cores, most of it indexing; the indexes stay in --work for a rerun.
+
+Limits: ten weeks (a few hundred rows, a few dozen right answers shown), string-matched labels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0)
+
+
+def rows_on_held_weeks(root: Path, work: Path, log=sys.stderr, embedder=None) -> list[dict]:
+    """One row per question asked (own week: "own" or "related"; another week: "away");
+    `embedder` defaults to the bundled model (tests pass a stand-in)."""
+    from collections import Counter
+
+    from assistant.reading.confidence import confidence
+    from assistant.records import Query
+    from index import SentenceTransformerEmbedder
+    from training.reader import matching as M
+    from training.reader.pairs import HOLD_AT, HOLD_EVERY
+    from training.reader.sources import read_weeks
+
+    from .rows import _holds, asked
+
+    weeks = [(w, qs) for i, (w, qs) in enumerate(read_weeks(root)) if i % HOLD_EVERY == HOLD_AT]
+    rows: list[dict] = []
+
+    def row(a, q, day, kind, label, variants):
+        ps = a.search(q.text, as_of=day)
+        if kind == "away" and _holds((h.text for h in ps.hits), variants):
+            return
+        rk = a.ranker.rank(Query(q.text, q.text), a.index.embed_query(q.text), ps)
+        if rk.evidence is None or not rk.ranked:
+            return
+        rules, cw = confidence(rk.evidence), a.ranker.confidence_weight
+        rows.append({"week": q.week, "kind": kind, "label": label, "rules": rules,
+                     "reader": (rk.confidence - (1 - cw) * rules) / cw,  # the blend, undone
+                     "shown": bool(label and M.find_choice(rk.ranked[0].sentence.text, variants))})
+
+    counts = Counter()
+    for own_a, own_day, away_a, away_day, q, variants in asked(weeks, work, embedder or SentenceTransformerEmbedder(),
+                                                                "reader", counts, log):
+        if not _holds((r["text"] for r in q.results), variants):
+            row(own_a, q, own_day, "related", 0, variants)
+            continue
+        row(own_a, q, own_day, "own", 1, variants)
+        row(away_a, q, away_day, "away", 0, variants)
+    return rows
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m training.confidence.share", description=__doc__.split("\n\n")[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, required=True, help="the realtimeqa training folder")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/confidence-share"), help="the weeks' indexes")
+    args = ap.parse_args(argv)
+    if not (args.data / "weeks").is_dir():
+        print(f"error: {args.data} has no weeks/ folder (give the realtimeqa training folder)", file=sys.stderr)
+        return 2
+    rows = rows_on_held_weeks(args.data, args.work)
+    print(table(rows))
+    return 0
+
+
+def table(rows: list[dict]) -> str:
+    """The AUC of each reader share against both labels, as the command prints it."""
+    from training.reader.metrics import auc
+
+    label = [r["label"] for r in rows]
+    shown = [int(r["shown"]) for r in rows]
+    out = [f"{len(rows)} rows: {sum(label)} with the answer in their pages, {sum(shown)} with it in the sentence shown",
+           "reader share | AUC, pages hold the answer | AUC, sentence shown holds it"]
+    for s in SHARES:
+        score = [s * r["reader"] + (1 - s) * r["rules"] for r in rows]
+        out.append(f"{s:12.1f} | {auc(score, label):.3f} | {auc(score, shown):.3f}")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
