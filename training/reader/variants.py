@@ -1,6 +1,8 @@
-"""The two optional steps of a group build (both off for the shipped weights; see
-`pairs`): `confirm` keeps a string match of the answer as a positive only where it answers in
-meaning, `swaps` makes altered "not answered" questions (`none-swap`).
+"""The optional steps of a group build (all off for the shipped weights; see `pairs` and
+docs/QUALITY.md): `confirm` keeps a string match of the answer as a positive only where it
+answers in meaning, `swaps` makes altered "not answered" questions (`none-swap`), and
+`short_questions` rewrites a share of the built groups' questions tersely (after the cache, so
+it never changes the cached groups).
 
 `confirm`'s cosine floors were set by reading 40 string matches by hand (9 of 24 kept before
 were mentions in passing, 2-4 after; most of those dropped were wrong).
