@@ -85,12 +85,20 @@ def build_indexes(weeks: list[tuple[str, list[Question]]], work: Path, embedder,
     return out
 
 
-def _row(assistant, q: Question, as_of: str, kind: str, label: int) -> Row | None:
+def read(assistant, q: Question, as_of: str, away: bool = False):
+    """The product's ranking of `q` asked of `assistant` as of `as_of` (as `ask` reads it); None
+    where nothing was ranked, or, `away`, where the other week's passages hold the right choice
+    too (a story that ran for weeks)."""
     passages = assistant.search(q.text, as_of=as_of)
-    if kind == "away" and _holds((h.text for h in passages.hits), M.choice_variants(q.right)):
-        return None  # the other week answers it too (a story that ran for weeks)
+    if away and _holds((h.text for h in passages.hits), M.choice_variants(q.right)):
+        return None
     ranking = assistant.ranker.rank(Query(q.text, q.text), assistant.index.embed_query(q.text), passages)
-    if ranking.evidence is None:
+    return ranking if ranking.evidence is not None and ranking.ranked else None
+
+
+def _row(assistant, q: Question, as_of: str, kind: str, label: int) -> Row | None:
+    ranking = read(assistant, q, as_of, away=kind == "away")
+    if ranking is None:
         return None
     return Row(q.qid, q.week, kind, label, features(ranking.evidence), ranking.evidence.other_year)
 

@@ -31,23 +31,19 @@ def rows_on_held_weeks(root: Path, work: Path, log=sys.stderr, embedder=None) ->
     from collections import Counter
 
     from assistant.reading.confidence import confidence
-    from assistant.records import Query
     from index import SentenceTransformerEmbedder
     from training.reader import matching as M
     from training.reader.pairs import HOLD_AT, HOLD_EVERY
     from training.reader.sources import read_weeks
 
-    from .rows import _holds, asked
+    from .rows import _holds, asked, read
 
     weeks = [(w, qs) for i, (w, qs) in enumerate(read_weeks(root)) if i % HOLD_EVERY == HOLD_AT]
     rows: list[dict] = []
 
     def row(a, q, day, kind, label, variants):
-        ps = a.search(q.text, as_of=day)
-        if kind == "away" and _holds((h.text for h in ps.hits), variants):
-            return
-        rk = a.ranker.rank(Query(q.text, q.text), a.index.embed_query(q.text), ps)
-        if rk.evidence is None or not rk.ranked:
+        rk = read(a, q, day, away=kind == "away")
+        if rk is None:
             return
         rules, cw = confidence(rk.evidence), a.ranker.confidence_weight
         rows.append({"week": q.week, "kind": kind, "label": label, "rules": rules,
