@@ -59,6 +59,8 @@ SEARCH_STOPWORDS = frozenset(
     this those to was we were what when where which who whom whose why will with would you your
     about after before many much any some""".split()
 )
+# The words a question asks with ("who", "how"), lowercase.
+QUESTION_WORDS = frozenset("who whom whose what which where when why how".split())
 # Reading leaves out more: pronouns, further function words, the contraction halves "s", "t" and
 # "don", and the words questions use about the news itself ("reported", "article", "happened").
 STOPWORDS = SEARCH_STOPWORDS | frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from training.reader.records import Group, Pair
-from training.reader.variants import WH, short_questions, terse
+from training.reader.variants import short_questions, terse
 
 Q = "NFL safety Damar Hamlin was hospitalized this week. What team does he play for?"
 
@@ -28,7 +28,6 @@ def test_terse_draws_names_more_often_than_other_words():
 
 def test_terse_needs_a_question_word_in_the_last_sentence():
     assert terse("Name the team Damar Hamlin plays for.", random.Random(0)) is None
-    assert "how" in WH
 
 
 def _group(q: str, qid: str) -> Group:

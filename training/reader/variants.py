@@ -14,6 +14,8 @@ import random
 import re
 from collections import Counter
 
+from index.text.words import QUESTION_WORDS
+
 from . import matching as M
 from .records import Cand, Pair
 from .sources import Question
@@ -86,7 +88,6 @@ def swapped(q: Question, positives: list[Pair], cands: list[Cand], rng: random.R
 # people ask short ones ("Who leads HTS?"), and on those the reader trained on quizzes alone
 # reads badly. `short_questions` rewrites a share of the training groups' questions tersely.
 
-WH = ("who", "whom", "whose", "what", "which", "where", "when", "why", "how")
 _WORD = re.compile(r"[\w’'.,%$-]*\w")
 
 
@@ -100,7 +101,7 @@ def terse(question: str, rng: random.Random) -> str | None:
     if not sents or not sents[-1]:
         return None
     last = sents[-1]
-    i = next((k for k, w in enumerate(last) if w.lower() in WH), None)
+    i = next((k for k, w in enumerate(last) if w.lower() in QUESTION_WORDS), None)
     if i is None:
         return None
     head = last[i : i + 2]
