@@ -40,14 +40,12 @@ from index.text.words import STOPWORDS, TOKEN
 from assistant.conversation.history import HistoryLike
 from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, WEAK, content_words, has_digit, has_name,
                                               it_refers, names, own_entities, pronoun_kind, referents, refers_with_it)
-from assistant.reading.question import analyse
+from assistant.reading.question import analyse, opens_a_question
 
 MAX_REFERENT = 8  # longest referent substituted or added, in words
 FALLBACK_WORDS = 3  # words of the last question added when no turn named anything
 _MARKER = re.compile(r"^\s*(?:(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what|how)\s+about\b|what\s+else\b|"
                      r"and\b|also\b)[\s,:;-]*", re.I)
-_ASKS = re.compile(r"^(who|whom|whose|what|when|where|which|why|how|is|are|was|were|did|does|do|has|have|"
-                   r"had|can|could|will|would|should)\b", re.I)
 
 
 def _ellipsis(question: str) -> str | None:
@@ -57,7 +55,7 @@ def _ellipsis(question: str) -> str | None:
     m = _MARKER.match(question)
     if m and not question[:m.end()].lower().startswith("what else"):
         return question[m.end():].strip(" ?!.")
-    if not m and not _ASKS.match(question) and len(content_words(question)) <= 2:
+    if not m and not opens_a_question(question) and len(content_words(question)) <= 2:
         return question.strip(" ?!.")
     return None
 
@@ -189,7 +187,7 @@ def rewrite(question: str, history: HistoryLike | None) -> str:
     if not history or not is_followup(question, history):
         return question
     rest = _ellipsis(question)
-    if rest and _ASKS.match(rest):
+    if rest and opens_a_question(rest):
         return expand(rest + "?", history)  # "And who owns it?" asks a question of its own
     if rest and analyse(rest).kind == "other":
         frame = _frame(history)

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.records import Article
-from index.text.words import DIFF_TOKEN, STOPWORDS, stem, stems, words
+from index.text.words import AUXILIARIES, DIFF_TOKEN, QUESTION_WORDS, STOPWORDS, alternation, stem, stems, words
 
 from assistant.reading.question import Question
 from assistant.reading.scoring import Candidate
@@ -199,9 +199,9 @@ def _group(claims: list[Claim], same) -> list[list[Claim]]:
     return groups
 
 
-_ASKING = re.compile(r"^\s*(?:(?:how (?:many|much|long|far|old)|what|which|who|whom|whose|when|where|why|how)\b"
-                     r"(?:\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could))?"
-                     r"(?:\s+(?:the|a|an))?\s*)", re.I)
+_ASKING = re.compile(rf"^\s*(?:(?:how (?:many|much|long|far|old)|{alternation(QUESTION_WORDS)})\b"
+                     rf"(?:\s+(?:{alternation(AUXILIARIES)})\b)?"
+                     r"(?:\s+(?:the|a|an)\b)?\s*)", re.I)
 
 
 def subject_of(question: str) -> str:

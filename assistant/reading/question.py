@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from index.text.dates import MONTH_PATTERN, WEEKDAYS
 from index.text.numbers import NUMBER_WORDS
-from index.text.words import IRREGULAR, STOPWORDS, stem, words
+from index.text.words import AUXILIARIES, IRREGULAR, QUESTION_WORDS, STOPWORDS, alternation, stem, words
 
 _PERSON_NOUNS = (r"person|man|woman|men|women|leader|president|official|minister|company|group|organi[sz]ation|"
                  r"team|party|agency|ceo|player|actor|actress|singer|politician|candidate|senator|governor|"
@@ -37,8 +37,8 @@ _KINDS = [
     ("place", re.compile(
         rf"^\s*where\b|\b(which|what|in what)(\s+[\w'’-]+){{0,2}}?\s+({_PLACE_NOUNS})\b", re.I)),
     # "Which show...", "What company..." with a noun we don't classify: wants a named thing
-    ("entity", re.compile(r"^\s*(which|what)\s+(?!is\b|was\b|are\b|were\b|did\b|does\b|do\b|has\b|have\b|"
-                          r"had\b|will\b|would\b|can\b|could\b|happened\b|about\b)\w+|\bname the\b", re.I)),
+    ("entity", re.compile(rf"^\s*(which|what)\s+(?!(?:{alternation(AUXILIARIES | {'happened', 'about'})})\b)\w+|"
+                          r"\bname the\b", re.I)),
 ]
 
 _DATE = re.compile(
@@ -60,9 +60,10 @@ class Question:
 
 
 _LEAD = re.compile(
-    r"^\s*(?:(?:and|so|but)\s+)?(?:what|which|who|whom|whose|where|when|why|how(?:\s+(?:many|much|long|far|old|"
-    r"close|near|big|large))?)\s+(?:(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should)\s+)?"
+    r"^\s*(?:(?:and|so|but)\s+)?(?:how\s+(?:many|much|long|far|old|close|near|big|large)|"
+    rf"{alternation(QUESTION_WORDS)})\s+(?:(?:{alternation(AUXILIARIES)})\s+)?"
     r"(?:(?:the|a|an|this|that|these|those)\s+)?", re.I)
+_OPENS = re.compile(rf"^(?:{alternation(QUESTION_WORDS | AUXILIARIES)})\b", re.I)
 _META = frozenset("name names type kind sort number amount title identity".split())
 
 
@@ -96,6 +97,12 @@ def _focus(text: str, terms: list[str]) -> str:
         run.append(w)
     head = run[-1] if run else ""
     return head if head in terms and head not in _META else ""
+
+
+def opens_a_question(text: str) -> bool:
+    """Whether `text` opens as a question does: with a question word or an auxiliary verb before
+    its subject ("Who owns it", "Was it sold")."""
+    return bool(_OPENS.match(text.lstrip()))
 
 
 def asking_part(text: str) -> str:

@@ -61,6 +61,13 @@ SEARCH_STOPWORDS = frozenset(
 )
 # The words a question asks with ("who", "how"), lowercase.
 QUESTION_WORDS = frozenset("who whom whose what which where when why how".split())
+# The verbs a question puts before its subject ("Was it ...", "How many did ..."), lowercase.
+AUXILIARIES = frozenset("is was are were did does do has have had will would can could should".split())
+
+
+def alternation(ws) -> str:
+    """A regex alternation of the words `ws`, longest first (so "whose" is tried before "who")."""
+    return "|".join(sorted(ws, key=lambda w: (-len(w), w)))
 # Reading leaves out more: pronouns, further function words, the contraction halves "s", "t" and
 # "don", and the words questions use about the news itself ("reported", "article", "happened").
 STOPWORDS = SEARCH_STOPWORDS | frozenset(

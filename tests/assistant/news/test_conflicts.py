@@ -316,6 +316,9 @@ def test_subject_is_the_question_without_its_asking_words():
     assert subject_of("How many vessels were queued at the Suez Canal?") == "vessels were queued at the Suez Canal"
     assert subject_of("What is the latest death toll?") == "latest death toll"
     assert subject_of("Super Bowl 2021 location") == "Super Bowl 2021 location"
+    # a word that merely starts like an auxiliary or an article is part of the subject
+    assert subject_of("Who isolated the virus?") == "isolated the virus"
+    assert subject_of("What about a ban?") == "about a ban"
 
 
 def test_money_figures_disagree_only_with_money():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.reading.question import analyse, fits_kind, has_answer_type
+from assistant.reading.question import analyse, fits_kind, has_answer_type, opens_a_question
 from index.text.words import STOPWORDS, stem
 
 
@@ -137,3 +137,10 @@ def test_other_questions_have_no_answer_type():
 def test_us_in_capitals_is_the_country_not_the_pronoun(question, focus):
     assert analyse(question).focus == focus
     assert analyse("Who told us the news?").focus == ""
+
+
+@pytest.mark.parametrize("text,asks", [("Who owns it?", True), ("whose car was it", True), ("Was it sold?", True),
+                                       ("  Should they leave?", True), ("Hama?", False), ("The death toll?", False),
+                                       ("Whoever won", False), ("Isolated cases", False)])
+def test_a_question_opens_with_a_question_word_or_an_auxiliary(text, asks):
+    assert opens_a_question(text) is asks

@@ -93,3 +93,12 @@ def test_stems_leave_out_stopwords_and_words_keeps_numbers():
                                                                        "officials", "said"]
     assert "many" in STOPWORDS and "how" in STOPWORDS and "ship" not in STOPWORDS
 
+
+
+def test_an_alternation_tries_the_longer_word_first():
+    import re
+
+    from index.text.words import QUESTION_WORDS, alternation
+
+    assert re.match(f"(?:{alternation(QUESTION_WORDS)})", "whose car").group(0) == "whose"
+    assert alternation(["a", "an", "the"]) == "the|an|a"
