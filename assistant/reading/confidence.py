@@ -7,10 +7,7 @@ A small logistic model over evidence about the best sentence, its neighbours and
 - cover: the IDF-weighted share of the question's terms that its article has anywhere (an
   off-topic question meets an article on one word: "president of France" and a football report);
 - name_missing: a name the question gives ("Canada", "Berlin") is nowhere in the article;
-- missing: the IDF of the rarest question term found neither in the sentence nor its
-  neighbours, relative to the question's rarest term;
 - number_missing: the question states a number ("22nd", "1349") its article doesn't have;
-- negation_mismatch: the question is negated ("not", "never") and the sentence is not;
 - type_missing: a number/date question whose best sentence holds no number/date;
 - other_year (a rule after the model, not fitted): the question names a year its article never
   mentions and the sentence names another ("the 1998 final" against a report on 2022's). It fires
@@ -23,9 +20,10 @@ every second week's search-result pages become a small index; its questions are 
 ("answerable" where their pages hold the right choice, "not answered" where they don't: on the
 subject, no answer) and of the index of a week half the sample away ("not answered": other
 stories). 1,959 rows; the coefficients, their provenance and a two-fold cross-validation by week
-are in `weights/confidence.json`; the thresholds and figures in docs/QUALITY.md. The fit gave two
-warning signs no weight, `missing` and `negation_mismatch` (held to lower the confidence, the data
-would have had them raise it), so they do nothing until a refit finds a use for them.
+are in `weights/confidence.json`; the thresholds and figures in docs/QUALITY.md. Two more warning
+signs were tried and removed because this fit gave them no weight (the data would have had them
+raise the confidence): a rare question term missing from the sentence and its neighbours, and a
+negated question ("not", "never") against a sentence that is not.
 Limits: surface evidence only, so SQuAD v2's adversarial unanswerables ("westward" for
 "easterly", "22nd" for "32nd" in a paragraph that has both) mostly pass as answerable.
 """
@@ -38,17 +36,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.text.words import stems, words
+from index.text.words import stems
 
 from assistant.reading.question import Question
 
-NEGATIONS = frozenset({"not", "never", "no", "n't", "without", "neither", "nor"})
-FEATURES = ("support", "score", "semantic", "cover", "name_missing", "missing", "number_missing",
-            "negation_mismatch", "type_missing")
+FEATURES = ("support", "score", "semantic", "cover", "name_missing", "number_missing", "type_missing")
 # the direction each feature may push: evidence for an answer raises the confidence, a warning sign
 # lowers it; the fit gives a feature the data would push the other way 0 (it is then not used)
-SIGNS = {"support": 1, "score": 1, "semantic": 1, "cover": 1, "name_missing": -1, "missing": -1,
-         "number_missing": -1, "negation_mismatch": -1, "type_missing": -1}
+SIGNS = {"support": 1, "score": 1, "semantic": 1, "cover": 1, "name_missing": -1, "number_missing": -1,
+         "type_missing": -1}
 FIT_FILE = Path(__file__).parent / "weights" / "confidence.json"  # written by `python -m training.confidence`
 
 
@@ -68,23 +64,17 @@ COEF = load_coef()
 class Evidence:
     semantic: float
     score: float
-    missing: float
     number_missing: bool
-    negation_mismatch: bool
     type_missing: bool
     cover: float = 1.0
     name_missing: bool = False
     other_year: bool = False
 
 
-def gather(q: Question, sentence: str, window: str, article_text: str, idf: dict[str, float],
+def gather(q: Question, sentence: str, article_text: str, idf: dict[str, float],
            type_match: bool, semantic: float, score: float) -> Evidence:
-    present = frozenset(stems(window))
     in_article = frozenset(stems(article_text))
-    top = max(idf.values(), default=0.0) or 1.0
-    missing = [idf.get(t, 0.0) for t, s in zip(q.terms, q.term_stems) if s not in present]
     numbers = [s for t, s in zip(q.terms, q.term_stems) if re.search(r"\d", t)]
-    negated = bool(NEGATIONS & set(words(q.text)))
     total = sum(idf.get(t, 0.0) for t in q.terms) or 1.0
     # names the question gives, not its opening word ("Which" or a capitalised first word)
     names = [s for t, s in zip(q.terms, q.term_stems) if t in q.capitals and not q.text.lower().startswith(t)]
@@ -93,9 +83,8 @@ def gather(q: Question, sentence: str, window: str, article_text: str, idf: dict
              for t, s in zip(q.terms, q.term_stems)]
     cover = sum(idf.get(t, 0.0) for t, f in zip(q.terms, found) if f) / total
     return Evidence(
-        semantic=semantic, score=score, missing=(max(missing) / top) if missing else 0.0,
+        semantic=semantic, score=score,
         number_missing=any(s not in in_article for s in numbers),
-        negation_mismatch=negated and not (NEGATIONS & set(words(sentence))),
         type_missing=q.kind in ("number", "date") and not type_match,
         cover=cover, name_missing=any(not _name_in(s, name_forms) for s in names),
         other_year=_other_year(q.text, sentence, article_text),
@@ -127,8 +116,8 @@ def _other_year(question: str, sentence: str, article_text: str) -> bool:
 def features(e: Evidence) -> dict[str, float]:
     """The model's inputs, named as in `FEATURES` (what the fit in `training.confidence` reads)."""
     return {"support": max(e.semantic, e.score), "score": e.score, "semantic": e.semantic, "cover": e.cover,
-            "name_missing": float(e.name_missing), "missing": e.missing, "number_missing": float(e.number_missing),
-            "negation_mismatch": float(e.negation_mismatch), "type_missing": float(e.type_missing)}
+            "name_missing": float(e.name_missing), "number_missing": float(e.number_missing),
+            "type_missing": float(e.type_missing)}
 
 
 def confidence(e: Evidence, coef: dict[str, float] | None = None) -> float:

@@ -75,7 +75,4 @@ class RuleRanker:
     def _evidence(self, q: Question, idf: dict[str, float], ranked: list[Candidate], passages: Passages) -> Evidence:
         best = ranked[0]
         article = passages.articles[best.article_id]
-        sents = self.cache.sentences(article)
-        i = next((j for j, s in enumerate(sents) if s.start == best.sentence.start), 0)
-        window = " ".join(s.text for s in sents[max(0, i - 1): i + 2])
-        return gather(q, best.sentence.text, window, article.text, idf, best.type_match, best.semantic, best.score)
+        return gather(q, best.sentence.text, article.text, idf, best.type_match, best.semantic, best.score)

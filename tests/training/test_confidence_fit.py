@@ -68,8 +68,7 @@ def test_coefficients_file_must_name_every_feature(tmp_path):
 
 
 def test_confidence_is_the_logistic_of_the_coefficients_and_another_year_halves_it():
-    e = Evidence(semantic=0.5, score=0.4, missing=0.0, number_missing=False, negation_mismatch=False,
-                 type_missing=False, cover=1.0)
+    e = Evidence(semantic=0.5, score=0.4, number_missing=False, type_missing=False, cover=1.0)
     zero = {"bias": 0.0, **{k: 0.0 for k in FEATURES}}
     assert confidence(e, zero) == 0.5
     assert confidence(e, {**zero, "cover": 2.0}) == pytest.approx(1 / (1 + np.exp(-2.0)))

@@ -2,7 +2,7 @@
 two classes weighted equally, checked by two-fold cross-validation over alternate weeks (the
 coefficients of each half, and the AUC each half's model gets on the other).
 
-Small on purpose: nine features and a bias (`assistant.reading.confidence.FEATURES`), a few
+Small on purpose: seven features and a bias (`assistant.reading.confidence.FEATURES`), a few
 hundred rows per class; the bias is not penalised. Each feature keeps the direction it was built
 for (`SIGNS`): a warning sign the data does not support gets 0, never a weight that would raise
 the confidence.

@@ -1,6 +1,5 @@
 """The abstention model: the evidence gathered about the best sentence, and a confidence in [0, 1]
-that rises with support and falls with missing rare terms, a missing number, a negation
-mismatch or a missing answer type (with every feature at work; the shipped fit, made on the
+that rises with support and falls with a missing name, a missing number or a missing answer type (with every feature at work; the shipped fit, made on the
 training weeks, may leave some at 0, and never lets one push the wrong way). Directions only;
 the fitted values are not asserted."""
 
@@ -13,13 +12,12 @@ import pytest
 from assistant.reading.confidence import FEATURES, SIGNS, Evidence, confidence, gather, load_coef
 from assistant.reading.question import analyse
 
-BASE = Evidence(semantic=0.5, score=0.4, missing=0.0, number_missing=False, negation_mismatch=False,
-                type_missing=False)
+BASE = Evidence(semantic=0.5, score=0.4, number_missing=False, type_missing=False)
 
 
 def test_confidence_is_a_probability():
-    for e in (BASE, replace(BASE, semantic=0.0, score=0.0, missing=1.0, number_missing=True,
-                            negation_mismatch=True, type_missing=True), replace(BASE, semantic=1.0, score=1.0)):
+    for e in (BASE, replace(BASE, semantic=0.0, score=0.0, number_missing=True, type_missing=True,
+                            name_missing=True, cover=0.0), replace(BASE, semantic=1.0, score=1.0)):
         assert 0.0 < confidence(e) < 1.0
 
 
@@ -36,11 +34,11 @@ def test_strong_support_and_weak_support_fall_on_either_side_of_the_default_thre
 
     t = AnswerSettings(ranker="rules").threshold
     assert confidence(replace(BASE, semantic=0.9, score=0.7)) > t
-    assert confidence(replace(BASE, semantic=0.05, score=0.05, missing=1.0)) < t
+    assert confidence(replace(BASE, semantic=0.05, score=0.05, name_missing=True)) < t
 
 
-WARNINGS = [{"missing": 0.5}, {"missing": 1.0}, {"number_missing": True}, {"negation_mismatch": True},
-            {"type_missing": True}, {"name_missing": True}, {"other_year": True}]
+WARNINGS = [{"number_missing": True}, {"type_missing": True}, {"name_missing": True}, {"other_year": True},
+            {"cover": 0.5}]
 # every feature at work, each the way it was built to push (the shipped fit may leave some at 0)
 ALL_AT_WORK = {"bias": -3.0, **{k: 2.0 * SIGNS[k] for k in FEATURES}}
 
@@ -61,38 +59,21 @@ def test_the_shipped_coefficients_push_the_way_each_feature_was_built_for():
     assert coef["support"] + coef["score"] + coef["semantic"] > 0 and coef["cover"] > 0  # support counts
 
 
-def test_confidence_falls_as_the_missing_term_gets_rarer():
-    values = [confidence(replace(BASE, missing=m), ALL_AT_WORK) for m in (0.0, 0.25, 0.5, 0.75, 1.0)]
-    assert values == sorted(values, reverse=True) and len(set(values)) == len(values)
-
-
 # -- gather -----------------------------------------------------------------------------------------
 
 Q = "How many ships were queued at the Suez canal?"
 IDF = {"ships": 1.0, "queued": 2.0, "suez": 4.0, "canal": 1.5}
 
 
-def ev(question=Q, sentence="422 ships were queued at the Suez canal.", window=None, article=None, idf=IDF,
-       type_match=True):
-    window = sentence if window is None else window
-    article = window if article is None else article
-    return gather(analyse(question), sentence, window, article, idf, type_match, 0.6, 0.5)
+def ev(question=Q, sentence="422 ships were queued at the Suez canal.", article=None, idf=IDF, type_match=True):
+    article = sentence if article is None else article
+    return gather(analyse(question), sentence, article, idf, type_match, 0.6, 0.5)
 
 
-def test_nothing_missing_when_the_window_has_every_term():
+def test_nothing_missing_when_the_article_has_every_term():
     e = ev()
-    assert e.missing == 0.0 and not e.number_missing and not e.negation_mismatch and not e.type_missing
+    assert not e.number_missing and not e.type_missing and not e.name_missing and e.cover == pytest.approx(1.0)
     assert (e.semantic, e.score) == (0.6, 0.5)
-
-
-def test_missing_is_the_rarest_absent_term_relative_to_the_rarest_term():
-    e = ev(sentence="422 ships were queued at the canal.")  # no "suez", the rarest (idf 4)
-    assert e.missing == pytest.approx(1.0)
-    e = ev(sentence="422 ships were waiting at the Suez canal.")  # no "queued" (idf 2 of 4)
-    assert e.missing == pytest.approx(0.5)
-    # a term found in a neighbouring sentence is not missing
-    e = ev(sentence="422 ships were waiting.", window="422 ships were waiting. They queued at the Suez canal.")
-    assert e.missing == 0.0
 
 
 def test_number_missing_from_the_article():
@@ -100,13 +81,6 @@ def test_number_missing_from_the_article():
     idf = {**IDF, "2021": 3.0}
     assert ev(q, idf=idf, article="In 2021, 422 ships were queued at the Suez canal.").number_missing is False
     assert ev(q, idf=idf, article="In 2019, 422 ships were queued at the Suez canal.").number_missing is True
-
-
-def test_negation_mismatch():
-    q = "Which ships were not queued at the Suez canal?"
-    assert ev(q, sentence="Tankers were queued at the Suez canal.").negation_mismatch
-    assert not ev(q, sentence="Tankers were not queued at the Suez canal.").negation_mismatch
-    assert not ev(Q, sentence="Tankers were not queued at the Suez canal.").negation_mismatch
 
 
 def test_type_missing_only_for_number_and_date_questions():
@@ -117,12 +91,10 @@ def test_type_missing_only_for_number_and_date_questions():
 
 def test_unanswerable_looking_evidence_scores_below_answerable_evidence():
     good = ev()
-    bad = gather(analyse("How much did insurers pay out for the Suez canal grounding in 2021?"),
-                 "422 ships were queued at the Suez canal.", "422 ships were queued at the Suez canal.",
-                 "422 ships were queued at the Suez canal.", {"insurers": 5.0, "pay": 2.0, "suez": 4.0,
-                                                              "canal": 1.5, "grounding": 3.0, "2021": 3.0},
-                 False, 0.6, 0.5)
-    assert bad.missing == pytest.approx(1.0) and bad.number_missing and bad.type_missing
+    s = "422 ships were queued at the Suez canal."
+    idf = {"insurers": 5.0, "pay": 2.0, "suez": 4.0, "canal": 1.5, "grounding": 3.0, "2021": 3.0}
+    bad = gather(analyse("How much did insurers pay out for the Suez canal grounding in 2021?"), s, s, idf, False, 0.6, 0.5)
+    assert bad.cover < 0.5 and bad.number_missing and bad.type_missing
     assert confidence(bad) < confidence(good)
 
 
@@ -135,34 +107,34 @@ def test_cover_and_names_come_from_the_whole_article():
     q = analyse("Who is the president of France?")
     idf = {"president": 1.7, "france": 2.6}
     football = "France, the defending champions, looked beaten until the 80th minute."
-    e = gather(q, football, football, football, idf, True, 0.3, 0.5)
+    e = gather(q, football, football, idf, True, 0.3, 0.5)
     assert e.cover == pytest.approx(2.6 / 4.3) and not e.name_missing
     q = analyse("Who is the prime minister of Canada?")
     tonga = "Prime Minister Siaosi Sovaleni described the eruption as a disaster for Tonga."
-    e = gather(q, tonga, tonga, tonga, {"prime": 2.6, "minister": 2.6, "canada": 2.6}, True, 0.2, 0.5)
+    e = gather(q, tonga, tonga, {"prime": 2.6, "minister": 2.6, "canada": 2.6}, True, 0.2, 0.5)
     assert e.name_missing and e.cover == pytest.approx(2 / 3)
 
 
 def test_a_sentence_about_another_year_than_the_one_asked_halves_the_confidence():
     q = analyse("Who won the 1998 World Cup final?")
     s = "Argentina won the 2022 World Cup on 18 December 2022."
-    e = gather(q, s, s, s, {"won": 3.0, "1998": 4.0, "world": 2.0, "cup": 2.0, "final": 2.0}, True, 0.5, 0.6)
+    e = gather(q, s, s, {"won": 3.0, "1998": 4.0, "world": 2.0, "cup": 2.0, "final": 2.0}, True, 0.5, 0.6)
     assert e.other_year
     assert confidence(e) == pytest.approx(confidence(replace(e, other_year=False)) / 2)
     # the asked year anywhere in the article, or no year in the sentence: no conflict
-    assert not gather(q, s, s, s + " France won in 1998.", {}, True, 0.5, 0.6).other_year
-    assert not gather(q, "Argentina won the final.", s, "Argentina won the final.", {}, True, 0.5, 0.6).other_year
+    assert not gather(q, s, s + " France won in 1998.", {}, True, 0.5, 0.6).other_year
+    assert not gather(q, "Argentina won the final.", "Argentina won the final.", {}, True, 0.5, 0.6).other_year
 
 
 def test_a_name_counts_as_present_in_its_adjective_or_a_hyphenated_word():
     q = analyse("What did Israel say its strikes targeted?")
     s = "The Israeli military stated the strikes targeted weapons depots."
-    e = gather(q, s, s, s, {"israel": 3.0, "strikes": 2.0, "targeted": 2.0}, True, 0.6, 0.6)
+    e = gather(q, s, s, {"israel": 3.0, "strikes": 2.0, "targeted": 2.0}, True, 0.6, 0.6)
     assert not e.name_missing and e.cover == pytest.approx(1.0)
     q = analyse("What did Jawlani tell Homs residents?")
     s = 'Abu Mohammed al-Jawlani declared to Homs residents, "your time has come."'
-    assert not gather(q, s, s, s, {"jawlani": 4.0, "homs": 3.0, "residents": 1.0}, True, 0.6, 0.6).name_missing
+    assert not gather(q, s, s, {"jawlani": 4.0, "homs": 3.0, "residents": 1.0}, True, 0.6, 0.6).name_missing
     # but a short name must match whole, and another name is still missing
     q = analyse("What did Iraq say about Laos?")
     s = "Iraqi officials spoke about the Iranian drones."
-    assert gather(q, s, s, s, {"iraq": 3.0, "laos": 3.0}, True, 0.6, 0.6).name_missing
+    assert gather(q, s, s, {"iraq": 3.0, "laos": 3.0}, True, 0.6, 0.6).name_missing
