@@ -1,6 +1,6 @@
 """How sure the assistant is that its best sentence answers the question: a number in [0, 1].
 
-A small logistic model over evidence about the best sentence, its neighbours and its article:
+A small logistic model over evidence about the best sentence and its article:
 - support: the larger of the question–sentence cosine and the sentence's combined score (see
   `scoring`), so a paraphrase the model scores low but whose words and answer type fit still
   counts; score: the combined score itself; semantic: the cosine alone;
