@@ -20,7 +20,9 @@ Three shapes are not words of that family, and say so in their names:
 
 `words(text)`: the TERM words, lower-case. `STOPWORDS`: function words and the words questions
 use about the news itself ("reported", "article"), left out of terms, stems and names;
-`SEARCH_STOPWORDS` is the smaller subset the BM25 query leaves out. `stem`/`stems`: a small
+`SEARCH_STOPWORDS` is the smaller subset the BM25 query leaves out. `QUESTION_WORDS` and
+`AUXILIARIES`: the words a question opens with ("who", "was"); `alternation` turns such a set into
+a regex alternation for the patterns that read questions. `stem`/`stems`: a small
 suffix stemmer with the irregular past forms news uses most (`IRREGULAR`).
 
 Limits: English only. TERM opens a word only at an ASCII or Latin-1 letter or digit: in a word
@@ -63,11 +65,6 @@ SEARCH_STOPWORDS = frozenset(
 QUESTION_WORDS = frozenset("who whom whose what which where when why how".split())
 # The verbs a question puts before its subject ("Was it ...", "How many did ..."), lowercase.
 AUXILIARIES = frozenset("is was are were did does do has have had will would can could should".split())
-
-
-def alternation(ws) -> str:
-    """A regex alternation of the words `ws`, longest first (so "whose" is tried before "who")."""
-    return "|".join(sorted(ws, key=lambda w: (-len(w), w)))
 # Reading leaves out more: pronouns, further function words, the contraction halves "s", "t" and
 # "don", and the words questions use about the news itself ("reported", "article", "happened").
 STOPWORDS = SEARCH_STOPWORDS | frozenset(
@@ -94,6 +91,11 @@ IRREGULAR = {
     "withdrew": "withdraw", "withdrawn": "withdraw", "hid": "hide", "hidden": "hide", "bore": "bear",
     "swept": "sweep", "spent": "spend", "lent": "lend", "dealt": "deal", "meant": "mean",
 }
+
+
+def alternation(ws) -> str:
+    """A regex alternation of the words `ws`, longest first (so "whose" is tried before "who")."""
+    return "|".join(sorted(ws, key=lambda w: (-len(w), w)))
 
 
 def words(text: str) -> list[str]:

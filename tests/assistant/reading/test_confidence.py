@@ -1,7 +1,7 @@
 """The abstention model: the evidence gathered about the best sentence, and a confidence in [0, 1]
-that rises with support and falls with a missing name, a missing number or a missing answer type (with every feature at work; the shipped fit, made on the
-training weeks, may leave some at 0, and never lets one push the wrong way). Directions only;
-the fitted values are not asserted."""
+that rises with support and falls with a missing name, a missing number or a missing answer type
+(with every feature at work; the shipped fit, made on the training weeks, may leave some at 0,
+and never lets one push the wrong way). Directions only; the fitted values are not asserted."""
 
 from __future__ import annotations
 
