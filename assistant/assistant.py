@@ -23,7 +23,7 @@ from assistant.conversation.history import HistoryLike
 from assistant.errors import EmptyQuestionError, LLMError
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
-from assistant.reading.ranking import Ranker
+from assistant.reading.ranking import Ranker, Reading
 from assistant.reading.rules import RuleRanker
 from assistant.records import Answer, Filters, Query
 from assistant.retrieve import RetrievalSettings, Retriever
@@ -78,22 +78,15 @@ class Assistant:
         filters = {"k": k, "sources": sources, "since": since, "until": until, "as_of": as_of,
                    "on_delta": on_delta, "use_llm": use_llm}
         llm = self._llm if use_llm else None
-        if not isinstance(question, str) or not question.strip():
-            raise EmptyQuestionError()
-        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        if k is not None and (not isinstance(k, int) or k < 1):
-            raise ConfigError(f"k must be a positive integer, got {k!r}")
-        since, until = parse_day(since, "since"), parse_day(until, "until")
-        if since and until and since > until:
-            raise ConfigError(f"since ({since}) is after until ({until})")
-        sources = tuple(s for s in (sources or []) if s) or None
+        asked = self._checked(question, k, sources, since, until, as_of)
+        question = asked.question
         self._asked += 1
         if self._asked == 2:
             self.warm(background=True)  # one-off questions (the CLI's ask) never pay for it
         self.index.refresh()
 
         text, llm_failed = self._understand(question, history, llm)
-        query = self._locate_in_time(Query(question, text, Filters(sources, since, until, parse_day(as_of, "as_of"))))
+        query = self._locate_in_time(Query(question, text, asked.filters))
         qvec = self.index.embed_query(query.text)
         passages = self.retriever.retrieve(query, qvec, k=k)
         ranking = self.ranker.rank(query, qvec, passages, prefer=cited_in(history))
@@ -248,6 +241,28 @@ class Assistant:
                until=None, as_of=None):
         """The passages retrieval finds for `text` (`Passages`: hits best first, with their
         articles), read like a question (relative time, filters) but not answered."""
+        asked = self._checked(text, k, sources, since, until, as_of)
+        self.index.refresh()
+        query = self._locate_in_time(asked)
+        return self.retriever.retrieve(query, self.index.embed_query(query.text), k=k)
+
+    def read(self, text: str, k: int | None = None, sources: Sequence[str] | None = None, since=None,
+             until=None, as_of=None) -> Reading:
+        """What `ask` composes its answer from, for `text` asked on its own (no conversation, no
+        LLM): the query as searched (a time phrase read as date filters), the passages and the
+        ranker's reading of their sentences. For training and diagnostics: their rows then see
+        exactly what the product reads."""
+        asked = self._checked(text, k, sources, since, until, as_of)
+        self.index.refresh()
+        query = self._locate_in_time(asked)
+        qvec = self.index.embed_query(query.text)
+        passages = self.retriever.retrieve(query, qvec, k=k)
+        return Reading(query, passages, self.ranker.rank(query, qvec, passages))
+
+    @staticmethod
+    def _checked(text, k, sources, since, until, as_of) -> Query:
+        """The question and its filters as given, checked (EmptyQuestionError, ConfigError) and
+        normalised; time phrases not yet read (`_locate_in_time`)."""
         if not isinstance(text, str) or not text.strip():
             raise EmptyQuestionError()
         text = " ".join(text.split())[:MAX_QUESTION_CHARS]
@@ -256,10 +271,8 @@ class Assistant:
         since, until = parse_day(since, "since"), parse_day(until, "until")
         if since and until and since > until:
             raise ConfigError(f"since ({since}) is after until ({until})")
-        self.index.refresh()
-        filters = Filters(tuple(s for s in (sources or []) if s) or None, since, until, parse_day(as_of, "as_of"))
-        query = self._locate_in_time(Query(text, text, filters))
-        return self.retriever.retrieve(query, self.index.embed_query(query.text), k=k)
+        sources = tuple(s for s in (sources or []) if s) or None
+        return Query(text, text, Filters(sources, since, until, parse_day(as_of, "as_of")))
 
 
 _SHARED: dict[str, Assistant] = {}

@@ -32,6 +32,16 @@ class Ranking:
     evidence: Evidence | None = None  # the rules' evidence about the best sentence (their confidence's inputs)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What an answer is composed from (`Assistant.read`): the query as searched, the passages
+    retrieval found, and the ranker's reading of their sentences."""
+
+    query: Query
+    passages: Passages
+    ranking: Ranking
+
+
 class Ranker(Protocol):
     def rank(self, query: Query, query_vec: np.ndarray, passages: Passages,
              prefer: set[str] | None = None) -> Ranking:

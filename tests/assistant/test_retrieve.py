@@ -201,3 +201,20 @@ def test_search_on_a_real_index_finds_the_article_and_respects_cap_and_filters(t
     dated = r.search(q, tiny_index.embed_query(q), k=8, filters=Filters(since=date(2022, 1, 1), until=date(2023, 12, 31)))
     assert dated and {tiny_index.article(h.article_id).source for h in dated} == {"Northwind Post"}
     assert r.search(q, tiny_index.embed_query(q), k=8, filters=Filters(since=date(2030, 1, 1))) == []
+
+
+def test_read_is_what_ask_composes_from_with_time_phrases_read_as_filters(tiny_index):
+    from assistant import AnswerSettings, Assistant
+    from assistant.reading.compose import compose
+
+    a = Assistant(index=tiny_index, answer=AnswerSettings(ranker="rules"))
+    question = "Which ship was stuck in the Suez Canal this week?"
+    r = a.read(question, as_of="2021-03-31")
+    assert "week" not in r.query.text and r.query.question == question
+    assert r.query.filters.until == date(2021, 3, 31) and r.query.filters.since is not None
+    assert r.ranking.analysis.text == r.query.text  # ranked as searched, not as typed
+    assert {tiny_index.article(h.article_id).source for h in r.passages.hits} == {"Harbor Ledger"}
+    answer = a.ask(question, as_of="2021-03-31")
+    assert compose(r.query, r.ranking, r.passages, a.settings).text == answer.text
+    with pytest.raises(ConfigError, match="k must be"):
+        a.read(question, k=True)

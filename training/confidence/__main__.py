@@ -44,11 +44,12 @@ def main(argv=None) -> int:
     from training.reader.sources import data_hash
 
     from .fit import auc, cross_validate, fit, matrix, named
-    from .rows import build_rows, load_rows, save_rows
+    from .rows import ROWS_VERSION, build_rows, load_rows, save_rows
 
     digest = data_hash(args.data)
     args.work.mkdir(parents=True, exist_ok=True)
-    cached = args.work / f"rows-{digest[:16]}-{args.every}-{args.offset}{'-related' if args.related else ''}.jsonl"
+    cached = args.work / (f"rows-v{ROWS_VERSION}-{digest[:16]}-{args.every}-{args.offset}"
+                          f"{'-related' if args.related else ''}.jsonl")
     if cached.exists():
         rows, counts = load_rows(cached), json.loads(cached.with_suffix(".counts.json").read_text())
     else:

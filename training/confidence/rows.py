@@ -27,9 +27,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assistant.reading.confidence import features
-from assistant.records import Query
 from training.reader import matching as M
 from training.reader.sources import Question, read_weeks
+
+
+# bumped whenever a row would come out differently, so a cached set of rows is not reused
+# (2: questions are read through `Assistant.read`, time phrases as filters)
+ROWS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,14 @@ def build_indexes(weeks: list[tuple[str, list[Question]]], work: Path, embedder,
 
 
 def read(assistant, q: Question, as_of: str, away: bool = False):
-    """The product's ranking of `q` asked of `assistant` as of `as_of` (as `ask` reads it); None
-    where nothing was ranked, or, `away`, where the other week's passages hold the right choice
-    too (a story that ran for weeks)."""
-    passages = assistant.search(q.text, as_of=as_of)
-    if away and _holds((h.text for h in passages.hits), M.choice_variants(q.right)):
+    """The product's ranking of `q` asked of `assistant` as of `as_of` (`Assistant.read`: the
+    question searched and ranked as `ask` reads it, a time phrase such as "this week" read as
+    date filters, not as words); None where nothing was ranked, or, `away`, where the other
+    week's passages hold the right choice too (a story that ran for weeks)."""
+    reading = assistant.read(q.text, as_of=as_of)
+    if away and _holds((h.text for h in reading.passages.hits), M.choice_variants(q.right)):
         return None
-    ranking = assistant.ranker.rank(Query(q.text, q.text), assistant.index.embed_query(q.text), passages)
+    ranking = reading.ranking
     return ranking if ranking.evidence is not None and ranking.ranked else None
 
 
