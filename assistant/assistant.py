@@ -87,9 +87,8 @@ class Assistant:
 
         text, llm_failed = self._understand(question, history, llm)
         query = self._locate_in_time(Query(question, text, asked.filters))
-        qvec = self.index.embed_query(query.text)
-        passages = self.retriever.retrieve(query, qvec, k=k)
-        ranking = self.ranker.rank(query, qvec, passages, prefer=cited_in(history))
+        reading = self._read(query, k, prefer=cited_in(history))
+        ranking, passages = reading.ranking, reading.passages
         answer = compose(query, ranking, passages, self.settings)
         answer.notes.extend(query.notes)
         if not passages.hits and query.filters.narrowed:
@@ -254,10 +253,14 @@ class Assistant:
         exactly what the product reads."""
         asked = self._checked(text, k, sources, since, until, as_of)
         self.index.refresh()
-        query = self._locate_in_time(asked)
+        return self._read(self._locate_in_time(asked), k)
+
+    def _read(self, query: Query, k: int | None, prefer: set[str] | None = None) -> Reading:
+        """Embed, retrieve and rank `query` (already located in time): the one path `ask` and
+        `read` share, so what `read` returns is what `ask` composes from."""
         qvec = self.index.embed_query(query.text)
         passages = self.retriever.retrieve(query, qvec, k=k)
-        return Reading(query, passages, self.ranker.rank(query, qvec, passages))
+        return Reading(query, passages, self.ranker.rank(query, qvec, passages, prefer=prefer))
 
     @staticmethod
     def _checked(text, k, sources, since, until, as_of) -> Query:
