@@ -15,7 +15,7 @@ from training.reader import matching as M
 from training.reader.pairs import Group, Pair, _positives, build_pairs, load_or_build
 from training.reader.records import Cand
 from training.reader.sources import Question, data_hash, strip_html
-from training.reader.variants import mentions, swapped
+from training.reader.variants import contrasted, mentions, swapped
 
 
 def test_normalise_folds_case_accents_quotes_and_punctuation():
@@ -200,6 +200,21 @@ def test_swap_changes_a_shared_name_for_another_of_the_story_and_labels_the_posi
     assert [(p.question, p.sentence, p.label, p.kind) for p in got] == [
         ("How many visitors came to Port Bellmoor for the lantern festival?", pos.sentence, 0, "none-swap")]
     assert swapped(q, [pos], cands[:1], random.Random(0), 3) == []  # no other name of the story: no swap
+
+
+def test_contrast_folds_a_questions_swaps_into_its_answer_group_and_leaves_the_rest():
+    pos = Pair("How many came to Port Avalon?", "Port Avalon drew 9,000.", "", "", 1, (17, 22), "pos", "w_0")
+    swap = Pair("How many came to Port Bellmoor?", pos.sentence, "", "", 0, None, "none-swap", "w_0")
+    away = Pair(pos.question, "A council met.", "", "", 0, None, "none-away", "w_0")
+    other = Pair("Who sang?", "A choir sang.", "", "", 0, None, "none-swap", "w_1")  # no answer group: kept apart
+    answer = Group("w_0", "answer", (pos,), (), (away,))
+    got, n = contrasted([answer, Group("w_0", "none", (), (swap,)), Group("w_0", "none", (), (away,)),
+                         Group("w_1", "none", (), (other,))])
+    assert n == 1
+    assert [(g.qid, g.kind, g.easy, g.hard) for g in got] == [
+        ("w_0", "answer", (away, swap), ()), ("w_0", "none", (), (away,)), ("w_1", "none", (), (other,))]
+    # in the group's draw the swapped question always joins, so the listwise loss compares the two
+    assert swap in got[0].pairs(random.Random(0))
 
 
 def test_group_draws_keep_the_pool_head_and_vary_the_rest():

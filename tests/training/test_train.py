@@ -156,9 +156,16 @@ def test_the_training_command_writes_weights_the_product_loads_and_a_card(tmp_pa
     root = _folder(tmp_path)
     out = tmp_path / "weights"
     assert main(["--data", str(root), "--out", str(out), "--max-steps", "2", "--eval-every", "0",
-                 "--cache", str(tmp_path / "cache"), "--threads", "1", "--swaps", "3"]) == 0
+                 "--cache", str(tmp_path / "cache"), "--threads", "1", "--swaps", "3", "--contrast"]) == 0
     meta = read_metadata(out / "reader.safetensors")
-    assert meta["steps"] == "2" and meta["pairs"] == "groups-1+swap3"
+    assert meta["steps"] == "2" and meta["pairs"] == "groups-1+swap3+contrast"
     assert Reader.load(out / "reader.safetensors", engine="numpy").meta["pooling"] == "mean"
     card = (out / "MODEL_CARD.md").read_text()
-    assert "groups-1+swap3" in card and "--swaps 3" in card and "--max-steps 2" in card
+    assert "groups-1+swap3+contrast" in card and "--swaps 3 --contrast" in card and "--max-steps 2" in card
+
+
+def test_contrast_without_swaps_is_refused_before_any_work(tmp_path, capsys):
+    from training.reader.__main__ import main
+
+    assert main(["--data", str(tmp_path / "missing"), "--contrast"]) == 2
+    assert "--contrast needs --swaps" in capsys.readouterr().err

@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
                     "if its meaning is near the question (and the quiz's evidence): drops mentions in passing")
     ap.add_argument("--swaps", type=int, default=0, metavar="N", help="altered 'not answered' questions per question "
                     "(none-swap groups; 0: none)")
+    ap.add_argument("--contrast", action="store_true", help="with --swaps: put each altered question into its "
+                    "original's group, so the listwise loss makes the original win on the same sentence")
     ap.add_argument("--week-negatives", type=int, default=0, metavar="N", help="per answer group, the most word-overlapping "
                     "sentences of the same week's other stories as negatives (neg-week; 0: none)")
     ap.add_argument("--short-questions", type=float, default=0.0, metavar="SHARE", help="rewrite this share of the "
@@ -90,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
                     "shorter questions than the quizzes")
     ap.add_argument("--rank-questions", type=int, default=None, help="evaluate ranking on this many held-out questions")
     a = ap.parse_args(argv)
+    if a.contrast and not a.swaps:
+        print("error: --contrast needs --swaps N (the altered questions it contrasts)", file=sys.stderr)
+        return 2
     if not 0.0 <= a.short_questions <= 1.0:
         print("error: --short-questions must be a share from 0 to 1", file=sys.stderr)
         return 2
@@ -111,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pairs from {a.data} ...", file=log)
     ps = load_or_build(a.data, None if a.no_cache else a.cache, seed=a.seed, log=log, swaps=a.swaps, confirm=a.confirm,
                        week_negatives=a.week_negatives)
+    if a.contrast:
+        from .variants import contrasted
+
+        ps.train, n = contrasted(ps.train)
+        ps.counts["train groups with altered questions as negatives"] = n
+        ps.version += "+contrast"
     if a.short_questions:
         from .variants import short_questions
 
@@ -167,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
            f"--batch-pairs {a.batch_pairs} --lr {a.lr:g} --head-lr {a.head_lr:g} --train-layers {a.train_layers} "
            f"--seed {a.seed} --threads {a.threads} --pooling {a.pooling} --list-weight {a.list_weight:g} "
            f"--bce-weight {a.bce_weight:g} --span-weight {a.span_weight:g} --max-epochs {a.max_epochs:g}"
-           + (f" --max-steps {a.max_steps}" if a.max_steps else "") + (" --confirm" if a.confirm else "") + (f" --swaps {a.swaps}" if a.swaps else "") + (f" --week-negatives {a.week_negatives}" if a.week_negatives else "") + (f" --short-questions {a.short_questions:g}" if a.short_questions else "") + (f" --device {a.device}" if a.device != "cpu" else ""))
+           + (f" --max-steps {a.max_steps}" if a.max_steps else "") + (" --confirm" if a.confirm else "") + (f" --swaps {a.swaps}" if a.swaps else "") + (" --contrast" if a.contrast else "") + (f" --week-negatives {a.week_negatives}" if a.week_negatives else "") + (f" --short-questions {a.short_questions:g}" if a.short_questions else "") + (f" --device {a.device}" if a.device != "cpu" else ""))
     write_card(a.out / "MODEL_CARD.md", ps=ps, summary=summary, cfg=cfg, results=res, word_sha=sha,
                file_bytes=path.stat().st_size, command=cmd, date=dt.date.today().isoformat(),
                total_minutes=(time.monotonic() - started) / 60, budget=builder.budget, pooling=a.pooling,

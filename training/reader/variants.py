@@ -1,8 +1,9 @@
 """The optional steps of a group build (all off for the shipped weights; see `pairs` and
 docs/QUALITY.md): `confirm` keeps a string match of the answer as a positive only where it
-answers in meaning, `swaps` makes altered "not answered" questions (`none-swap`), and
-`short_questions` rewrites a share of the built groups' questions tersely (after the cache, so
-it never changes the cached groups).
+answers in meaning, `swaps` makes altered "not answered" questions (`none-swap`),
+`contrasted` folds those into their original's answer group, and `short_questions` rewrites a
+share of the built groups' questions tersely (the last two after the cache, so they never change
+the cached groups).
 
 `confirm`'s cosine floors were set by reading 40 string matches by hand (9 of 24 kept before
 were mentions in passing, 2-4 after; most of those dropped were wrong).
@@ -140,3 +141,29 @@ def short_questions(groups: list, share: float, seed: int) -> tuple[list, int]:
         swap = lambda ps: tuple(replace(p, question=t) for p in ps)  # noqa: E731
         out.append(replace(g, positives=swap(g.positives), hard=swap(g.hard), easy=swap(g.easy)))
     return out, n
+
+
+# --- contrast ----------------------------------------------------------------------------------
+# With `swaps` alone an altered question is a group of its own, trained only pointwise, and the
+# reader scored the altered questions about as high as the real ones (docs/QUALITY.md). Putting
+# them into their original's answer group makes the listwise loss compare the two questions on
+# the same sentence: the original must win.
+
+
+def contrasted(groups: list) -> tuple[list, int]:
+    """`groups` with each question's `none-swap` group (built with `swaps`) folded into its
+    answer group's always-joining negatives (`easy`), so the positive must beat the same sentence
+    asked with a swapped name or number; returns the groups and how many were folded."""
+    from dataclasses import replace
+
+    swaps = {g.qid: g for g in groups if g.kind == "none" and g.hard and all(p.kind == "none-swap" for p in g.hard)}
+    answered = {g.qid for g in groups if g.kind == "answer"}
+    out = []
+    for g in groups:
+        if g.qid in swaps and g.qid in answered:
+            if g is swaps[g.qid]:
+                continue
+            if g.kind == "answer":
+                g = replace(g, easy=g.easy + swaps[g.qid].hard)
+        out.append(g)
+    return out, len(swaps.keys() & answered)
