@@ -97,7 +97,9 @@ comma).
   is swapped for another of its kind that at least two sentences of the same results mention (a
   different city, person, year or count of the same story), the positive's headline and previous
   sentence holding no trace of the new one. Related sentences that no longer answer: the "one
-  city's population for another's" mistake, taught as data instead of a rule.
+  city's population for another's" mistake, taught as data instead of a rule. With `--contrast`
+  they join their original's answer group instead (always drawn), so the listwise loss makes the
+  original question beat the altered one on the same sentence.
 - Left out: sentences holding the answer but sharing < {MIN_OVERLAP} question stem or asking a question,
   positives beyond {MAX_POS}, questions whose right choice is too generic to match (True, a single digit, ...).
 
