@@ -47,3 +47,13 @@ def test_short_questions_rewrites_a_seeded_share_of_groups_in_every_pair():
         assert {p.question for p in g.pairs()} == {g.positives[0].question}  # one question per group
         assert g.positives[0].span == (20, 34) and g.positives[0].label == 1  # labels kept
     assert short_questions(groups, 0.0, seed=13) == (groups, 0)
+
+
+def test_short_questions_leave_an_altered_question_in_the_group_as_it_is():
+    g = _group(Q, "q0")
+    altered = Pair(Q.replace("Hamlin", "Jones"), g.positives[0].sentence, "Bills safety", "", 0, None, "none-swap", "q0")
+    out, n = short_questions([Group("q0", "answer", g.positives, g.hard, (altered,))], 1.0, seed=13)
+    assert n == 1
+    terse_q = out[0].positives[0].question
+    assert terse_q != Q and out[0].hard[0].question == terse_q
+    assert out[0].easy == (altered,)  # not turned into the positive's own question labelled "no"

@@ -126,7 +126,9 @@ def terse(question: str, rng: random.Random) -> str | None:
 
 def short_questions(groups: list, share: float, seed: int) -> tuple[list, int]:
     """`groups` with the question of a `share` of them (seeded) replaced by its `terse` form in
-    every pair; returns the groups and how many were rewritten."""
+    every pair asked it (an altered question `contrasted` into the group keeps its own words, or
+    it would become the positive's question labelled "not answered"); returns the groups and how
+    many were rewritten."""
     from dataclasses import replace
 
     rng = random.Random(f"terse-{seed}")
@@ -138,7 +140,7 @@ def short_questions(groups: list, share: float, seed: int) -> tuple[list, int]:
             out.append(g)
             continue
         n += 1
-        swap = lambda ps: tuple(replace(p, question=t) for p in ps)  # noqa: E731
+        swap = lambda ps: tuple(replace(p, question=t) if p.question == q else p for p in ps)  # noqa: E731
         out.append(replace(g, positives=swap(g.positives), hard=swap(g.hard), easy=swap(g.easy)))
     return out, n
 
