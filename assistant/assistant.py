@@ -230,11 +230,8 @@ class Assistant:
             raise ConfigError(f"limit must be an integer from 1 to 1000, got {limit!r}")
         if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
             raise ConfigError(f"offset must be a non-negative integer, got {offset!r}")
-        since, until = parse_day(since, "since"), parse_day(until, "until")
-        if since and until and since > until:
-            raise ConfigError(f"since ({since}) is after until ({until})")
-        return self.index.list_articles(sources=tuple(s for s in (sources or []) if s) or None, since=since,
-                                        until=until, limit=limit, offset=offset)
+        f = _filters(sources, since, until)
+        return self.index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=limit, offset=offset)
 
     def search(self, text: str, k: int | None = None, sources: Sequence[str] | None = None, since=None,
                until=None, as_of=None):
@@ -271,11 +268,16 @@ class Assistant:
         text = " ".join(text.split())[:MAX_QUESTION_CHARS]
         if k is not None and (not isinstance(k, int) or isinstance(k, bool) or k < 1):
             raise ConfigError(f"k must be a positive integer, got {k!r}")
-        since, until = parse_day(since, "since"), parse_day(until, "until")
-        if since and until and since > until:
-            raise ConfigError(f"since ({since}) is after until ({until})")
-        sources = tuple(s for s in (sources or []) if s) or None
-        return Query(text, text, Filters(sources, since, until, parse_day(as_of, "as_of")))
+        return Query(text, text, _filters(sources, since, until, as_of))
+
+
+def _filters(sources, since, until, as_of=None) -> Filters:
+    """The outlet and date filters as given, checked (ConfigError for a bad or reversed date) and
+    normalised (empty outlet names dropped, no outlets at all as None)."""
+    since, until = parse_day(since, "since"), parse_day(until, "until")
+    if since and until and since > until:
+        raise ConfigError(f"since ({since}) is after until ({until})")
+    return Filters(tuple(s for s in (sources or []) if s) or None, since, until, parse_day(as_of, "as_of"))
 
 
 _SHARED: dict[str, Assistant] = {}
