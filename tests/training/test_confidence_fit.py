@@ -148,7 +148,23 @@ def test_the_share_check_reads_the_readers_held_out_weeks_with_the_reader(tmp_pa
         assert 0.0 <= r["rules"] <= 1.0 and -1e-6 <= r["reader"] <= 1.0 + 1e-6  # the blend undone is a probability
         assert r["shown"] <= r["label"]
     lines = table(rows).splitlines()
-    assert lines[0].startswith("5 rows: 2 with the answer in their pages") and len(lines) == 2 + 9
+    assert lines[0].startswith("5 rows: 2 with the answer in their pages") and len(lines) == 2 + 9 + 1 + 4
+    assert lines[-4].startswith("  asked of another week (no page answers): ") and "/2" in lines[-4]
+    assert lines[-2].startswith("  own week, its pages hold the answer (false abstention): ") and "/2" in lines[-2]
+
+
+def test_the_share_check_counts_what_the_products_threshold_refuses_of_each_kind():
+    from training.confidence.share import refusals
+
+    rows = [{"kind": "away", "reader": 0.1, "rules": 0.2, "shown": False},  # 0.3 * 0.1 + 0.7 * 0.2 = 0.17: refused
+            {"kind": "away", "reader": 0.9, "rules": 0.5, "shown": False},  # 0.62: answered
+            {"kind": "related", "reader": 0.6, "rules": 0.4, "shown": False},  # 0.46: answered
+            {"kind": "own", "reader": 0.0, "rules": 0.5, "shown": True},  # 0.35: a right answer refused
+            {"kind": "own", "reader": 0.0, "rules": 0.4, "shown": False},  # 0.28: refused, a wrong sentence
+            {"kind": "own", "reader": 1.0, "rules": 1.0, "shown": True}]
+    assert refusals(rows, share=0.3, threshold=0.4) == {"away": (2, 1), "related": (1, 0), "own": (3, 2),
+                                                        "shown": (2, 1)}
+    assert refusals([], 0.3, 0.4) == {"away": (0, 0), "related": (0, 0), "own": (0, 0), "shown": (0, 0)}
 
 
 def test_the_share_check_names_a_folder_without_weeks(tmp_path, capsys):

@@ -7,7 +7,10 @@ chosen on the dev sets) on training weeks the reader never trained on: its held-
 week by the product with the reader on, and for the best sentence it records the rules'
 confidence, the reader's probability and whether that sentence holds the right choice. Prints the
 AUC of `share x reader + (1 - share) x rules` for shares 0..1, against two labels: the question's
-pages hold the answer (what the confidence model is fitted on) and the sentence shown holds it.
+pages hold the answer (what the confidence model is fitted on) and the sentence shown holds it;
+then what the product's own share and threshold refuse of each kind of question: asked of another
+week (no page answers), of its own week where no page holds the answer, and falsely, of its own
+week where one does.
 About 20 minutes on 2 cores, most of it indexing; the indexes stay in --work for a rerun.
 
 Limits: ten weeks (a few hundred rows, a few dozen right answers shown), string-matched labels.
@@ -86,7 +89,30 @@ def table(rows: list[dict]) -> str:
     for s in SHARES:
         score = [s * r["reader"] + (1 - s) * r["rules"] for r in rows]
         out.append(f"{s:12.1f} | {auc(score, label):.3f} | {auc(score, shown):.3f}")
+    from assistant import AnswerSettings
+
+    product = AnswerSettings(ranker="reader")
+    share, threshold = product.reader_confidence_weight, product.threshold
+    out.append(f"at the product's share {share} and threshold {threshold}, refused:")
+    for kind, (n, refused) in refusals(rows, share, threshold).items():
+        out.append(f"  {KINDS[kind]}: {refused}/{n}" + (f" ({refused / n:.3f})" if n else ""))
     return "\n".join(out)
+
+
+KINDS = {"away": "asked of another week (no page answers)",
+         "related": "own week, no page holds the answer",
+         "own": "own week, its pages hold the answer (false abstention)",
+         "shown": "  of which the sentence shown holds it (a right answer refused)"}
+
+
+def refusals(rows: list[dict], share: float, threshold: float) -> dict[str, tuple[int, int]]:
+    """Per kind of row (and "shown": own rows whose sentence shown holds the answer): (rows, rows
+    whose blended confidence falls below `threshold`), as `ask` abstains (below it, not at it)."""
+    out = {}
+    for kind in KINDS:
+        mine = [r for r in rows if r["kind"] == kind or (kind == "shown" and r["shown"])]
+        out[kind] = (len(mine), sum(share * r["reader"] + (1 - share) * r["rules"] < threshold for r in mine))
+    return out
 
 
 if __name__ == "__main__":
