@@ -57,28 +57,32 @@ def terse_top1(net, builder, held, seed: int, bf16: bool) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m training.reader", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m training.reader", description=__doc__.split("\n\n")[1],
+                                 epilog="The command that made the shipped weights is in their model card "
+                                        "(assistant/reading/weights/MODEL_CARD.md).")
     ap.add_argument("--data", type=Path, required=True, help="the realtimeqa training folder")
-    ap.add_argument("--out", type=Path, default=Path("assistant/reading/weights"))
-    ap.add_argument("--minutes", type=float, default=60.0, help="training time budget")
-    ap.add_argument("--max-steps", type=int, default=None)
-    ap.add_argument("--max-epochs", type=float, default=2.0)
-    ap.add_argument("--eval-every", type=int, default=400, help="steps between held-out checks (0: none)")
-    ap.add_argument("--batch-pairs", type=int, default=32, help="pairs per batch (whole groups)")
-    ap.add_argument("--lr", type=float, default=5e-5)
-    ap.add_argument("--head-lr", type=float, default=5e-4)
-    ap.add_argument("--train-layers", type=int, default=4, help="top layers trained (6: all)")
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--pooling", choices=("cls", "mean"), default="mean", help="what the score head reads")
-    ap.add_argument("--list-weight", type=float, default=1.0)
-    ap.add_argument("--bce-weight", type=float, default=0.5)
-    ap.add_argument("--span-weight", type=float, default=0.5)
+    ap.add_argument("--out", type=Path, default=Path("assistant/reading/weights"),
+                    help="where the weights and model card go (default: the shipped ones, %(default)s)")
+    ap.add_argument("--minutes", type=float, default=60.0, help="training time budget in minutes; training stops at it (default %(default)s)")
+    ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (default: none)")
+    ap.add_argument("--max-epochs", type=float, default=2.0, help="passes over the training groups (default %(default)s)")
+    ap.add_argument("--eval-every", type=int, default=400, help="steps between held-out checks (0: none; default %(default)s)")
+    ap.add_argument("--batch-pairs", type=int, default=32, help="pairs per batch, whole groups (default %(default)s)")
+    ap.add_argument("--lr", type=float, default=5e-5, help="learning rate of the trained layers (default %(default)s)")
+    ap.add_argument("--head-lr", type=float, default=5e-4, help="learning rate of the two heads (default %(default)s)")
+    ap.add_argument("--train-layers", type=int, default=4, help="top layers trained, the rest kept as the base has them (6: all; default %(default)s)")
+    ap.add_argument("--seed", type=int, default=13, help="seeds sampling, shuffling and the heads (default %(default)s)")
+    ap.add_argument("--pooling", choices=("cls", "mean"), default="mean", help="what the score head reads (default %(default)s)")
+    ap.add_argument("--list-weight", type=float, default=1.0, help="weight of the listwise loss over a question's candidates (default %(default)s)")
+    ap.add_argument("--bce-weight", type=float, default=0.5, help="weight of the per-sentence binary loss (default %(default)s)")
+    ap.add_argument("--span-weight", type=float, default=0.5, help="weight of the short-answer span loss (default %(default)s)")
     ap.add_argument("--skip-rank", action="store_true", help="evaluate on held-out groups only")
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2, help="CPU threads (default %(default)s)")
     ap.add_argument("--device", default="cpu", help="where to train: cpu (the default, what the budget is set for) or cuda")
-    ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/reader-pairs"), help="group cache folder")
-    ap.add_argument("--no-cache", action="store_true")
+    ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
+                    help="bf16 autocast on a GPU or a CPU with native bf16 (auto, the default), always (bf16) or never (fp32)")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/reader-pairs"), help="where built groups are cached, by the data's hash (default %(default)s)")
+    ap.add_argument("--no-cache", action="store_true", help="build the groups again, ignoring the cache")
     ap.add_argument("--confirm", action="store_true", help="keep a sentence holding the answer as a positive only "
                     "if its meaning is near the question (and the quiz's evidence): drops mentions in passing")
     ap.add_argument("--swaps", type=int, default=0, metavar="N", help="altered 'not answered' questions per question "
@@ -90,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--short-questions", type=float, default=0.0, metavar="SHARE", help="rewrite this share of the "
                     "training groups' questions tersely ('Which team Hamlin emergency?'; 0: none): people ask "
                     "shorter questions than the quizzes")
-    ap.add_argument("--rank-questions", type=int, default=None, help="evaluate ranking on this many held-out questions")
+    ap.add_argument("--rank-questions", type=int, default=None, help="evaluate ranking on this many held-out questions (default: all)")
     a = ap.parse_args(argv)
     if a.contrast and not a.swaps:
         print("error: --contrast needs --swaps N (the altered questions it contrasts)", file=sys.stderr)
