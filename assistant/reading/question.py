@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from index.text.dates import MONTH_PATTERN, WEEKDAYS
 from index.text.numbers import NUMBER_WORDS
-from index.text.words import AUXILIARIES, IRREGULAR, QUESTION_WORDS, STOPWORDS, alternation, stem, words
+from index.text.words import APOSTROPHES, AUXILIARIES, IRREGULAR, QUESTION_WORDS, STOPWORDS, alternation, stem, words
 
 _PERSON_NOUNS = (r"person|man|woman|men|women|leader|president|official|minister|company|group|organi[sz]ation|"
                  r"team|party|agency|ceo|player|actor|actress|singer|politician|candidate|senator|governor|"
@@ -118,9 +118,18 @@ def asking_part(text: str) -> str:
     return text
 
 
+_CONTRACTED = re.compile(rf"\b(what|who|where|when|how|why|that|there|here|it)[{APOSTROPHES}]s\b", re.I)
+
+
+def uncontracted(text: str) -> str:
+    """"What's" read as "What is", as the kind patterns expect ("who's" may be "who has": either
+    is an auxiliary to them)."""
+    return _CONTRACTED.sub(r"\1 is", text)
+
+
 def analyse(text: str) -> Question:
     # the kind of answer and the focus come from the sentence that asks; terms from all of it
-    asking = asking_part(text)
+    asking = uncontracted(asking_part(text))
     kind = next((k for k, rx in _KINDS if rx.search(asking)), "other")
     terms: list[str] = []
     for w in words(text):

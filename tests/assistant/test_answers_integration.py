@@ -106,6 +106,17 @@ def test_raising_the_threshold_turns_an_answer_into_an_abstention(sample_index_d
         a.close()
 
 
+def test_the_questions_the_chat_suggests_are_answered(assistant):
+    # the first suggestion reads "What's the latest on ...?": "what's" and "latest" once counted as
+    # words an answer must contain, and the chat's own first example abstained
+    from assistant.news.examples import example_questions
+
+    questions = example_questions(assistant.index, 4)
+    assert len(questions) == 4 and questions[0].startswith("What's the latest on ")
+    for q in questions:
+        assert not assistant.ask(q).abstained, q
+
+
 def test_filters_on_the_sample_articles(assistant):
     q = "When was the Ever Given refloated?"
     ans = assistant.ask(q, sources=["harbor ledger"])

@@ -30,6 +30,9 @@ from index.text.words import STOPWORDS, stem
     ("Name the ship that struck the bridge.", "entity"),
     ("Why did the Texas power grid fail?", "other"),
     ("What happened in Baltimore?", "other"),
+    ("What's the capital of Tonga?", "place"),  # a contraction reads as the words it joins
+    ("Who’s the leader of the armed group?", "person"),
+    ("What’s the death toll of the earthquake?", "number"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -41,6 +44,7 @@ def test_terms_drop_stopwords_and_duplicates_keep_order_and_numbers():
     assert q.term_stems == tuple(stem(t) for t in q.terms)
     assert not set(q.terms) & STOPWORDS
     assert analyse("What did they say about it?").terms == ()
+    assert analyse("What's the latest on the Harbor Bridge?").terms == ("harbor", "bridge")
 
 
 def test_capitals_are_the_questions_capitalised_words():
