@@ -3,7 +3,9 @@
 A story's subject is a name its opening sentences give (sentence case, so capitals mark names:
 "The Francis Scott Key Bridge in Baltimore collapsed" -> "Francis Scott Key Bridge") that its
 headline names too, so a name met in passing ("India Standard Time") is not taken for what the
-story is about; failing that, the longest name of two words or more in the opening. The newest
+story is about; failing that, the longest name of two words or more in the opening. A single
+word opening a sentence is a name only if the story never writes it in lower case and it is no
+number word ("Baltimore", not "Opposition" or "Thousands"). The newest
 story is asked about as a person following the news would ("What's the latest on ...?"), the
 others as "What happened with ...?". One question per subject, newest stories first.
 Limits: a story whose opening names nothing (no capitalised run of two or more words) gives no
@@ -12,6 +14,9 @@ example; English only.
 
 from __future__ import annotations
 
+import re
+
+from index.text.numbers import NUMBER_WORDS
 from index.text.words import STOPWORDS, stems
 
 from assistant.conversation.referents import names
@@ -26,9 +31,12 @@ def subject_of(text: str, title: str = "") -> str:
     names too (the longest, two words or more first), else the longest opening name of two words
     or more; "" when there is none."""
     headline = set(stems(title))
+    lowercase = set(re.findall(r"\b[a-z][\w'’-]*", text))
     named, fallback = [], ""
     for s in split_sentences(text)[:2]:
-        for phrase, _, _ in names(s.text):
+        for phrase, _, initial in names(s.text):
+            if initial and (phrase.lower() in lowercase or phrase.lower() in NUMBER_WORDS):
+                continue  # "Opposition forces ...", "Thousands flee ...": sentence case, not a name
             words = phrase.split()
             while words and words[-1].lower() in _TRIM:
                 words.pop()

@@ -17,6 +17,15 @@ def test_the_subject_is_a_name_the_headline_names_not_one_met_in_passing():
     assert subject_of("nothing here is named at all.", "Quiet") == ""
 
 
+def test_a_word_opening_a_sentence_is_a_subject_only_if_the_story_never_writes_it_in_lower_case():
+    text = ("Opposition forces pushed toward Homs on Friday. Residents said the opposition held the bridge. "
+            "Homs lies north of the capital.")
+    assert subject_of(text, "Opposition Nears Homs") == "Homs"
+    assert subject_of("Baltimore mourned the workers. The city lowered its flags.", "Baltimore Mourns") == "Baltimore"
+    assert subject_of("Thousands fled Homs overnight. The Red Crescent opened shelters.",
+                      "Thousands Flee Homs") == "Homs"
+
+
 class Newest:
     def __init__(self, articles):
         self.arts = sorted(articles, key=lambda a: a.published, reverse=True)
