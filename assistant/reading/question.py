@@ -1,7 +1,9 @@
 """What a question asks for, read without a language model: its content terms and the kind of
 answer it wants ("how many" wants a number, "who" a person or group, "when" a date, "where" a
-place). Also the answer-type detectors shared by scoring; the words, stems and stopwords they
-read come from the text toolkit (`index.text.words`).
+place). A request is read for the question inside it ("Can you tell me who won?" asks "who won?",
+`unframed`) and a contraction as its words ("What's" as "What is", `uncontracted`). Also the
+answer-type detectors shared by scoring; the words, stems and stopwords they read come from the
+text toolkit (`index.text.words`).
 
 Limits: English only; the cues are surface patterns, so "What toll did the quake take?" is
 recognised as a number question but unusual phrasings fall back to kind "other", which simply
@@ -127,12 +129,24 @@ def uncontracted(text: str) -> str:
     return _CONTRACTED.sub(r"\1 is", text)
 
 
+# A request's opening frames the question and names nothing an answer would contain: "Explain
+# the canal blockage", "Can you tell me who won", "Please give me ...", "I'd like to know where".
+_REQUEST = re.compile(r"^\s*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?"
+                      r"(?:explain|describe|summari[sz]e|(?:tell|give|show)\s+(?:me|us)|"
+                      r"(?:i['’]d|i\s+would)\s+like\s+to\s+know|i\s+want\s+to\s+know|do\s+you\s+know)\b\s*", re.I)
+
+
+def unframed(text: str) -> str:
+    """`text` without a request's opening ("Can you tell me who won?" -> "who won?")."""
+    return _REQUEST.sub("", text, count=1)
+
+
 def analyse(text: str) -> Question:
     # the kind of answer and the focus come from the sentence that asks; terms from all of it
-    asking = uncontracted(asking_part(text))
+    asking = uncontracted(unframed(asking_part(text)))
     kind = next((k for k, rx in _KINDS if rx.search(asking)), "other")
     terms: list[str] = []
-    for w in words(text):
+    for w in words(unframed(text)):
         if w in STOPWORDS or (len(w) < 2 and not w.isdigit()) or w in terms:
             continue
         terms.append(w)

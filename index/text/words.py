@@ -57,7 +57,7 @@ DIFF_TOKEN = re.compile(rf"{GROUPED_NUMBER}|\w+(?:[.{APOSTROPHES}-]\w+)*\.?|[^\w
 # A question word, pronoun or "that" with its verb run in ("What's the latest?"): a word of its
 # own to the tokenisers (they join apostrophes), a stopword like the word itself, either apostrophe.
 CONTRACTIONS = frozenset(w.replace("'", a) for w in """it's what's who's where's when's how's why's
-    that's there's here's""".split() for a in APOSTROPHES)
+    that's there's here's i'd i'm i've""".split() for a in APOSTROPHES)
 # Words too common in questions to be worth a BM25 term.
 SEARCH_STOPWORDS = frozenset(
     """a an and are as at be been but by can could did do does for from had has have how i in
@@ -71,13 +71,14 @@ QUESTION_WORDS = frozenset("who whom whose what which where when why how".split(
 AUXILIARIES = frozenset("is was are were did does do has have had will would can could should".split())
 # Reading leaves out more: pronouns, further function words, the contraction halves "s", "t" and
 # "don", and the words questions use about the news itself ("reported", "article", "happened",
-# "the latest on": a sentence that answers it rarely says "latest").
+# "the latest on", "any updates", "a summary of", "I'd like to know": a sentence that answers
+# rarely says so).
 STOPWORDS = SEARCH_STOPWORDS | frozenset(
     """being doing done having if itself onto our out over theirs too under up upon us whatever
     whereas while yours again against all also am because between both during each few further
     here just more most other own same so such only very s t don should now according recently
-    reported report reports news article articles tell told happened happen latest newest he
-    him his she her hers himself herself me my ours""".split()
+    reported report reports news article articles tell told happened happen latest newest update
+    updates summary overview please know like he him his she her hers himself herself me my ours""".split()
 )
 
 # Irregular past forms news questions and reports use most: "led" must meet "leading".

@@ -117,6 +117,19 @@ def test_the_questions_the_chat_suggests_are_answered(assistant):
         assert not assistant.ask(q).abstained, q
 
 
+@pytest.mark.parametrize("request_,expected", [
+    ("Can you tell me who won the World Cup?", "Argentina"),
+    ("I'd like to know who won the World Cup", "Argentina"),
+    ("Explain the Suez Canal blockage", "Ever Given"),
+    ("Any updates on Chandrayaan-3?", "Chandrayaan-3"),
+])
+def test_a_request_is_answered_like_the_question_inside_it(assistant, request_, expected):
+    # its framing ("can you tell me", "I'd like to know", "any updates") once counted as words an
+    # answer must contain, and each of these abstained
+    ans = assistant.ask(request_)
+    assert not ans.abstained and expected in ans.text
+
+
 def test_filters_on_the_sample_articles(assistant):
     q = "When was the Ever Given refloated?"
     ans = assistant.ask(q, sources=["harbor ledger"])

@@ -47,6 +47,19 @@ def test_terms_drop_stopwords_and_duplicates_keep_order_and_numbers():
     assert analyse("What's the latest on the Harbor Bridge?").terms == ("harbor", "bridge")
 
 
+@pytest.mark.parametrize("request_,terms,kind", [
+    ("Can you tell me who won the World Cup?", ("won", "world", "cup"), "person"),
+    ("Please explain the Suez Canal blockage", ("suez", "canal", "blockage"), "other"),
+    ("Summarise the talks in Geneva.", ("talks", "geneva"), "other"),
+    ("I'd like to know where the ship ran aground", ("ship", "ran", "aground"), "place"),
+    ("Any updates on the eclipse? A summary, please.", ("eclipse",), "other"),
+    ("What did the study explain about the outbreak?", ("study", "explain", "outbreak"), "other"),  # asked, not a request
+])
+def test_a_requests_framing_is_no_term_and_the_question_inside_it_sets_the_kind(request_, terms, kind):
+    q = analyse(request_)
+    assert (q.terms, q.kind) == (terms, kind)
+
+
 def test_capitals_are_the_questions_capitalised_words():
     q = analyse("When did the Ever Given block the Suez Canal?")
     assert {"ever", "given", "suez", "canal"} <= q.capitals
