@@ -92,6 +92,7 @@ def test_stems_leave_out_stopwords_and_words_keeps_numbers():
     assert words("About 3.5 million people, U.S. officials said.") == ["about", "3.5", "million", "people", "u.s",
                                                                        "officials", "said"]
     assert "many" in STOPWORDS and "how" in STOPWORDS and "ship" not in STOPWORDS
+    assert stems("Was anyone hurt, or did somebody see anything?") == {stem("hurt"), stem("see")}  # no pronoun
 
 
 @pytest.mark.parametrize("question", ["What's the latest on Homs?", "What’s the latest on Homs?",
