@@ -265,6 +265,8 @@ class Assistant:
         normalised; time phrases not yet read (`_locate_in_time`)."""
         if not isinstance(text, str) or not text.strip():
             raise EmptyQuestionError()
+        if not any(ch.isalnum() for ch in text):
+            raise EmptyQuestionError("has no words")  # "???": nothing to search for, nothing to cite
         text = " ".join(text.split())[:MAX_QUESTION_CHARS]
         if k is not None and (not isinstance(k, int) or isinstance(k, bool) or k < 1):
             raise ConfigError(f"k must be a positive integer, got {k!r}")

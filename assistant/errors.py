@@ -10,10 +10,10 @@ class AssistantError(NewsIndexError):
 
 
 class EmptyQuestionError(AssistantError, ValueError):
-    """The question is empty or only whitespace."""
+    """The question is empty or only whitespace, or has no letter or digit ("???")."""
 
-    def __init__(self):
-        super().__init__("the question is empty: ask something about the articles")
+    def __init__(self, what: str = "is empty"):
+        super().__init__(f"the question {what}: ask something about the articles")
 
 
 class EvalFileError(AssistantError):

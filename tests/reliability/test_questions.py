@@ -20,9 +20,8 @@ ODD = {
     "combining": "Ẃ̸̢h̷a̴t̶ happened in {key}?",
     "nul-only-words": "\x00\x00 {key} \x00",
     "surrogate": "What happened in {key}? \ud800",
-    "only-punctuation": "?!?!...;;;",
-    "zero-width": "\u200b\u200c\u200d",
 }
+NO_WORDS = ["???", "?!?!...;;;", "…!", "🔥🌊", "-- * --", "\u200b\u200c\u200d"]  # no letter or digit
 LONG = 100 * 1024
 
 
@@ -42,6 +41,14 @@ def test_empty_question_is_a_typed_error(fake_assistant, question):
     a, _ = fake_assistant
     with pytest.raises(EmptyQuestionError, match="the question is empty"):
         a.ask(question)
+
+
+@pytest.mark.parametrize("question", NO_WORDS)
+def test_a_question_without_a_letter_or_digit_is_a_typed_error(fake_assistant, question):
+    a, _ = fake_assistant
+    with pytest.raises(EmptyQuestionError, match="the question has no words: ask something about the articles"):
+        a.ask(question)
+    assert a.ask("Q?").citations is not None  # one letter is a question
 
 
 @pytest.mark.parametrize("question", [None, 42, b"bytes"])
@@ -114,5 +121,8 @@ def test_real_model_long_and_odd_questions(real_assistant):
                     "rtl": "\u202bWhich container ship blocked the Suez Canal?\u202c \u05de\u05d4 \u0645\u0627"}.items():
         answer = real_assistant.ask(q)  # the same subject as without the odd characters
         assert not answer.abstained and "Suez" in answer.citations[0].title, (kind, answer.text)
-    for q in ("\u200b", "🔥🔥🔥", "\u05e9\u05dc\u05d5\u05dd", "x" * LONG):
+    for q in ("\u05e9\u05dc\u05d5\u05dd", "x" * LONG):
         assert real_assistant.ask(q).text  # answered (most likely an abstention), no error
+    for q in ("\u200b", "🔥🔥🔥"):
+        with pytest.raises(EmptyQuestionError, match="has no words"):
+            real_assistant.ask(q)
