@@ -120,13 +120,14 @@ def asking_part(text: str) -> str:
     return text
 
 
-_CONTRACTED = re.compile(rf"\b(what|who|where|when|how|why|that|there|here|it)[{APOSTROPHES}]s\b", re.I)
+_CONTRACTED = re.compile(rf"\b(?:(what|who|where|when|how|why|that|there|here|it)[{APOSTROPHES}]|"
+                         r"(what|who|where|when|how)(?=s\b))s\b", re.I)
 
 
 def uncontracted(text: str) -> str:
-    """"What's" read as "What is", as the kind patterns expect ("who's" may be "who has": either
-    is an auxiliary to them)."""
-    return _CONTRACTED.sub(r"\1 is", text)
+    """"What's" (or "Whats", typed without the apostrophe) read as "What is", as the kind patterns
+    expect ("who's" may be "who has": either is an auxiliary to them)."""
+    return _CONTRACTED.sub(lambda m: (m.group(1) or m.group(2)) + " is", text)
 
 
 # A request's opening frames the question and names nothing an answer would contain: "Explain

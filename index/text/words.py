@@ -57,7 +57,8 @@ DIFF_TOKEN = re.compile(rf"{GROUPED_NUMBER}|\w+(?:[.{APOSTROPHES}-]\w+)*\.?|[^\w
 # A question word, pronoun or "that" with its verb run in ("What's the latest?"): a word of its
 # own to the tokenisers (they join apostrophes), a stopword like the word itself, either apostrophe.
 CONTRACTIONS = frozenset(w.replace("'", a) for w in """it's what's who's where's when's how's why's
-    that's there's here's i'd i'm i've""".split() for a in APOSTROPHES)
+    that's there's here's i'd i'm i've""".split() for a in APOSTROPHES) | frozenset(
+    "whats whos wheres whens hows".split())  # typed without the apostrophe
 # Words too common in questions to be worth a BM25 term.
 SEARCH_STOPWORDS = frozenset(
     """a an and are as at be been but by can could did do does for from had has have how i in

@@ -33,6 +33,8 @@ from index.text.words import STOPWORDS, stem
     ("What's the capital of Tonga?", "place"),  # a contraction reads as the words it joins
     ("Who’s the leader of the armed group?", "person"),
     ("What’s the death toll of the earthquake?", "number"),
+    ("whats the death toll of the earthquake", "number"),  # typed without the apostrophe
+    ("whos the leader of the armed group", "person"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
