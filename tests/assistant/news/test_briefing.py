@@ -1,0 +1,92 @@
+"""A question that names only a time is answered with the opening sentences of the newest stories
+of that time, one per headline, instead of an abstention."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from assistant.news.briefing import NOTE, brief, names_only_a_time, opening
+from assistant.reading.sentences import split_sentences
+from assistant.records import Filters, Query
+from index import Article
+
+MARCH = Filters(since=date(2031, 3, 1), until=date(2031, 3, 31))
+
+
+def art(i: int, title: str, text: str, day: int, source: str = "Harbor Ledger") -> Article:
+    return Article(f"a{i}", title, text, source, f"https://example.org/{i}", date(2031, 3, day))
+
+
+@pytest.mark.parametrize("text,filters,expected", [
+    ("What happened?", MARCH, True),
+    ("Anything new?", MARCH, False),  # "new" is a word to look for
+    ("Who won?", MARCH, False),  # asks for a name
+    ("What happened to the ferry?", MARCH, False),
+    ("What happened?", Filters(), False),  # no time named: the reading path
+])
+def test_only_a_question_with_dates_and_nothing_to_look_for_is_a_briefing(text, filters, expected):
+    assert names_only_a_time(Query(text, text, filters)) is expected
+
+
+def test_the_opening_is_the_first_sentence_of_six_words_or_more():
+    sents = split_sentences("PORT AVALON. Ferries ran late. The harbour ferry service resumed on Monday after a strike.")
+    assert opening(sents).text == "The harbour ferry service resumed on Monday after a strike."
+    assert opening(split_sentences("Short. Lines only.")) is None
+
+
+def test_a_briefing_quotes_the_newest_stories_once_per_headline_each_cited():
+    newest = [art(1, "Ferry Strike Ends", "The harbour ferry service resumed on Monday after a strike.", 20),
+              art(2, "Ferry Strike Ends", "The harbour ferry service resumed on Monday after the strike.", 20,
+                  "Valley Courier"),  # the same headline: once
+              art(3, "Bridge Tolls Rise", "Tolls.", 18),  # no opening sentence: passed over
+              art(4, "Council Approves Budget", "The city council approved a road budget of 12 million.", 15),
+              art(5, "Storm Floods Old Town", "A storm flooded the old town of Coral Bay overnight.", 12),
+              art(6, "Market Reopens", "The fish market reopened after three weeks of repairs.", 2)]
+    q = Query("What happened in March 2031?", "What happened?", MARCH)
+    answer = brief(q, newest, lambda a: split_sentences(a.text))
+    assert [c.article_id for c in answer.citations] == ["a1", "a4", "a5"] and [c.n for c in answer.citations] == [1, 2, 3]
+    assert answer.text.startswith("Harbor Ledger (20 Mar 2031): The harbour ferry service resumed on Monday after a "
+                                  "strike. [1] Harbor Ledger (15 Mar 2031): ")
+    for c, a in zip(answer.citations, (newest[0], newest[3], newest[4])):
+        assert a.text[c.start:c.end] == c.quote  # the quote is located in its article
+    assert not answer.abstained and answer.notes == [NOTE]
+    assert brief(q, [newest[2]], lambda a: split_sentences(a.text)) is None
+
+
+@pytest.fixture()
+def dated_index(tmp_path):
+    from index import ingest
+    from tests.fakes import FakeEmbedder
+
+    rows = [("Ferry Strike Ends", "The harbour ferry service resumed on Monday after a two-week strike.", "2031-03-20"),
+            ("Council Approves Budget", "The city council approved a road budget of 12 million on Tuesday.", "2031-03-15"),
+            ("Storm Floods Old Town", "A storm flooded the old town of Coral Bay overnight, closing schools.", "2031-03-12"),
+            ("Market Reopens", "The fish market reopened after three weeks of repairs to its roof.", "2031-03-02"),
+            ("Lighthouse Restored", "Volunteers finished restoring the Kestrel Point lighthouse this spring.", "2031-05-09")]
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps({"title": t, "text": x, "published": d, "source": "Harbor Ledger",
+                                          "url": f"https://example.org/{i}"}) + "\n"
+                              for i, (t, x, d) in enumerate(rows)), encoding="utf-8")
+    ingest([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    return tmp_path / "idx", FakeEmbedder()
+
+
+def test_asking_what_happened_in_a_month_gives_that_months_newest_stories(dated_index):
+    from assistant import Assistant
+
+    d, emb = dated_index
+    a = Assistant(d, embedder=emb)
+    try:
+        answer = a.ask("What happened in March 2031?")
+        assert not answer.abstained and NOTE in answer.notes and "read as published 2031-03-01" in answer.notes[0]
+        assert [c.title for c in answer.citations] == ["Ferry Strike Ends", "Council Approves Budget",
+                                                       "Storm Floods Old Town"]
+        empty = a.ask("What happened in April 2031?")  # nothing published then
+        assert empty.abstained and NOTE not in empty.notes
+        asked = a.ask("Which town did the storm flood in March 2031?")  # something to look for: read as usual
+        assert NOTE not in asked.notes and "Coral Bay" in asked.text
+    finally:
+        a.close()
