@@ -18,7 +18,9 @@ def add_ask(sub) -> None:
                     "marks, then the numbered sources (title - outlet, date) with the quoted sentence. "
                     "When the articles don't answer it, says so and lists related passages. Where outlets "
                     "agree or disagree the answer says so, naming outlet and date; relative time in the "
-                    "question ('last week', 'in 2022') filters by publication date.",
+                    "question ('last week', 'in 2022') filters by publication date, and a question about a "
+                    "time alone ('What happened last week?') gets the opening sentence of that time's "
+                    "newest stories.",
         epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")
     add_index_arg(p)
