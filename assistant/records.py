@@ -188,7 +188,9 @@ class Answer:
     `citations` are related reading, not support. `mode` says what wrote `text`: "extractive"
     (the articles' own sentences) or "llm" (an LLM, checked sentence by sentence; see
     `assistant.llm.verify`); `unsupported` lists the LLM's sentences its citations don't support.
-    `short_answer` is the answer's few words inside its lead sentence, when the reader marked them."""
+    `short_answer` is the answer's few words inside its lead sentence, when the reader marked them.
+    A question about a time alone gets a briefing (`assistant.news.briefing`): the opening sentence
+    of that time's newest stories, with confidence 1.0 (nothing was judged) and a note."""
 
     question: str
     text: str
