@@ -22,7 +22,7 @@ from index.text.dates import parse_day
 from assistant.conversation.history import HistoryLike
 from assistant.errors import EmptyQuestionError, LLMError
 from assistant.news.briefing import SCANNED as BRIEF_SCANNED
-from assistant.news.briefing import brief, names_only_a_time
+from assistant.news.briefing import asks_for_news, brief
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
 from assistant.reading.ranking import Ranker, Reading
@@ -89,7 +89,7 @@ class Assistant:
 
         text, llm_failed = self._understand(question, history, llm)
         query = self._locate_in_time(Query(question, text, asked.filters))
-        if names_only_a_time(query):  # "What happened last week?": the newest stories of that week
+        if asks_for_news(query):  # "What happened last week?": the newest stories of that week
             f = query.filters
             _, newest = self.index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=BRIEF_SCANNED)
             answer = brief(query, newest, self.cache.sentences)

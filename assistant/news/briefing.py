@@ -1,8 +1,11 @@
-"""A question that names only a time ("What happened in March 2021?", "Any news from last
-week?", or "What happened?" with `since`/`until` given): once its time phrase is read as date
-filters (`timeref`), nothing is left to look for, so no sentence answers it better than another
-and the reading path could only abstain. The answer is a briefing instead: the opening sentence
-of each of the newest stories of that time, one per headline, each cited with its outlet and date.
+"""A question that asks for the news and names nothing to look for: only a time ("What happened in
+March 2021?", "Any news from last week?", or "What happened?" with `since`/`until` given), or not
+even that ("Any news?", "What's the latest?"). Once a time phrase is read as date filters
+(`timeref`), nothing is left to look for, so no sentence answers it better than another and the
+reading path could only abstain. The answer is a briefing instead: the opening sentence of each
+of the newest stories (of that time, where one is named), one per headline, each cited with its
+outlet and date. Without a time, the question must say it asks for news (`NEWS_WORDS`): "What did
+they say?" names nothing either, and is not a request for the news.
 
 Limits: a story's opening is its first sentence of at least `MIN_WORDS` words (a dateline or a
 one-word line is passed over); stories are told apart by headline only, so two outlets' reports of
@@ -24,15 +27,18 @@ STORIES = 3  # stories a briefing quotes (an answer's usual most sentences)
 SCANNED = 30  # newest articles looked at, enough for three headlines among wire copies
 MIN_WORDS = 6
 NOTE = "The question names only a time: the opening sentence of the newest stories of that time."
+NOTE_NEWEST = "The question asks for the news: the opening sentence of the newest stories."
+# the words of a question that asks for the news itself (all of them stopwords: they name nothing)
+NEWS_WORDS = frozenset("news happened happening latest newest update updates".split())
 
 
-def names_only_a_time(query: Query) -> bool:
-    """Date filters are set and the question, its time phrase taken out, names nothing to look
-    for and asks for no kind of answer ("What happened?", not "Who won?")."""
-    if not (query.filters.since or query.filters.until):
-        return False
+def asks_for_news(query: Query) -> bool:
+    """The question, its time phrase taken out, names nothing to look for and asks for no kind of
+    answer ("What happened?", not "Who won?"), and either dates are set or it speaks of the news."""
     q = analyse(query.text)
-    return not q.terms and q.kind == "other"
+    if q.terms or q.kind != "other":
+        return False
+    return bool(query.filters.since or query.filters.until) or any(w in NEWS_WORDS for w in words(query.text))
 
 
 def opening(sentences: Sequence, min_words: int = MIN_WORDS):
@@ -63,4 +69,6 @@ def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = 
              for i, (a, s) in enumerate(picked, 1)]
     text = " ".join(f"{label(a)}: {s.text} [{i}]" for i, (a, s) in enumerate(picked, 1))
     # nothing was guessed: each sentence is the opening of a story the filters select
-    return Answer(query.question, text, citations=cites, confidence=1.0, query=query.text, notes=[NOTE])
+    dated = query.filters.since or query.filters.until
+    return Answer(query.question, text, citations=cites, confidence=1.0, query=query.text,
+                  notes=[NOTE if dated else NOTE_NEWEST])

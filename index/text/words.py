@@ -79,8 +79,9 @@ STOPWORDS = SEARCH_STOPWORDS | frozenset(
     whereas while yours again against all also am because between both during each few further
     here just more most other own same so such only very s t don should now according recently
     anyone anybody anything someone somebody something everyone everybody everything
-    reported report reports news article articles tell told happened happen latest newest update
-    updates summary overview please know like he him his she her hers himself herself me my ours""".split()
+    reported report reports news article articles tell told happened happen happening latest newest
+    update updates summary overview please know like he him his she her hers himself herself me my
+    ours""".split()
 )
 
 # Irregular past forms news questions and reports use most: "led" must meet "leading".

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from assistant.news.briefing import NOTE, brief, names_only_a_time, opening
+from assistant.news.briefing import NOTE, NOTE_NEWEST, asks_for_news, brief, opening
 from assistant.reading.sentences import split_sentences
 from assistant.records import Filters, Query
 from index import Article
@@ -25,10 +25,16 @@ def art(i: int, title: str, text: str, day: int, source: str = "Harbor Ledger") 
     ("Anything new?", MARCH, False),  # "new" is a word to look for
     ("Who won?", MARCH, False),  # asks for a name
     ("What happened to the ferry?", MARCH, False),
-    ("What happened?", Filters(), False),  # no time named: the reading path
+    ("What did they say?", MARCH, True),  # nothing named but the time
+    ("What happened?", Filters(), True),  # no time named: the newest stories
+    ("Any news?", Filters(), True),
+    ("What's the latest?", Filters(), True),
+    ("What is happening?", Filters(), True),
+    ("What did they say?", Filters(), False),  # names nothing, and does not ask for the news
+    ("Who won?", Filters(), False),
 ])
-def test_only_a_question_with_dates_and_nothing_to_look_for_is_a_briefing(text, filters, expected):
-    assert names_only_a_time(Query(text, text, filters)) is expected
+def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text, filters, expected):
+    assert asks_for_news(Query(text, text, filters)) is expected
 
 
 def test_the_opening_is_the_first_sentence_of_six_words_or_more():
@@ -88,5 +94,9 @@ def test_asking_what_happened_in_a_month_gives_that_months_newest_stories(dated_
         assert empty.abstained and NOTE not in empty.notes
         asked = a.ask("Which town did the storm flood in March 2031?")  # something to look for: read as usual
         assert NOTE not in asked.notes and "Coral Bay" in asked.text
+        news = a.ask("Any news?")  # no time: the newest stories of all
+        assert news.notes == [NOTE_NEWEST] and [c.title for c in news.citations] == [
+            "Lighthouse Restored", "Ferry Strike Ends", "Council Approves Budget"]
+        assert a.ask("What did they say?").abstained  # names nothing and asks for no news
     finally:
         a.close()
