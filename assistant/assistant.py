@@ -22,7 +22,7 @@ from index.text.dates import parse_day
 from assistant.conversation.history import HistoryLike
 from assistant.errors import EmptyQuestionError, LLMError
 from assistant.news.briefing import SCANNED as BRIEF_SCANNED
-from assistant.news.briefing import asks_for_news, brief
+from assistant.news.briefing import NOTE_ABOUT, about, asks_for_news, asks_for_news_about, brief
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
 from assistant.reading.ranking import Ranker, Reading
@@ -98,6 +98,11 @@ class Assistant:
                 return answer
         reading = self._read(query, k, prefer=cited_in(history))
         ranking, passages = reading.ranking, reading.passages
+        if asks_for_news_about(query):  # "What's the latest on Homs?": the newest stories naming it
+            answer = brief(query, about(query, passages, self.cache.sentences), self.cache.sentences, note=NOTE_ABOUT)
+            if answer is not None:
+                answer.notes[:0] = query.notes
+                return answer
         answer = compose(query, ranking, passages, self.settings)
         answer.notes.extend(query.notes)
         if not passages.hits and query.filters.narrowed:

@@ -189,8 +189,9 @@ class Answer:
     (the articles' own sentences) or "llm" (an LLM, checked sentence by sentence; see
     `assistant.llm.verify`); `unsupported` lists the LLM's sentences its citations don't support.
     `short_answer` is the answer's few words inside its lead sentence, when the reader marked them.
-    A question about a time or the news alone gets a briefing (`assistant.news.briefing`): the
-    opening sentence of the newest stories, with confidence 1.0 (nothing was judged) and a note."""
+    A question about a time, the news or the latest on a name alone gets a briefing
+    (`assistant.news.briefing`): the opening sentence of the newest stories, with confidence 1.0
+    (nothing was judged) and a note."""
 
     question: str
     text: str

@@ -19,8 +19,9 @@ def add_ask(sub) -> None:
                     "When the articles don't answer it, says so and lists related passages. Where outlets "
                     "agree or disagree the answer says so, naming outlet and date; relative time in the "
                     "question ('last week', 'in 2022') filters by publication date, and a question about a "
-                    "time or the news alone ('What happened last week?', 'Any news?') gets the opening "
-                    "sentence of the newest stories.",
+                    "time, the news or the latest on a name alone ('What happened last week?', 'Any "
+                    "news?', 'What's the latest on Homs?') gets the opening sentence of the newest "
+                    "stories.",
         epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")
     add_index_arg(p)

@@ -7,6 +7,12 @@ of the newest stories (of that time, where one is named), one per headline, each
 outlet and date. Without a time, the question must say it asks for news (`NEWS_WORDS`): "What did
 they say?" names nothing either, and is not a request for the news.
 
+A request for the latest on a subject named by its name alone ("What's the latest on Homs?", "Any
+news on the Ever Given?") is briefed the same way from what retrieval found: the openings of the
+newest retrieved stories whose headline or opening names the subject (`about`). Any other word
+("the latest on the bridge collapse") sends the question down the reading path, and so does
+"What happened to X?": that asks for an event, not for the news.
+
 Limits: a story's opening is its first sentence of at least `MIN_WORDS` words (a dateline or a
 one-word line is passed over); stories are told apart by headline only, so two outlets' reports of
 one event under different headlines both appear.
@@ -17,19 +23,21 @@ from __future__ import annotations
 from typing import Sequence
 
 from index import Article
-from index.text.words import words
+from index.text.words import TERM, stems, words
 
 from assistant.news.attribution import label
 from assistant.reading.question import analyse
-from assistant.records import Answer, Citation, Query
+from assistant.records import Answer, Citation, Passages, Query
 
 STORIES = 3  # stories a briefing quotes (an answer's usual most sentences)
 SCANNED = 30  # newest articles looked at, enough for three headlines among wire copies
 MIN_WORDS = 6
 NOTE = "The question names only a time: the opening sentence of the newest stories of that time."
 NOTE_NEWEST = "The question asks for the news: the opening sentence of the newest stories."
+NOTE_ABOUT = "The question asks for the latest on a name: the opening sentence of the newest stories naming it."
 # the words of a question that asks for the news itself (all of them stopwords: they name nothing)
 NEWS_WORDS = frozenset("news happened happening latest newest update updates".split())
+LATEST_WORDS = NEWS_WORDS - {"happened", "happening"}  # "What happened to X?" asks for an event
 
 
 def asks_for_news(query: Query) -> bool:
@@ -41,14 +49,41 @@ def asks_for_news(query: Query) -> bool:
     return bool(query.filters.since or query.filters.until) or any(w in NEWS_WORDS for w in words(query.text))
 
 
+def asks_for_news_about(query: Query) -> bool:
+    """A news word ("latest", "news", "updates") and nothing else to look for but capitalised
+    names: "What's the latest on Homs?", not "... on the bridge collapse?"."""
+    q = analyse(query.text)
+    names = {w.lower() for w in TERM.findall(query.text) if w[:1].isupper()}
+    return (q.kind == "other" and bool(q.terms) and all(t in names for t in q.terms)
+            and any(w in LATEST_WORDS for w in words(query.text)))
+
+
+def about(query: Query, passages: Passages, sentences_of) -> list[Article]:
+    """The retrieved stories whose headline or opening sentence names every word of the subject,
+    newest first (undated last; retrieval order among equals)."""
+    want = set(analyse(query.text).term_stems)
+    seen, out = set(), []
+    for h in passages.hits:
+        a = passages.articles[h.article_id]
+        if a.id in seen:
+            continue
+        seen.add(a.id)
+        first = opening(sentences_of(a))
+        if want <= stems(a.title + " " + (first.text if first else "")):
+            out.append(a)
+    return sorted(out, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
+
+
 def opening(sentences: Sequence, min_words: int = MIN_WORDS):
     """The story's first sentence of at least `min_words` words, or None."""
     return next((s for s in sentences if len(words(s.text)) >= min_words), None)
 
 
-def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = STORIES) -> Answer | None:
+def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = STORIES,
+          note: str | None = None) -> Answer | None:
     """The briefing from `newest` (the filters' articles, newest first; `sentences_of(article)`
-    splits one); None when none of them has an opening sentence."""
+    splits one); None when none of them has an opening sentence. `note` says what was briefed
+    (default: a time's or the newest stories)."""
     picked, headlines = [], set()
     for a in newest:
         key = " ".join(a.title.lower().split())
@@ -71,4 +106,4 @@ def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = 
     # nothing was guessed: each sentence is the opening of a story the filters select
     dated = query.filters.since or query.filters.until
     return Answer(query.question, text, citations=cites, confidence=1.0, query=query.text,
-                  notes=[NOTE if dated else NOTE_NEWEST])
+                  notes=[note or (NOTE if dated else NOTE_NEWEST)])

@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from assistant.news.briefing import NOTE, NOTE_NEWEST, asks_for_news, brief, opening
+from assistant.news.briefing import (NOTE, NOTE_ABOUT, NOTE_NEWEST, about, asks_for_news, asks_for_news_about,
+                                     brief, opening)
 from assistant.reading.sentences import split_sentences
-from assistant.records import Filters, Query
+from assistant.records import Filters, Hit, Passages, Query
 from index import Article
 
 MARCH = Filters(since=date(2031, 3, 1), until=date(2031, 3, 31))
@@ -35,6 +36,31 @@ def art(i: int, title: str, text: str, day: int, source: str = "Harbor Ledger") 
 ])
 def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text, filters, expected):
     assert asks_for_news(Query(text, text, filters)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("What's the latest on Coral Bay?", True),
+    ("Any news on the Ever Given?", True),
+    ("Any updates on NASA?", True),
+    ("What's the latest on the ferry strike?", False),  # words to look for: the reading path
+    ("What happened to Coral Bay?", False),  # asks for an event
+    ("Coral Bay", False),  # no news word
+    ("Who is the latest Coral Bay mayor?", False),  # asks for a name
+])
+def test_the_latest_on_a_name_alone_is_a_briefing_about_it(text, expected):
+    assert asks_for_news_about(Query(text, text, Filters())) is expected
+
+
+def test_the_stories_about_a_name_are_the_retrieved_ones_naming_it_in_headline_or_opening_newest_first():
+    arts = [art(1, "Storm Floods Old Town", "A storm flooded the old town of Coral Bay overnight.", 12),
+            art(2, "Coral Bay Schools Reopen", "Schools reopened on Monday after the storm cleanup.", 25),
+            art(3, "Ferry Strike Ends", "Ferries ran again on Monday, and Coral Bay traders were relieved.", 20),
+            art(4, "Budget Approved", "The council approved the harbour budget on Friday. Coral Bay gets a sea wall.", 28)]
+    hits = [Hit(i, a.id, 0, 10, a.text[:10], 1.0 / i) for i, a in enumerate(arts + arts[:1], 1)]  # a1 twice
+    passages = Passages(hits, {a.id: a for a in arts})
+    q = Query("What's the latest on Coral Bay?", "What's the latest on Coral Bay?", Filters())
+    # a3 names it in its opening; a4 only in its second sentence
+    assert [a.id for a in about(q, passages, lambda a: split_sentences(a.text))] == ["a2", "a3", "a1"]
 
 
 def test_the_opening_is_the_first_sentence_of_six_words_or_more():
@@ -70,6 +96,7 @@ def dated_index(tmp_path):
     rows = [("Ferry Strike Ends", "The harbour ferry service resumed on Monday after a two-week strike.", "2031-03-20"),
             ("Council Approves Budget", "The city council approved a road budget of 12 million on Tuesday.", "2031-03-15"),
             ("Storm Floods Old Town", "A storm flooded the old town of Coral Bay overnight, closing schools.", "2031-03-12"),
+            ("Coral Bay Schools Reopen", "Schools in Coral Bay reopened on Monday after the storm cleanup.", "2031-03-25"),
             ("Market Reopens", "The fish market reopened after three weeks of repairs to its roof.", "2031-03-02"),
             ("Lighthouse Restored", "Volunteers finished restoring the Kestrel Point lighthouse this spring.", "2031-05-09")]
     corpus = tmp_path / "news.jsonl"
@@ -88,15 +115,18 @@ def test_asking_what_happened_in_a_month_gives_that_months_newest_stories(dated_
     try:
         answer = a.ask("What happened in March 2031?")
         assert not answer.abstained and NOTE in answer.notes and "read as published 2031-03-01" in answer.notes[0]
-        assert [c.title for c in answer.citations] == ["Ferry Strike Ends", "Council Approves Budget",
-                                                       "Storm Floods Old Town"]
+        assert [c.title for c in answer.citations] == ["Coral Bay Schools Reopen", "Ferry Strike Ends",
+                                                       "Council Approves Budget"]
         empty = a.ask("What happened in April 2031?")  # nothing published then
         assert empty.abstained and NOTE not in empty.notes
         asked = a.ask("Which town did the storm flood in March 2031?")  # something to look for: read as usual
         assert NOTE not in asked.notes and "Coral Bay" in asked.text
         news = a.ask("Any news?")  # no time: the newest stories of all
         assert news.notes == [NOTE_NEWEST] and [c.title for c in news.citations] == [
-            "Lighthouse Restored", "Ferry Strike Ends", "Council Approves Budget"]
+            "Lighthouse Restored", "Coral Bay Schools Reopen", "Ferry Strike Ends"]
         assert a.ask("What did they say?").abstained  # names nothing and asks for no news
+        latest = a.ask("What's the latest on Coral Bay?")  # the newest retrieved stories naming it
+        assert latest.notes == [NOTE_ABOUT] and [c.title for c in latest.citations] == [
+            "Coral Bay Schools Reopen", "Storm Floods Old Town"]
     finally:
         a.close()
