@@ -92,16 +92,13 @@ class Assistant:
         if asks_for_news(query):  # "What happened last week?": the newest stories of that week
             f = query.filters
             _, newest = self.index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=BRIEF_SCANNED)
-            answer = brief(query, newest, self.cache.sentences)
-            if answer is not None:
-                answer.notes[:0] = query.notes
+            if (answer := brief(query, newest, self.cache.sentences)) is not None:
                 return answer
         reading = self._read(query, k, prefer=cited_in(history))
         ranking, passages = reading.ranking, reading.passages
         if asks_for_news_about(query):  # "What's the latest on Homs?": the newest stories naming it
-            answer = brief(query, about(query, passages, self.cache.sentences), self.cache.sentences, note=NOTE_ABOUT)
-            if answer is not None:
-                answer.notes[:0] = query.notes
+            naming = about(query, passages, self.cache.sentences)
+            if (answer := brief(query, naming, self.cache.sentences, note=NOTE_ABOUT)) is not None:
                 return answer
         answer = compose(query, ranking, passages, self.settings)
         answer.notes.extend(query.notes)

@@ -82,8 +82,8 @@ def opening(sentences: Sequence, min_words: int = MIN_WORDS):
 def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = STORIES,
           note: str | None = None) -> Answer | None:
     """The briefing from `newest` (the filters' articles, newest first; `sentences_of(article)`
-    splits one); None when none of them has an opening sentence. `note` says what was briefed
-    (default: a time's or the newest stories)."""
+    splits one); None when none of them has an opening sentence. Its notes: the query's (how its
+    time was read), then `note`, what was briefed (default: a time's or the newest stories)."""
     picked, headlines = [], set()
     for a in newest:
         key = " ".join(a.title.lower().split())
@@ -106,4 +106,4 @@ def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = 
     # nothing was guessed: each sentence is the opening of a story the filters select
     dated = query.filters.since or query.filters.until
     return Answer(query.question, text, citations=cites, confidence=1.0, query=query.text,
-                  notes=[note or (NOTE if dated else NOTE_NEWEST)])
+                  notes=[*query.notes, note or (NOTE if dated else NOTE_NEWEST)])
