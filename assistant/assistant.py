@@ -96,8 +96,9 @@ class Assistant:
                 return answer
         reading = self._read(query, k, prefer=cited_in(history))
         ranking, passages = reading.ranking, reading.passages
-        if asks_for_news_about(query):  # "What's the latest on Homs?": the newest stories naming it
-            naming = about(query, passages, self.cache.sentences)
+        # "What's the latest on Homs?": the newest stories naming it
+        if asks_for_news_about(query, ranking.analysis):
+            naming = about(ranking.analysis, passages, self.cache.sentences)
             if (answer := brief(query, naming, self.cache.sentences, note=NOTE_ABOUT)) is not None:
                 return answer
         answer = compose(query, ranking, passages, self.settings)

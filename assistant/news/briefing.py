@@ -26,7 +26,7 @@ from index import Article
 from index.text.words import TERM, stems, words
 
 from assistant.news.attribution import label
-from assistant.reading.question import analyse
+from assistant.reading.question import Question, analyse
 from assistant.records import Answer, Citation, Passages, Query
 
 STORIES = 3  # stories a briefing quotes (an answer's usual most sentences)
@@ -49,19 +49,20 @@ def asks_for_news(query: Query) -> bool:
     return bool(query.filters.since or query.filters.until) or any(w in NEWS_WORDS for w in words(query.text))
 
 
-def asks_for_news_about(query: Query) -> bool:
+def asks_for_news_about(query: Query, q: Question) -> bool:
     """A news word ("latest", "news", "updates") and nothing else to look for but capitalised
-    names: "What's the latest on Homs?", not "... on the bridge collapse?"."""
-    q = analyse(query.text)
+    names: "What's the latest on Homs?", not "... on the bridge collapse?". `q` is `query.text`
+    as read (`analyse`; the ranking holds it, so it is not read again)."""
     names = {w.lower() for w in TERM.findall(query.text) if w[:1].isupper()}
     return (q.kind == "other" and bool(q.terms) and all(t in names for t in q.terms)
             and any(w in LATEST_WORDS for w in words(query.text)))
 
 
-def about(query: Query, passages: Passages, sentences_of) -> list[Article]:
-    """The retrieved stories whose headline or opening sentence names every word of the subject,
-    newest first (undated last; retrieval order among equals)."""
-    want = set(analyse(query.text).term_stems)
+def about(q: Question, passages: Passages, sentences_of) -> list[Article]:
+    """The retrieved stories whose headline or opening sentence names every word of the subject
+    (the terms of the question as read, `q`), newest first (undated last; retrieval order among
+    equals)."""
+    want = set(q.term_stems)
     seen, out = set(), []
     for h in passages.hits:
         a = passages.articles[h.article_id]

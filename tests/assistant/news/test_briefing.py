@@ -10,6 +10,7 @@ import pytest
 
 from assistant.news.briefing import (NOTE, NOTE_ABOUT, NOTE_NEWEST, about, asks_for_news, asks_for_news_about,
                                      brief, opening)
+from assistant.reading.question import analyse
 from assistant.reading.sentences import split_sentences
 from assistant.records import Filters, Hit, Passages, Query
 from index import Article
@@ -48,7 +49,7 @@ def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text
     ("Who is the latest Coral Bay mayor?", False),  # asks for a name
 ])
 def test_the_latest_on_a_name_alone_is_a_briefing_about_it(text, expected):
-    assert asks_for_news_about(Query(text, text, Filters())) is expected
+    assert asks_for_news_about(Query(text, text, Filters()), analyse(text)) is expected
 
 
 def test_the_stories_about_a_name_are_the_retrieved_ones_naming_it_in_headline_or_opening_newest_first():
@@ -58,7 +59,7 @@ def test_the_stories_about_a_name_are_the_retrieved_ones_naming_it_in_headline_o
             art(4, "Budget Approved", "The council approved the harbour budget on Friday. Coral Bay gets a sea wall.", 28)]
     hits = [Hit(i, a.id, 0, 10, a.text[:10], 1.0 / i) for i, a in enumerate(arts + arts[:1], 1)]  # a1 twice
     passages = Passages(hits, {a.id: a for a in arts})
-    q = Query("What's the latest on Coral Bay?", "What's the latest on Coral Bay?", Filters())
+    q = analyse("What's the latest on Coral Bay?")
     # a3 names it in its opening; a4 only in its second sentence
     assert [a.id for a in about(q, passages, lambda a: split_sentences(a.text))] == ["a2", "a3", "a1"]
 
