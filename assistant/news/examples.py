@@ -14,10 +14,8 @@ example; English only.
 
 from __future__ import annotations
 
-import re
-
 from index.text.numbers import NUMBER_WORDS
-from index.text.words import STOPWORDS, stems
+from index.text.words import STOPWORDS, TERM, stems
 
 from assistant.conversation.referents import names
 from assistant.reading.sentences import split_sentences
@@ -31,7 +29,7 @@ def subject_of(text: str, title: str = "") -> str:
     names too (the longest, two words or more first), else the longest opening name of two words
     or more; "" when there is none."""
     headline = set(stems(title))
-    lowercase = set(re.findall(r"\b[a-z][\w'’-]*", text))
+    lowercase = {w for w in TERM.findall(text) if w[:1].islower()}
     named, fallback = [], ""
     for s in split_sentences(text)[:2]:
         for phrase, _, initial in names(s.text):
