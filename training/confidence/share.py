@@ -87,7 +87,7 @@ def table(rows: list[dict]) -> str:
     out = [f"{len(rows)} rows: {sum(label)} with the answer in their pages, {sum(shown)} with it in the sentence shown",
            "reader share | AUC, pages hold the answer | AUC, sentence shown holds it"]
     for s in SHARES:
-        score = [s * r["reader"] + (1 - s) * r["rules"] for r in rows]
+        score = [blended(r, s) for r in rows]
         out.append(f"{s:12.1f} | {auc(score, label):.3f} | {auc(score, shown):.3f}")
     from assistant import AnswerSettings
 
@@ -111,8 +111,13 @@ def refusals(rows: list[dict], share: float, threshold: float) -> dict[str, tupl
     out = {}
     for kind in KINDS:
         mine = [r for r in rows if r["kind"] == kind or (kind == "shown" and r["shown"])]
-        out[kind] = (len(mine), sum(share * r["reader"] + (1 - share) * r["rules"] < threshold for r in mine))
+        out[kind] = (len(mine), sum(blended(r, share) < threshold for r in mine))
     return out
+
+
+def blended(row: dict, share: float) -> float:
+    """A row's confidence with the reader at `share` of it (the product's blend)."""
+    return share * row["reader"] + (1 - share) * row["rules"]
 
 
 if __name__ == "__main__":
