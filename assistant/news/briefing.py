@@ -1,17 +1,18 @@
 """A question that asks for the news and names nothing to look for: only a time ("What happened in
 March 2021?", "Any news from last week?", or "What happened?" with `since`/`until` given), or not
-even that ("Any news?", "What's the latest?"). Once a time phrase is read as date filters
-(`timeref`), nothing is left to look for, so no sentence answers it better than another and the
-reading path could only abstain. The answer is a briefing instead: the opening sentence of each
-of the newest stories (of that time, where one is named), one per headline, each cited with its
-outlet and date. Without a time, the question must say it asks for news (`NEWS_WORDS`): "What did
-they say?" names nothing either, and is not a request for the news.
+even that ("Any news?", "What's the latest?", "What's new?", "What are the headlines?"). Once a
+time phrase is read as date filters (`timeref`), nothing is left to look for, so no sentence
+answers it better than another and the reading path could only abstain. The answer is a briefing
+instead: the opening sentence of each of the newest stories (of that time, where one is named),
+one per headline, each cited with its outlet and date. Without a time, the question must say it
+asks for news (`NEWS_WORDS`): "What did they say?" names nothing either, and is not a request for
+the news.
 
 A request for the latest on a subject named by its name alone ("What's the latest on Homs?", "Any
-news on the Ever Given?") is briefed the same way from what retrieval found: the openings of the
-newest retrieved stories whose headline or opening names the subject (`about`). Any other word
-("the latest on the bridge collapse") sends the question down the reading path, and so does
-"What happened to X?": that asks for an event, not for the news.
+news on the Ever Given?", "Anything new on Homs?") is briefed the same way from what retrieval
+found: the openings of the newest retrieved stories whose headline or opening names the subject
+(`about`). Any other word ("the latest on the bridge collapse") sends the question down the
+reading path, and so does "What happened to X?": that asks for an event, not for the news.
 
 Limits: a story's opening is its first sentence of at least `MIN_WORDS` words (a dateline or a
 one-word line is passed over); stories are told apart by headline only, so two outlets' reports of
@@ -20,10 +21,11 @@ one event under different headlines both appear.
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from index import Article
-from index.text.words import TERM, stems, words
+from index.text.words import REPORT_NOUNS, TERM, stems, words
 
 from assistant.news.attribution import label
 from assistant.reading.question import Question, analyse
@@ -36,17 +38,21 @@ NOTE = "The question names only a time: the opening sentence of the newest stori
 NOTE_NEWEST = "The question asks for the news: the opening sentence of the newest stories."
 NOTE_ABOUT = "The question asks for the latest on a name: the opening sentence of the newest stories naming it."
 # the words of a question that asks for the news itself (all of them stopwords: they name nothing)
-NEWS_WORDS = frozenset("news happened happening latest newest update updates".split())
+NEWS_WORDS = frozenset("happened happening latest newest update updates".split()) | REPORT_NOUNS
 LATEST_WORDS = NEWS_WORDS - {"happened", "happening"}  # "What happened to X?" asks for an event
+# "What's new?", "Anything new on Homs?": a word to look for elsewhere ("the new law"), but the
+# question's only one (beside a subject's name) asks for the news
+NEW = "new"
 
 
 def asks_for_news(query: Query) -> bool:
     """The question, its time phrase taken out, names nothing to look for and asks for no kind of
     answer ("What happened?", not "Who won?"), and either dates are set or it speaks of the news."""
     q = analyse(query.text)
-    if q.terms or q.kind != "other":
+    if q.kind != "other" or q.terms not in ((), (NEW,)):
         return False
-    return bool(query.filters.since or query.filters.until) or any(w in NEWS_WORDS for w in words(query.text))
+    return bool(q.terms) or bool(query.filters.since or query.filters.until) or any(
+        w in NEWS_WORDS for w in words(query.text))
 
 
 def asks_for_news_about(query: Query, q: Question) -> bool:
@@ -54,15 +60,26 @@ def asks_for_news_about(query: Query, q: Question) -> bool:
     names: "What's the latest on Homs?", not "... on the bridge collapse?". `q` is `query.text`
     as read (`analyse`; the ranking holds it, so it is not read again)."""
     names = {w.lower() for w in TERM.findall(query.text) if w[:1].isupper()}
-    return (q.kind == "other" and bool(q.terms) and all(t in names for t in q.terms)
-            and any(w in LATEST_WORDS for w in words(query.text)))
+    subject = _subject(q)
+    return (q.kind == "other" and bool(subject) and all(t in names for t in subject)
+            and (_asks_new(q) or any(w in LATEST_WORDS for w in words(query.text))))
+
+
+def _asks_new(q: Question) -> bool:
+    return re.search(rf"\b{NEW}\b", q.text) is not None  # lower case: "New Harbour" is a name
+
+
+def _subject(q: Question) -> list[str]:
+    """What the latest is asked on: the question's terms, less "new" where it asks what is new."""
+    return [t for t in q.terms if t != NEW] if _asks_new(q) else list(q.terms)
 
 
 def about(q: Question, passages: Passages, sentences_of) -> list[Article]:
     """The retrieved stories whose headline or opening sentence names every word of the subject
     (the terms of the question as read, `q`), newest first (undated last; retrieval order among
     equals)."""
-    want = set(q.term_stems)
+    subject = set(_subject(q))
+    want = {s for t, s in zip(q.terms, q.term_stems) if t in subject}
     seen, out = set(), []
     for h in passages.hits:
         a = passages.articles[h.article_id]

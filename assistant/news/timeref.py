@@ -8,7 +8,12 @@ that is searched. Periods are calendar periods, except "this week", the seven da
 date: "last week" is the Monday–Sunday week before the
 reference date's week, "last month" the previous calendar month, "this year" 1 January to the
 reference date; "in June" is the most recent June not after the reference date; "yesterday" is
-the day before it. A phrase naming a year ("in 2019", "before March 2024") may mean the event's
+the day before it; "between 2019 and 2021" and "from March to June 2022" are ranges (a start
+without a year takes the end's); "from March 2024" is a period only after a word for reports
+("news from March 2024"; "prices rose from 2019" is left alone); "on 3 March" is that day only
+in a question that asks for nothing else ("What happened on 3 March?"): elsewhere it is as often
+the event's day as the reports' ("the quake that struck on 6 February", reported on the 7th).
+A phrase naming a year ("in 2019", "before March 2024") may mean the event's
 time rather than the reports': when no article was published in that range it is searched as
 words instead of filtering everything out. "before/after/since <event>" is dated by the earliest dated article whose
 sentence mentions every content word of the event (see `earliest_mention`); the event must
@@ -30,13 +35,22 @@ from typing import Callable
 
 from index.text.dates import MONTH_PATTERN, MONTHS, YEAR
 from index.text.numbers import SMALL_NUMBERS
-from index.text.words import STOPWORDS, stem, words
+from index.text.words import REPORT_NOUNS, STOPWORDS, stem, words
 
 _MONTH = rf"(?:{MONTH_PATTERN})\.?"
 _ORD = r"[0-3]?\d(?:st|nd|rd|th)?"
 # a day, month and/or year as written: "5 June 2022", "June 5", "June 2022", "June", "2022"
 _DATEISH = (rf"(?P<d>(?:{_ORD}\s+(?:of\s+)?)?{_MONTH}(?:\s+{_ORD}(?![\d:]))?(?:,?\s+{YEAR})?"
             rf"|{YEAR})(?![\w-])")
+# the end of a range ("from March to June 2022"): the same shape, its own group
+_DATEISH_END = _DATEISH.replace("(?P<d>", "(?P<e>")
+# a single day, which "on" needs ("on 3 March", "on June 5, 2022"); "on 2022" is no date
+_DAY = rf"(?P<d>{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+{YEAR})?|{_MONTH}\s+{_ORD}(?:,?\s+{YEAR})?)(?![\w:-])"
+# "on 6 February" is the day of the event as often as of the reports ("the quake that struck on 6
+# February", reported on the 7th), so it filters only a question that asks for nothing else
+# ("What happened on 3 March?"); otherwise its words are searched, as before
+_ON_DAY = re.compile(rf"\bon\s+(?:the\s+)?{_DAY}", re.I)
+_REPORTS = "(?:" + "|".join(f"(?<={w} )" for w in sorted(REPORT_NOUNS | {"updates"})) + ")"
 _UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
 # how many periods "in the last N days" counts: these number words only (the regex tries them in
 # this order), and "few" and "several" as 3 and 7
@@ -65,11 +79,16 @@ def _recent_month(m: int, ref: date, year: str | None) -> tuple[date, date]:
     return _month_range(y, m)
 
 
-def _period(m: re.Match, ref: date) -> tuple[date, date]:
-    """The (first, last) day the date phrase in group "d" names."""
-    text = m["d"].lower()
+def _period(m: re.Match, ref: date, group: str = "d") -> tuple[date, date]:
+    """The (first, last) day the date phrase in `group` names."""
+    return _days_of(m[group], ref)
+
+
+def _days_of(phrase: str, ref: date) -> tuple[date, date]:
+    """The (first, last) day a date phrase names ("5 June 2022", "June", "2022")."""
+    text = phrase.lower()
     year = re.search(YEAR, text)
-    mon = re.search(r"[a-z]+", text)
+    mon = re.search(rf"\b(?:{MONTH_PATTERN})", text)  # not the "th" of "5th"
     if not mon:
         y = int(year.group(0))
         return date(y, 1, 1), date(y, 12, 31)
@@ -80,6 +99,15 @@ def _period(m: re.Match, ref: date) -> tuple[date, date]:
     d = int(day.group(1))
     y = int(year.group(0)) if year else (ref.year if (month, d) <= (ref.month, ref.day) else ref.year - 1)
     return date(y, month, d), date(y, month, d)
+
+
+def _range(m: re.Match, ref: date) -> tuple[date, date]:
+    """(first day of the range's start, last day of its end); a start without a year takes the
+    end's ("from March to June 2022")."""
+    year = re.search(YEAR, m["e"])
+    start = m["d"] if re.search(YEAR, m["d"]) or not year else f"{m['d']} {year.group(0)}"
+    since = _days_of(start, ref)[0]
+    return since, _period(m, ref, "e")[1]
 
 
 def _rules(ref: date) -> list[tuple[re.Pattern, Callable[[re.Match], tuple[date | None, date | None]]]]:
@@ -108,7 +136,14 @@ def _rules(ref: date) -> list[tuple[re.Pattern, Callable[[re.Match], tuple[date 
         (re.compile(rf"\b(?:before|until|prior to)\s+{_DATEISH}\b", re.I),
          lambda m: (None, _period(m, ref)[0] - timedelta(days=1))),
         (re.compile(rf"\bafter\s+{_DATEISH}\b", re.I), lambda m: (_period(m, ref)[1] + timedelta(days=1), None)),
+        # a range before the single dates, so "from March to June" is not read as "from March"
+        (re.compile(rf"\b(?:between|from)\s+{_DATEISH}\s+(?:and|to|until|through|till)\s+{_DATEISH_END}\b", re.I),
+         lambda m: _range(m, ref)),
         (re.compile(rf"\b(?:in|during|throughout)\s+{_DATEISH}\b", re.I), lambda m: _period(m, ref)),
+        # "news from March 2024" means published then; "prices rose from 2019" means since: only
+        # after a word for reports is "from" a period
+        (re.compile(rf"{_REPORTS}from\s+{_DATEISH}\b", re.I), lambda m: _period(m, ref)),
+        (_ON_DAY, lambda m: _period(m, ref)),
     ]
 
 
@@ -142,6 +177,8 @@ def resolve(question: str, reference: date, find_event: Callable[[str], date | N
         for m in rx.finditer(question):
             if re.search(r"\bmay\b", m.group(0)) and not re.search(r"\d", m.group(0)):
                 continue  # "what may happen in may": lower-case "may" alone is the verb, not the month
+            if rx is _ON_DAY and any(w not in STOPWORDS for w in words(_strip(question, m))):
+                continue
             hits.append((m.start(), m, span))
             break
     if hits:

@@ -70,6 +70,9 @@ SEARCH_STOPWORDS = frozenset(
 QUESTION_WORDS = frozenset("who whom whose what which where when why how".split())
 # The verbs a question puts before its subject ("Was it ...", "How many did ..."), lowercase.
 AUXILIARIES = frozenset("is was are were did does do has have had will would can could should".split())
+# The nouns a question names reports by ("any stories from May?", "headlines of last week"): they
+# name nothing to look for.
+REPORT_NOUNS = frozenset("news report reports article articles story stories headline headlines coverage".split())
 # Reading leaves out more: pronouns, further function words, the contraction halves "s", "t" and
 # "don", and the words questions use about the news itself ("reported", "article", "happened",
 # "the latest on", "any updates", "a summary of", "I'd like to know": a sentence that answers
@@ -79,10 +82,10 @@ STOPWORDS = SEARCH_STOPWORDS | frozenset(
     whereas while yours again against all also am because between both during each few further
     here just more most other own same so such only very s t don should now according recently
     anyone anybody anything someone somebody something everyone everybody everything
-    reported report reports news article articles tell told happened happen happening latest newest
+    reported tell told happened happen happening latest newest
     update updates summary overview please know like he him his she her hers himself herself me my
     ours""".split()
-)
+) | REPORT_NOUNS
 
 # Irregular past forms news questions and reports use most: "led" must meet "leading".
 IRREGULAR = {

@@ -24,7 +24,11 @@ def art(i: int, title: str, text: str, day: int, source: str = "Harbor Ledger") 
 
 @pytest.mark.parametrize("text,filters,expected", [
     ("What happened?", MARCH, True),
-    ("Anything new?", MARCH, False),  # "new" is a word to look for
+    ("Anything new?", MARCH, True),  # "new" alone asks for the news
+    ("What's new?", Filters(), True),
+    ("Any stories from the harbour?", Filters(), False),  # names a place to look for
+    ("What are the headlines?", Filters(), True),
+    ("Which new ferry?", MARCH, False),  # "new" with a question kind: a word to look for
     ("Who won?", MARCH, False),  # asks for a name
     ("What happened to the ferry?", MARCH, False),
     ("What did they say?", MARCH, True),  # nothing named but the time
@@ -47,6 +51,9 @@ def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text
     ("What happened to Coral Bay?", False),  # asks for an event
     ("Coral Bay", False),  # no news word
     ("Who is the latest Coral Bay mayor?", False),  # asks for a name
+    ("Anything new on Coral Bay?", True),
+    ("What's new in New Harbour?", True),  # a capitalised "New" is part of the name
+    ("Anything new on the ferry?", False),  # a word to look for
 ])
 def test_the_latest_on_a_name_alone_is_a_briefing_about_it(text, expected):
     assert asks_for_news_about(Query(text, text, Filters()), analyse(text)) is expected
@@ -59,9 +66,9 @@ def test_the_stories_about_a_name_are_the_retrieved_ones_naming_it_in_headline_o
             art(4, "Budget Approved", "The council approved the harbour budget on Friday. Coral Bay gets a sea wall.", 28)]
     hits = [Hit(i, a.id, 0, 10, a.text[:10], 1.0 / i) for i, a in enumerate(arts + arts[:1], 1)]  # a1 twice
     passages = Passages(hits, {a.id: a for a in arts})
-    q = analyse("What's the latest on Coral Bay?")
     # a3 names it in its opening; a4 only in its second sentence
-    assert [a.id for a in about(q, passages, lambda a: split_sentences(a.text))] == ["a2", "a3", "a1"]
+    for question in ("What's the latest on Coral Bay?", "Anything new on Coral Bay?"):  # no story says "new"
+        assert [a.id for a in about(analyse(question), passages, lambda a: split_sentences(a.text))] == ["a2", "a3", "a1"]
 
 
 def test_the_opening_is_the_first_sentence_of_six_words_or_more():
@@ -126,6 +133,11 @@ def test_asking_what_happened_in_a_month_gives_that_months_newest_stories(dated_
         assert news.notes == [NOTE_NEWEST] and [c.title for c in news.citations] == [
             "Lighthouse Restored", "Coral Bay Schools Reopen", "Ferry Strike Ends"]
         assert a.ask("What did they say?").abstained  # names nothing and asks for no news
+        day = a.ask("What happened on 20 March 2031?")
+        assert NOTE in day.notes and [c.title for c in day.citations] == ["Ferry Strike Ends"]
+        assert [c.title for c in a.ask("Any stories from March 2031?").citations] == [
+            "Coral Bay Schools Reopen", "Ferry Strike Ends", "Council Approves Budget"]
+        assert a.ask("What's new?").notes == [NOTE_NEWEST]
         latest = a.ask("What's the latest on Coral Bay?")  # the newest retrieved stories naming it
         assert latest.notes == [NOTE_ABOUT] and [c.title for c in latest.citations] == [
             "Coral Bay Schools Reopen", "Storm Floods Old Town"]

@@ -27,6 +27,13 @@ REF = date(2024, 12, 6)  # a Friday
     ("What was the toll as of 10 February 2023?", None, date(2023, 2, 10), "What was the toll?"),
     ("What happened before March 2024?", None, date(2024, 2, 29), "What happened?"),
     ("What happened after 5 June?", date(2024, 6, 6), None, "What happened?"),
+    ("What happened after 5th June?", date(2024, 6, 6), None, "What happened?"),  # not the month "th"
+    ("What happened on 3 March?", date(2024, 3, 3), date(2024, 3, 3), "What happened?"),
+    ("What happened on the 5th of June 2022?", date(2022, 6, 5), date(2022, 6, 5), "What happened?"),
+    ("Any news from March 2024?", date(2024, 3, 1), date(2024, 3, 31), "Any news?"),
+    ("Any stories from May?", date(2024, 5, 1), date(2024, 5, 31), "Any stories?"),
+    ("What was reported from March to June 2022?", date(2022, 3, 1), date(2022, 6, 30), "What was reported?"),
+    ("What happened between 2019 and 2021?", date(2019, 1, 1), date(2021, 12, 31), "What happened?"),
 ])
 def test_phrases_resolve_against_the_reference_date(question, since, until, text):
     tr = resolve(question, REF)
@@ -43,6 +50,16 @@ def test_month_names_and_last_periods_cross_year_boundaries():
     monday = date(2024, 12, 2)
     assert (resolve("last week", monday).since, resolve("last week", monday).until) == (date(2024, 11, 25),
                                                                                        date(2024, 12, 1))
+
+
+@pytest.mark.parametrize("question", [
+    "What was the magnitude of the quake that struck on 6 February 2023?",  # the event's day, maybe not the reports'
+    "Who commented on May 5?",
+    "How have prices moved from 2019?",  # "from" a time is a period only after a word for reports
+    "Who spoke on the phone?",
+])
+def test_a_day_with_something_to_look_for_and_from_without_reports_are_searched_as_words(question):
+    assert resolve(question, REF) is None
 
 
 def test_no_time_phrase_or_the_verb_may_is_left_alone():
