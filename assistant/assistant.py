@@ -19,6 +19,7 @@ from typing import Sequence
 from index.errors import ConfigError
 from index.text.dates import parse_day
 
+from assistant.conversation import smalltalk as small_talk
 from assistant.conversation.history import HistoryLike
 from assistant.errors import EmptyQuestionError, LLMError
 from assistant.news.briefing import SCANNED as BRIEF_SCANNED
@@ -82,12 +83,16 @@ class Assistant:
         llm = self._llm if use_llm else None
         asked = self._checked(question, k, sources, since, until, as_of)
         question = asked.question
+        if (talk := small_talk.kind_of(question)) is not None:  # "hi", "thanks": nothing to search
+            return small_talk.answer(question, talk, lambda: self.example_questions(2))
+        if history:  # an earlier "thanks" is no turn a follow-up leans on
+            history = [t for t in history if not small_talk.is_small_talk(t[0])]
         self._asked += 1
         if self._asked == 2:
             self.warm(background=True)  # one-off questions (the CLI's ask) never pay for it
         self.index.refresh()
 
-        text, llm_failed = self._understand(question, history, llm)
+        text, llm_failed = self._understand(small_talk.without_greeting(question), history, llm)
         query = self._locate_in_time(Query(question, text, asked.filters))
         if asks_for_news(query):  # "What happened last week?": the newest stories of that week
             f = query.filters

@@ -18,10 +18,11 @@ def add_ask(sub) -> None:
                     "marks, then the numbered sources (title - outlet, date) with the quoted sentence. "
                     "When the articles don't answer it, says so and lists related passages. Where outlets "
                     "agree or disagree the answer says so, naming outlet and date; relative time in the "
-                    "question ('last week', 'in 2022') filters by publication date, and a question about a "
-                    "time, the news or the latest on a name alone ('What happened last week?', 'Any "
-                    "news?', 'What's the latest on Homs?') gets the opening sentence of the newest "
-                    "stories.",
+                    "question ('last week', 'in 2022', 'news from March 2024') filters by publication date, "
+                    "and a question about a time, the news or the latest on a name alone ('What happened "
+                    "last week?', 'What happened on 3 March?', 'Any news?', 'What's new?', 'What's the "
+                    "latest on Homs?') gets the opening sentence of the newest stories. A greeting or "
+                    "thanks gets a line of its own, nothing searched.",
         epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")
     add_index_arg(p)
