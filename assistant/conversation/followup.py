@@ -11,6 +11,9 @@ so, what is actually searched (the query, which ends up in `Answer.query`).
 4. otherwise this/that/these/those/there, or a very short question (<= 3 content words).
 
 `rewrite(question, history)`:
+- a request for the latest that names nothing ("Any updates on that?", "What's the latest?",
+  "Anything new?") asks it of the referent ("Any updates on Ever Given?"), so it is briefed on
+  what the conversation is about instead of re-asking the last question with "updates" added;
 - an ellipsis reuses the previous question (as it was searched) as a frame: the fragment's
   names, numbers and ordinals replace those of the same kind ("Who won the Golden Ball at the
   2022 World Cup?" + "And the Golden Boot?" -> "Who won the Golden Boot at the 2022 World Cup";
@@ -40,12 +43,16 @@ from index.text.words import STOPWORDS, TOKEN
 from assistant.conversation.history import HistoryLike
 from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, WEAK, content_words, has_digit, has_name,
                                               it_refers, names, own_entities, pronoun_kind, referents, refers_with_it)
+from assistant.news.briefing import asks_for_latest
 from assistant.reading.question import analyse, opens_a_question
 
 MAX_REFERENT = 8  # longest referent substituted or added, in words
 FALLBACK_WORDS = 3  # words of the last question added when no turn named anything
 _MARKER = re.compile(r"^\s*(?:(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what|how)\s+about\b|what\s+else\b|"
                      r"and\b|also\b)[\s,:;-]*", re.I)
+
+
+_THAT = re.compile(r"\b(?:that|this)\b(?=\s*$)", re.I)  # "on that", "about this": what it refers to
 
 
 def _ellipsis(question: str) -> str | None:
@@ -187,6 +194,12 @@ def rewrite(question: str, history: HistoryLike | None) -> str:
     if not history or not is_followup(question, history):
         return question
     rest = _ellipsis(question)
+    news = (rest if rest is not None else question).rstrip(" ?!.")
+    if asks_for_latest(news) and all(w.lower() == "new" for w in content_words(news)):
+        # "Any updates on that?", "What's the latest?": the latest on what the conversation is
+        # about, not the last question again with "updates" added
+        news = _THAT.sub("it", news)
+        return expand(news + ("?" if pronoun_kind(news) else " on it?"), history)
     if rest and opens_a_question(rest):
         return expand(rest + "?", history)  # "And who owns it?" asks a question of its own
     if rest and analyse(rest).kind == "other":

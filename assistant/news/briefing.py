@@ -65,6 +65,11 @@ def asks_for_news_about(query: Query, q: Question) -> bool:
             and (_asks_new(q) or any(w in LATEST_WORDS for w in words(query.text))))
 
 
+def asks_for_latest(text: str) -> bool:
+    """`text` speaks of the latest ("Any updates on that?", "What's new?"), naming anything or not."""
+    return any(w in LATEST_WORDS for w in words(text)) or re.search(rf"\b{NEW}\b", text) is not None
+
+
 def _asks_new(q: Question) -> bool:
     return re.search(rf"\b{NEW}\b", q.text) is not None  # lower case: "New Harbour" is a name
 

@@ -150,6 +150,16 @@ def test_ellipsis_asking_its_own_thing_is_expanded():
     assert rewrite("What about the death toll?", history) == "the death toll Suez Canal"
 
 
+@pytest.mark.parametrize("question, query", [
+    ("Any updates on that?", "Any updates on Ever Given?"),  # was the last question with "updates on that" added
+    ("Any news about it?", "Any news about Ever Given?"),
+    ("Anything new?", "Anything new on Ever Given?"),
+    ("What's the latest?", "What's the latest on Ever Given?"),
+])
+def test_asking_for_the_latest_asks_it_of_what_the_conversation_is_about(question, query):
+    assert rewrite(question, [turn("Which container ship blocked the Suez Canal?", EVER_GIVEN)]) == query
+
+
 # -- topic switches, older turns, compactness --------------------------------------------------
 def test_topic_switch_stays_unchanged_and_cuts_older_turns():
     history = OFFENSIVE + [turn("Who is its leader?", JAWLANI, query="Who is HTS's leader?")]
