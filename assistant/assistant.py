@@ -106,7 +106,7 @@ class Assistant:
             naming = about(ranking.analysis, passages, self.cache.sentences)
             if (answer := brief(query, naming, self.cache.sentences, note=NOTE_ABOUT)) is not None:
                 return answer
-        answer = compose(query, ranking, passages, self.settings)
+        answer = compose(query, ranking, passages, self.settings, self.cache.sentences)
         answer.notes.extend(query.notes)
         if not passages.hits and query.filters.narrowed:
             answer.notes.append("No article matches the outlet/date filters.")

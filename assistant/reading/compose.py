@@ -14,7 +14,10 @@ opposite sides are never grouped as one fact, and `news.render` names who said w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
 from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, subject_of
@@ -22,6 +25,7 @@ from assistant.news.attribution import Part, is_changing, render
 from assistant.reading.question import fits_kind
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
+from assistant.reading.sentences import Sentence
 from assistant.news.copies import copies_of
 from assistant.records import ABSTAIN_TEXT, Answer, Citation, Hit, Passages, Query, ShortAnswer
 from assistant.reading.values import dates, salient_values
@@ -123,8 +127,11 @@ def _same_fact(a: Candidate, b: Candidate, vecs: dict, s: AnswerSettings) -> boo
     return va is not None and vb is not None and float(va @ vb) >= s.duplicate_cosine
 
 
-def compose(query: Query, ranking: Ranking, passages: Passages, settings: AnswerSettings) -> Answer:
-    """The answer to `query` from `ranking` (best first) of the sentences of `passages`."""
+def compose(query: Query, ranking: Ranking, passages: Passages, settings: AnswerSettings,
+            sentences_of: Callable[[Article], Sequence[Sentence]] | None = None) -> Answer:
+    """The answer to `query` from `ranking` (best first) of the sentences of `passages`;
+    `sentences_of(article)` (its sentences, as the ranker split them) lets a quoted sentence that
+    opens with a pronoun bring the sentence before it (`with_antecedents`)."""
     question, ranked, articles, vecs = query.question, ranking.ranked, passages.articles, ranking.vectors
     hits = passages.by_chunk()
     cites = _Citations(articles, hits)
@@ -167,6 +174,8 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
             continue
         if not any(same(c, x) for x in chosen):
             chosen.append(c)
+    if sentences_of is not None:
+        chosen = with_antecedents(chosen, articles, sentences_of)
     parts = []
     for c in chosen:
         # the same fact in other articles: cite them all, so agreement is visible
@@ -185,6 +194,33 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
                   conflicts=conflicts, short_answer=_short_answer(ranking, cites, settings))
 
 
+# a sentence opening with one of these leans on the one before for who is meant ("He became the
+# first player to score a hat-trick ..."): quoted alone it does not say who
+_PRONOUN_OPENING = re.compile(r"^(?:He|She|They|His|Her|Their|Him|Them)\b")
+
+
+def with_antecedents(chosen: list[Candidate], articles: dict[str, Article],
+                     sentences_of: Callable[[Article], Sequence[Sentence]]) -> list[Candidate]:
+    """Each of `chosen` that opens with a personal pronoun, quoted together with the sentence
+    before it in its article, as one quote (offsets from that sentence's start), so the answer
+    says who; unchanged where there is no sentence before it in the same paragraph, or that
+    sentence is quoted already."""
+    taken = {(c.article_id, c.sentence.start) for c in chosen}
+    out = []
+    for c in chosen:
+        if _PRONOUN_OPENING.match(c.sentence.text):
+            article = articles[c.article_id]
+            sents = list(sentences_of(article))
+            i = next((j for j, x in enumerate(sents) if x.start == c.sentence.start), 0)
+            prev = sents[i - 1] if i > 0 else None
+            if prev is not None and (c.article_id, prev.start) not in taken \
+                    and "\n" not in article.text[prev.end:c.sentence.start]:
+                whole = article.text[prev.start:c.sentence.end]
+                c = replace(c, sentence=Sentence(prev.start, c.sentence.end, whole))
+        out.append(c)
+    return out
+
+
 def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings) -> ShortAnswer | None:
     """The ranker's short answer, numbered with the citation of the sentence that holds it (the
     best sentence always leads the answer, so it is cited); none where the ranker is unsure of
@@ -195,5 +231,7 @@ def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings)
         return None
     if not fits_kind(ranking.analysis.kind, s.text):
         return None  # a name marked for "when", a noun for "how many": the sentence states no such answer
+    if ranking.analysis.kind == "person" and ranking.ranked and _PRONOUN_OPENING.match(ranking.ranked[0].sentence.text):
+        return None  # "Who scored ...?" - "He became the first player to score ...": the answer is "he"
     n = next((c.n for c in cites.items if c.article_id == s.article_id and c.start <= s.start and s.end <= c.end), 0)
     return replace(s, citation=n) if n else None

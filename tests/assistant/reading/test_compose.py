@@ -205,3 +205,41 @@ def test_an_unsure_short_answer_is_not_marked():
         ans = compose(Query(Q, Q), Ranking(analyse(Q), [lead], 0.9, short=short), passages(ARTICLES, HITS),
                       AnswerSettings(news=False, short_min_probability=0.2))
         assert not ans.abstained and (ans.short_answer is not None) == shown
+
+
+FINAL = Article("e-final", "Harbour Cup Final",
+                "Coral Bay won the Harbour Cup on Sunday. Mara Quist scored twice in extra time. "
+                "She became the first player to score in three finals since Ida Holm in 1998.\n\n"
+                "He said little afterwards. They celebrated late.",
+                "Harbor Ledger", "https://example.org/final", date(2031, 3, 2))
+
+
+def ask_final(question: str, i: int, others=(), short: ShortAnswer | None = None):
+    articles = {FINAL.id: FINAL}
+    hits = {0: Hit(0, FINAL.id, 0, len(FINAL.text), FINAL.text, 0.05)}
+    pick = [Candidate(FINAL.id, split_sentences(FINAL.text)[j], 0, 0, score=0.9 - 0.01 * k)
+            for k, j in enumerate((i, *others))]
+    return compose(Query(question, question), Ranking(analyse(question), pick, 0.9, short=short),
+                   Passages(list(hits.values()), articles), AnswerSettings(), lambda a: split_sentences(a.text))
+
+
+def test_a_quoted_sentence_opening_with_a_pronoun_brings_the_sentence_before_it():
+    ans = ask_final("Who scored in three finals?", 2)
+    assert ans.text.startswith("Mara Quist scored twice in extra time. She became the first player")
+    (c,) = ans.citations
+    assert c.quote == "Mara Quist scored twice in extra time. She became the first player to score in three " \
+                      "finals since Ida Holm in 1998." and FINAL.text[c.start:c.end] == c.quote
+    # not across a paragraph break, and not twice when the sentence before is quoted already
+    assert ask_final("Who said little?", 3).citations[0].quote == "He said little afterwards."
+    both = ask_final("Who scored in three finals?", 1, others=(2,))
+    assert [c.quote for c in both.citations][:1] == ["Mara Quist scored twice in extra time."]
+    assert all(not c.quote.startswith("Mara") or c.quote.endswith("time.") for c in both.citations)
+
+
+def test_a_who_question_answered_by_a_pronoun_sentence_marks_no_name_in_it():
+    at = FINAL.text.index("Ida Holm")
+    short = ShortAnswer("Ida Holm", FINAL.id, at, at + len("Ida Holm"), probability=0.9)
+    assert ask_final("Who scored in three finals?", 2, short=short).short_answer is None  # the answer is "she"
+    at = FINAL.text.index("1998")
+    year = ShortAnswer("1998", FINAL.id, at, at + 4, probability=0.9)
+    assert ask_final("In which year did Ida Holm last score in three finals?", 2, short=year).short_answer.text == "1998"
