@@ -16,8 +16,12 @@ figures is a story developing, not outlets disagreeing):
   ("... stadium in Tampa, Florida" vs "... stadium in Glendale, Arizona") contradict each other
   (see `contradiction`); other relevant sentences stating exactly one of the two values join its side.
 
+Only sentences of articles that name every name the question gives (in headline or text) make
+claims: "How much did the James Webb Space Telescope cost?" does not set a lunar mission's cost
+against the telescope's.
+
 Limits: surface rules, no language model: a figure about something else that shares the
-question's focus word can still be compared; differently worded sentences naming different
+question's focus word, in a story naming the same names, can still be compared; differently worded sentences naming different
 people or places are not recognised as contradicting unless they are near-identical.
 """
 
@@ -211,6 +215,14 @@ def subject_of(question: str) -> str:
     return rest if len(rest) >= 3 else q
 
 
+def names_all(q: Question, article: Article) -> bool:
+    """The article (headline or text) names every name the question gives (a capitalised word
+    past its first)."""
+    first = (words(q.text) or [""])[0]
+    names = {s for t, s in zip(q.terms, q.term_stems) if t in q.capitals and t != first}
+    return not names or names <= stems(article.title + " " + article.text)
+
+
 def _opposed(groups: list[list[Claim]], lead: list[Claim]) -> list[list[Claim]]:
     """Groups that disagree with `lead`: each has an article the other lacks."""
     arts = {c.cand.article_id for c in lead}
@@ -225,9 +237,12 @@ def find_disagreements(q: Question, relevant: list[Candidate], articles: dict[st
     for one name or number, so it is as relevant as its twin)."""
     subject = subject or subject_of(q.text)
     out: list[Disagreement] = []
+    # a figure or date from an article that never names what the question names is about
+    # something else ("How much did the James Webb Space Telescope cost?": a lunar mission's cost)
+    relevant_claims = [c for c in relevant if names_all(q, articles[c.article_id])]
     if q.kind == "number":
         focus = Focus.of(q)
-        claims = [cl for c in relevant if (cl := quantity_claim(c, q, focus))]
+        claims = [cl for c in relevant_claims if (cl := quantity_claim(c, q, focus))]
         groups = _group(claims, lambda x, y: same_value(x.quantity.value, y.quantity.value)
                         and _compatible(x.quantity, y.quantity))
         lead = groups[0] if groups else []
@@ -235,7 +250,7 @@ def find_disagreements(q: Question, relevant: list[Candidate], articles: dict[st
         if others:
             out.append(Disagreement("quantity", subject, [lead] + others))
     if q.kind == "date":
-        claims = [cl for c in relevant if (cl := date_claim(c, q))]
+        claims = [cl for c in relevant_claims if (cl := date_claim(c, q))]
 
         def year(cl: Claim) -> int | None:
             p = articles[cl.cand.article_id].published

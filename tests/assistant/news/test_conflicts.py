@@ -60,12 +60,13 @@ def _vec(i: int) -> np.ndarray:
 SUEZ_Q = "How many vessels were queued at the Suez Canal?"
 LEDGER = "The Suez Canal Authority said on 28 March that about 369 vessels were queued at both ends of the canal."
 WIRE = "More than 400 vessels were waiting at either end of the canal by the time the ship was refloated."
+WIRE_TITLE = "Suez Canal Reopens"  # the wire story names the canal in its headline, not in the sentence
 
 
 def suez(world: World | None = None) -> World:
     w = world or World()
     w.add("ledger", LEDGER, 0.9, "Harbor Ledger", "2021-03-29")
-    w.add("wire", WIRE, 0.75, "Meridian Wire", "2021-03-30")
+    w.add("wire", WIRE, 0.75, "Meridian Wire", "2021-03-30", title=WIRE_TITLE)
     return w
 
 
@@ -94,7 +95,7 @@ def test_figures_from_reports_of_different_days_are_an_update_newest_first():
 def test_figures_from_reports_of_the_same_day_are_a_disagreement():
     w = World()
     w.add("ledger", LEDGER, 0.9, "Harbor Ledger", "2021-03-29")
-    w.add("wire", WIRE, 0.75, "Meridian Wire", "2021-03-29")
+    w.add("wire", WIRE, 0.75, "Meridian Wire", "2021-03-29", title=WIRE_TITLE)
     ans = w.answer(SUEZ_Q)
     assert ans.text.startswith("Reports differ. According to Harbor Ledger (29 Mar 2021): " + LEDGER + " [1]")
     assert "According to Meridian Wire (29 Mar 2021): " + WIRE + " [2]" in ans.text
@@ -107,7 +108,7 @@ def test_figures_from_reports_of_the_same_day_are_a_disagreement():
 def test_an_undated_figure_makes_it_a_disagreement_not_an_update():
     w = World()
     w.add("ledger", LEDGER, 0.9, "Harbor Ledger", "2021-03-29")
-    w.add("wire", WIRE, 0.75, "Meridian Wire")
+    w.add("wire", WIRE, 0.75, "Meridian Wire", title=WIRE_TITLE)
     [conflict] = w.answer(SUEZ_Q).conflicts
     assert conflict.kind == "disagreement"
 
@@ -338,3 +339,20 @@ def test_stubs_rewordings_and_truncations_are_not_contradictions():
                          "... by the movie's legendary director Garry Marshall and screenwriter J.F.") is None
     assert contradiction("Since his election the president has focused on reforms to FIFA and its members.",
                          "After his election the president has focused on reforms to FIFA and its members.") is None
+
+
+def test_a_figure_from_a_story_that_never_names_the_subject_is_neither_a_disagreement_nor_quoted():
+    w = World()
+    w.add("scope", "The Larkspur Space Telescope left its pad on Friday.", 0.6, "Atlas Morning News", "2031-03-02",
+          title="Larkspur Space Telescope Launches")
+    w.add("scope", "The project cost about $9 billion over two decades.", 0.9)
+    w.add("probe", "The Kestrel lunar probe cost about $70 million to build.", 0.88, "Meridian Wire", "2031-03-20",
+          title="Kestrel Probe Lands")
+    ans = w.answer("How much did the Larkspur Space Telescope cost?")
+    assert not ans.conflicts and "Kestrel" not in ans.text and "$9 billion" in ans.text
+    # the same figure with the subject named in the other story is a disagreement, as before
+    w2 = World()
+    w2.add("scope", "The Larkspur Space Telescope cost about $9 billion.", 0.9, "Atlas Morning News", "2031-03-02")
+    w2.add("other", "The Larkspur Space Telescope cost about $11 billion in the end.", 0.88, "Meridian Wire",
+           "2031-03-20")
+    assert w2.answer("How much did the Larkspur Space Telescope cost?").conflicts

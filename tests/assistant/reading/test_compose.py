@@ -243,3 +243,19 @@ def test_a_who_question_answered_by_a_pronoun_sentence_marks_no_name_in_it():
     at = FINAL.text.index("1998")
     year = ShortAnswer("1998", FINAL.id, at, at + 4, probability=0.9)
     assert ask_final("In which year did Ida Holm last score in three finals?", 2, short=year).short_answer.text == "1998"
+
+
+def test_it_opening_a_sentence_brings_the_sentence_before_unless_it_points_at_nothing():
+    text = ("The Larkspur telescope left its pad on Friday. It cost about $9 billion to build. "
+            "Crowds watched from the beach. It was the first launch from the island.")
+    scope = Article("f-scope", "Larkspur Launch", text, "Harbor Ledger", "", date(2031, 3, 2))
+    sents = split_sentences(text)
+
+    def quote(i: int) -> str:
+        c = Candidate(scope.id, sents[i], 0, 0, score=0.9)
+        return compose(Query("Q?", "Q?"), Ranking(analyse("Q?"), [c], 0.9),
+                       Passages([Hit(0, scope.id, 0, len(text), text, 0.05)], {scope.id: scope}),
+                       AnswerSettings(), lambda a: split_sentences(a.text)).citations[0].quote
+
+    assert quote(1) == "The Larkspur telescope left its pad on Friday. It cost about $9 billion to build."
+    assert quote(3) == "It was the first launch from the island."  # "It was the first ...": nothing before is meant
