@@ -26,6 +26,8 @@ from assistant.news.briefing import SCANNED as BRIEF_SCANNED
 from assistant.news.briefing import NOTE_ABOUT, about, asks_for_news, asks_for_news_about, brief
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
+from assistant.reading.longform import answer as long_form
+from assistant.reading.longform import asked_acronym
 from assistant.reading.ranking import Ranker, Reading
 from assistant.reading.rules import RuleRanker
 from assistant.records import Answer, Filters, Query
@@ -105,6 +107,10 @@ class Assistant:
         if asks_for_news_about(query, ranking.analysis):
             naming = about(ranking.analysis, passages, self.cache.sentences)
             if (answer := brief(query, naming, self.cache.sentences, note=NOTE_ABOUT)) is not None:
+                return answer
+        # "What does HTS stand for?": the sentence that spells it out
+        if (acronym := asked_acronym(query.text)) is not None:
+            if (answer := long_form(query, acronym, passages, self.cache.sentences)) is not None:
                 return answer
         answer = compose(query, ranking, passages, self.settings, self.cache.sentences)
         answer.notes.extend(query.notes)

@@ -28,26 +28,37 @@ def _initial(word: str) -> str:
 
 def definitions(text: str) -> dict[str, str]:
     """Lower-case acronym -> the full name it stands for, as the text defines them."""
-    out: dict[str, str] = {}
+    return {a: text[start:end] for a, (start, end) in spans(text).items()}
+
+
+def spans(text: str) -> dict[str, tuple[int, int]]:
+    """Lower-case acronym -> where its full name stands in `text` (start, end), at the first
+    definition."""
+    out: dict[str, tuple[int, int]] = {}
     for m in _DEFINED.finditer(text):
         acronym = m.group(1)
+        if acronym.lower() in out:
+            continue
         letters = [c for c in acronym if c.isalpha()]
-        before = NAME_RUN.findall(text[max(0, m.start() - 200):m.start()])
-        name: list[str] = []
+        window = max(0, m.start() - 200)
+        before = list(NAME_RUN.finditer(text, window, m.start()))
+        taken: list[re.Match] = []
         want = len(letters)
         for w in reversed(before):
             if want == 0:
                 break
-            if w.lower() in _LINKS and name:
-                name.append(w)
+            if w.group(0).lower() in _LINKS and taken:
+                taken.append(w)
                 continue
-            init = _initial(w)
+            init = _initial(w.group(0))
             if not init or init.upper() != letters[want - 1]:
                 break
-            name.append(w)
+            taken.append(w)
             want -= 1
-        if want == 0 and acronym.lower() not in out:
-            out[acronym.lower()] = " ".join(reversed(name))
+        if want == 0:
+            while taken[-1].group(0).lower() in _LINKS:  # a name starts with a name word, not "the"
+                taken.pop()
+            out[acronym.lower()] = (taken[-1].start(), taken[0].end())
     return out
 
 

@@ -142,12 +142,17 @@ def unframed(text: str) -> str:
     return _REQUEST.sub("", text, count=1)
 
 
+# "What does HTS stand for?": the words asking for a name's long form, which the sentence that
+# gives it ("Hayat Tahrir al-Sham (HTS)") does not use
+_LONG_FORM = re.compile(r"\b(?:stands?|short)\s+for\b", re.I)
+
+
 def analyse(text: str) -> Question:
     # the kind of answer and the focus come from the sentence that asks; terms from all of it
     asking = uncontracted(unframed(asking_part(text)))
     kind = next((k for k, rx in _KINDS if rx.search(asking)), "other")
     terms: list[str] = []
-    for w in words(unframed(text)):
+    for w in words(_LONG_FORM.sub(" ", unframed(text))):
         if w in STOPWORDS or (len(w) < 2 and not w.isdigit()) or w in terms:
             continue
         terms.append(w)

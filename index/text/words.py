@@ -76,13 +76,13 @@ REPORT_NOUNS = frozenset("news report reports article articles story stories hea
 # Reading leaves out more: pronouns, further function words, the contraction halves "s", "t" and
 # "don", and the words questions use about the news itself ("reported", "article", "happened",
 # "the latest on", "any updates", "a summary of", "I'd like to know": a sentence that answers
-# rarely says so).
+# rarely says so), and "get" ("Did the ship get freed?": the report says "freed").
 STOPWORDS = SEARCH_STOPWORDS | frozenset(
     """being doing done having if itself onto our out over theirs too under up upon us whatever
     whereas while yours again against all also am because between both during each few further
     here just more most other own same so such only very s t don should now according recently
     anyone anybody anything someone somebody something everyone everybody everything
-    reported tell told happened happen happening latest newest
+    get got gets getting gotten reported tell told happened happen happening latest newest
     update updates summary overview please know like he him his she her hers himself herself me my
     ours""".split()
 ) | REPORT_NOUNS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.reading.acronyms import definitions, expanded, stem_definitions
+from assistant.reading.acronyms import definitions, expanded, spans, stem_definitions
 from assistant.reading.scoring import has_stem
 from index.text.words import stems
 
@@ -33,3 +33,10 @@ def test_a_verb_in_the_question_meets_the_noun_of_who_does_it():
     assert has_stem(next(iter(stems("leads"))), sent)
     assert has_stem("leader", sent)
     assert not has_stem("spok", frozenset({"spoken"})) and not has_stem("x", frozenset({"xer"}))
+
+
+def test_a_definition_is_located_at_its_first_occurrence():
+    where = spans(TEXT)
+    assert TEXT[slice(*where["sohr"])] == "Syrian Observatory for Human Rights"
+    assert TEXT[slice(*where["ntsb"])] == "National Transportation Safety Board"  # the first, not "The board (NTSB)"
+    assert "afp" not in where

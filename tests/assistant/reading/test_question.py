@@ -56,6 +56,9 @@ def test_terms_drop_stopwords_and_duplicates_keep_order_and_numbers():
     ("I'd like to know where the ship ran aground", ("ship", "ran", "aground"), "place"),
     ("Any updates on the eclipse? A summary, please.", ("eclipse",), "other"),
     ("What did the study explain about the outbreak?", ("study", "explain", "outbreak"), "other"),  # asked, not a request
+    ("What does HTS stand for?", ("hts",), "other"),  # the sentence that spells it out never says "stand for"
+    ("Did the ship get freed?", ("ship", "freed"), "other"),  # "get": the report says "freed"
+    ("Where will the team stand on Friday?", ("team", "stand", "friday"), "place"),
 ])
 def test_a_requests_framing_is_no_term_and_the_question_inside_it_sets_the_kind(request_, terms, kind):
     q = analyse(request_)
