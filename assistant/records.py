@@ -191,7 +191,9 @@ class Answer:
     `short_answer` is the answer's few words inside its lead sentence, when the reader marked them.
     A question about a time, the news or the latest on a name alone gets a briefing
     (`assistant.news.briefing`): the opening sentence of the newest stories, with confidence 1.0
-    (nothing was judged) and a note."""
+    (nothing was judged) and a note; so does "What does HTS stand for?" answered from a defining
+    sentence (`assistant.reading.longform`). Small talk ("hi", "thanks") gets a line of its own,
+    no citations, an empty `query` and a note (`assistant.conversation.smalltalk`)."""
 
     question: str
     text: str
