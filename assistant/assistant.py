@@ -14,6 +14,7 @@ fallback (see `assistant.llm.answer`).
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Sequence
 
 from index.errors import ConfigError
@@ -26,8 +27,8 @@ from assistant.news.briefing import SCANNED as BRIEF_SCANNED
 from assistant.news.briefing import NOTE_ABOUT, about, asks_for_news, asks_for_news_about, brief
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
+from assistant.reading.longform import NOTE_UNDEFINED, articles_to_search, asked_acronym
 from assistant.reading.longform import answer as long_form
-from assistant.reading.longform import asked_acronym
 from assistant.reading.ranking import Ranker, Reading
 from assistant.reading.rules import RuleRanker
 from assistant.records import Answer, Filters, Query
@@ -110,8 +111,11 @@ class Assistant:
                 return answer
         # "What does HTS stand for?": the sentence that spells it out
         if (acronym := asked_acronym(query.text)) is not None:
-            if (answer := long_form(query, acronym, passages, self.cache.sentences)) is not None:
+            defining = articles_to_search(self.index, passages, acronym, query.filters)
+            if (answer := long_form(query, acronym, defining, self.cache.sentences)) is not None:
                 return answer
+            ranking = replace(ranking, confidence=0.0)  # sentences that only use it would be a guess
+            query = replace(query, notes=(*query.notes, NOTE_UNDEFINED.format(acronym=acronym.upper())))
         answer = compose(query, ranking, passages, self.settings, self.cache.sentences)
         answer.notes.extend(query.notes)
         if not passages.hits and query.filters.narrowed:

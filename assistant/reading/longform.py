@@ -5,11 +5,16 @@ the short answer.
 Read as a question, only the acronym is left to look for, and every sentence that uses it
 matches as well as the one that defines it (the ranker quoted a sentence about Homs for "What
 does SOHR stand for?"). A definition is found by `acronyms.spans` (the bracketed capitals are the
-initials of the words before them), so the answer is certain or there is none, and the reading
-path answers instead.
+initials of the words before them), so the answer is certain.
+
+When no article defines it, the answer is an abstention: sentences that only use the acronym
+cannot say what it stands for (the reading path quoted three sentences naming NASA for "What
+does NASA stand for?").
 
 Limits: the forms "What does/do/did/is/was X stand for" and "What is X short for"; only a
-definition in the "Full Name (ACR)" form, in an article retrieval found.
+definition in the "Full Name (ACR)" form, in a retrieved article or one of the `LOOKED_UP`
+chunks BM25 finds the acronym in (in a very large index a common acronym may be left out of
+the BM25 query, and then only the retrieved articles are searched).
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from index import Article
 
 from assistant.reading.acronyms import spans
 from assistant.reading.sentences import Sentence
-from assistant.records import Answer, Citation, Passages, Query, ShortAnswer
+from assistant.records import Answer, Citation, Filters, Passages, Query, ShortAnswer
 
 _ASKS = re.compile(r"^\s*what\s+(?:does|do|did|is|was)\s+(?:the\s+)?(?P<acronym>[A-Za-z][A-Za-z0-9&]{1,7})\s+"
                    r"(?:stand|short)\s+for\b", re.I)
 NOTE = "The question asks what an acronym stands for: the sentence of the article that defines it."
+NOTE_UNDEFINED = "No article spells out {acronym}: sentences that only use it cannot say what it stands for."
+LOOKED_UP = 50  # chunks BM25 finds the acronym in, searched for a definition beyond the retrieved passages
 
 
 def asked_acronym(text: str) -> str | None:
@@ -34,16 +41,22 @@ def asked_acronym(text: str) -> str | None:
     return m["acronym"].lower() if m else None
 
 
-def answer(query: Query, acronym: str, passages: Passages,
+def articles_to_search(index, passages: Passages, acronym: str, filters: Filters,
+                       limit: int = LOOKED_UP) -> list[Article]:
+    """The retrieved articles, then those whose text BM25 finds the acronym in (a definition sits
+    in one story, perhaps not among the few passages retrieved for the question), in that order."""
+    order = list(dict.fromkeys(h.article_id for h in passages.hits))
+    found = index.lexical_search(acronym, limit, sources=filters.sources, since=filters.since, until=filters.until)
+    more = [i for i in dict.fromkeys(h.chunk.article_id for h in found) if i not in passages.articles]
+    by_id = {a.id: a for a in index.articles(more)} if more else {}
+    return [passages.articles[i] for i in order] + [by_id[i] for i in more if i in by_id]
+
+
+def answer(query: Query, acronym: str, articles: Sequence[Article],
            sentences_of: Callable[[Article], Sequence[Sentence]]) -> Answer | None:
-    """The defining sentence of the first retrieved article that defines `acronym`, its long
-    form marked; None when no retrieved article defines it."""
-    seen: set[str] = set()
-    for h in passages.hits:
-        if h.article_id in seen:
-            continue
-        seen.add(h.article_id)
-        article = passages.articles[h.article_id]
+    """The defining sentence of the first of `articles` that defines `acronym`, its long form
+    marked; None when none defines it."""
+    for article in articles:
         where = spans(article.text).get(acronym)
         if where is None:
             continue
