@@ -25,6 +25,7 @@ from assistant.conversation.history import HistoryLike
 from assistant.errors import EmptyQuestionError, LLMError
 from assistant.news.briefing import SCANNED as BRIEF_SCANNED
 from assistant.news.briefing import NOTE_ABOUT, about, asks_for_news, asks_for_news_about, brief
+from assistant.news.outlet_ref import resolve as resolve_outlet
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
 from assistant.reading.longform import NOTE_UNDEFINED, articles_to_search, asked_acronym
@@ -96,7 +97,7 @@ class Assistant:
         self.index.refresh()
 
         text, llm_failed = self._understand(small_talk.without_greeting(question), history, llm)
-        query = self._locate_in_time(Query(question, text, asked.filters))
+        query = self._locate_outlet(self._locate_in_time(Query(question, text, asked.filters)))
         if asks_for_news(query):  # "What happened last week?": the newest stories of that week
             f = query.filters
             _, newest = self.index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=BRIEF_SCANNED)
@@ -135,6 +136,16 @@ class Assistant:
         f = query.filters
         text, since, until, notes = apply_time(self.index, query.text, f.since, f.until, f.as_of)
         return Query(query.question, text, Filters(f.sources, since, until, f.as_of), tuple(notes))
+
+    def _locate_outlet(self, query: Query) -> Query:
+        """An outlet the question names as its source ("What did Northwind Post say ...?") becomes
+        the outlet filter when the caller gave none (see `news.outlet_ref`)."""
+        if query.filters.sources:
+            return query
+        ref = resolve_outlet(query.text, self.index.outlets())
+        if ref is None:
+            return query
+        return Query(query.question, ref.text, replace(query.filters, sources=(ref.outlet,)), (*query.notes, ref.note))
 
     def _lean_on_history(self, question: str, history: History, answer: Answer, filters: dict) -> Answer:
         """Second pass: a question searched as is that found nothing on its own is tried

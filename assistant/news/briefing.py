@@ -47,12 +47,13 @@ NEW = "new"
 
 def asks_for_news(query: Query) -> bool:
     """The question, its time phrase taken out, names nothing to look for and asks for no kind of
-    answer ("What happened?", not "Who won?"), and either dates are set or it speaks of the news."""
+    answer ("What happened?", not "Who won?"), and either dates or outlets are set ("What did
+    Harbor Ledger say?") or it speaks of the news."""
     q = analyse(query.text)
     if q.kind != "other" or q.terms not in ((), (NEW,)):
         return False
-    return bool(q.terms) or bool(query.filters.since or query.filters.until) or any(
-        w in NEWS_WORDS for w in words(query.text))
+    f = query.filters
+    return bool(q.terms) or bool(f.since or f.until or f.sources) or any(w in NEWS_WORDS for w in words(query.text))
 
 
 def asks_for_news_about(query: Query, q: Question) -> bool:

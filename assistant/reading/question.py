@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from index.text.dates import MONTH_PATTERN, WEEKDAYS
 from index.text.numbers import NUMBER_WORDS
-from index.text.words import APOSTROPHES, AUXILIARIES, IRREGULAR, QUESTION_WORDS, STOPWORDS, alternation, stem, words
+from index.text.words import (APOSTROPHES, AUXILIARIES, COMPARING, IRREGULAR, QUESTION_WORDS, REPORT_NOUNS, STOPWORDS,
+                              alternation, stem, words)
 
 _PERSON_NOUNS = (r"person|man|woman|men|women|leader|president|official|minister|company|group|organi[sz]ation|"
                  r"team|party|agency|ceo|player|actor|actress|singer|politician|candidate|senator|governor|"
@@ -152,8 +153,10 @@ def analyse(text: str) -> Question:
     asking = uncontracted(unframed(asking_part(text)))
     kind = next((k for k, rx in _KINDS if rx.search(asking)), "other")
     terms: list[str] = []
-    for w in words(_LONG_FORM.sub(" ", unframed(text))):
-        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()) or w in terms:
+    ws = words(_LONG_FORM.sub(" ", unframed(text)))
+    comparing = COMPARING if REPORT_NOUNS.intersection(ws) else frozenset()
+    for w in ws:
+        if w in STOPWORDS or w in comparing or (len(w) < 2 and not w.isdigit()) or w in terms:
             continue
         terms.append(w)
     caps = frozenset(m.group(0).lower() for m in re.finditer(r"\b[A-Z][a-zA-Z'’-]+", text))

@@ -13,6 +13,7 @@ model's work per question whatever the corpus size.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -107,14 +108,20 @@ _CLOSERS = " \"'”’)]»"
 def form_factor(text: str) -> float:
     """A question states nothing: quiz pages and explainers quote questions word for word, and
     such a sentence matches the question best while answering nothing. A line without closing
-    punctuation is a headline, caption or list item, a weaker answer than a reported sentence."""
+    punctuation is a headline, caption or list item, a weaker answer than a reported sentence.
+    A sentence wholly in brackets is an editorial note ("(Reporting by ...; Editing by ...)",
+    "(This story has been corrected ...)"), not the story's own report."""
     end = text.rstrip(_CLOSERS)[-1:]
     if end == "?":
         return QUESTION_FACTOR
+    t = text.strip()
+    if t[:1] in "([" and t[-1:] in ")]" and not re.search(r"[)\]].*[(\[]", t[1:-1]):
+        return NOTE_FACTOR
     return 1.0 if end in (".", "!", ":", ";") or not end else HEADLINE_FACTOR
 
 
 QUESTION_FACTOR = 0.6
+NOTE_FACTOR = 0.6
 HEADLINE_FACTOR = 0.9
 
 

@@ -72,7 +72,11 @@ QUESTION_WORDS = frozenset("who whom whose what which where when why how".split(
 AUXILIARIES = frozenset("is was are were did does do has have had will would can could should".split())
 # The nouns a question names reports by ("any stories from May?", "headlines of last week"): they
 # name nothing to look for.
-REPORT_NOUNS = frozenset("news report reports article articles story stories headline headlines coverage".split())
+REPORT_NOUNS = frozenset("""news report reports article articles story stories headline headlines coverage
+    outlet outlets newspaper newspapers""".split())
+# What a question comparing reports asks with ("Do the outlets agree on the toll?"): with a report
+# noun beside them they name nothing to look for.
+COMPARING = frozenset("agree agrees agreed disagree disagrees disagreed differ differs differed".split())
 # Reading leaves out more: pronouns, further function words, the contraction halves "s", "t" and
 # "don", and the words questions use about the news itself ("reported", "article", "happened",
 # "the latest on", "any updates", "a summary of", "I'd like to know": a sentence that answers

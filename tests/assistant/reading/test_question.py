@@ -59,6 +59,8 @@ def test_terms_drop_stopwords_and_duplicates_keep_order_and_numbers():
     ("What does HTS stand for?", ("hts",), "other"),  # the sentence that spells it out never says "stand for"
     ("Did the ship get freed?", ("ship", "freed"), "other"),  # "get": the report says "freed"
     ("Where will the team stand on Friday?", ("team", "stand", "friday"), "place"),
+    ("Do the outlets agree on the death toll?", ("death", "toll"), "number"),  # comparing reports names nothing
+    ("Did the union agree to the deal?", ("union", "agree", "deal"), "other"),  # no report noun: a word to look for
 ])
 def test_a_requests_framing_is_no_term_and_the_question_inside_it_sets_the_kind(request_, terms, kind):
     q = analyse(request_)

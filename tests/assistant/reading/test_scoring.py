@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from assistant.reading.question import analyse
-from assistant.reading.scoring import Candidate, cheap_score, final_scores, idf_weights, lexical_score, prescore
+from assistant.reading.scoring import (HEADLINE_FACTOR, NOTE_FACTOR, QUESTION_FACTOR, Candidate, cheap_score, final_scores,
+                                      form_factor, idf_weights, lexical_score, prescore)
 from assistant.reading.sentences import Sentence
 from index.text.words import stems
 
@@ -158,3 +159,15 @@ def test_cheap_score_orders_by_overlap_then_type_then_rank():
     # term overlap matters more than the chunk's rank
     assert cheap_score(cand(lexical=0.9, rank=7)) > cheap_score(cand(lexical=0.3, rank=0))
     assert cheap_score(cand(lexical=0.0, rank=50)) > 0
+
+
+@pytest.mark.parametrize("text, factor", [
+    ("The toll rose to 21,000 on Friday.", 1.0),
+    ("Who won the final?", QUESTION_FACTOR),
+    ("Toll Rises in Quake Zone", HEADLINE_FACTOR),
+    ("(Reporting by Ana Ruiz; Editing by Tom Lee)", NOTE_FACTOR),  # an editorial note, not the report
+    ("(Sample article written for a demo; not a real news report.)", NOTE_FACTOR),
+    ("(The figure was revised.) Officials said 21,000 had died (about 3 %).", 1.0),  # brackets, but not one note
+])
+def test_questions_headlines_and_bracketed_notes_rank_lower_than_reported_sentences(text, factor):
+    assert form_factor(text) == factor

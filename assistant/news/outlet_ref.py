@@ -1,0 +1,51 @@
+"""An outlet named in the question as the source of what is asked ("What did Northwind Post say
+about the death toll?", "According to Meridian Wire, how many vessels were queued?", "What's the
+latest from Harbor Ledger?") becomes the outlet filter, as `--source` would, and its name is
+taken out of the searched text: no sentence of its reports names the outlet, so the question
+read as words abstained.
+
+Only a name said as a source counts: after "according to", "did", "does", "has", "from", "by",
+"in", "per", or before "say", "report", "wrote" and the like (also "Northwind Post's report");
+"Which company bought CNN?" asks about CNN and is searched as words. The caller's own outlet
+filter always wins.
+
+Limits: outlets as the index names them (case-insensitive, whole words; a URL host such as
+"cnn.com" only as written); one outlet per question, the longest name found first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+_BEFORE = r"(?P<before>(?:according\s+to|per|did|does|do|has|have|had|from|by|in)\s+(?:the\s+)?)"
+_AFTER = (r"(?P<after>(?:['’]s\s+)?(?:says?|said|saying|reports?|reported|reporting|writes?|wrote|written|claims?|"
+          r"claimed|tells?|told|states?|stated|coverage|story|stories|articles?)\b)")
+_DROPPED = re.compile(r"^(?:according\s+to|per)\b", re.I)  # words that only introduce the source
+
+
+@dataclass(frozen=True)
+class OutletRef:
+    """An outlet the question names as its source: the filter, and the question without it."""
+
+    outlet: str  # as the index names it
+    phrase: str  # as written in the question
+    text: str  # the question with the outlet taken out: what is searched
+    note: str  # for Answer.notes
+
+
+def resolve(question: str, outlets: Iterable[str]) -> OutletRef | None:
+    """The outlet of `outlets` that `question` names as its source, or None."""
+    for name in sorted({o for o in outlets if o and len(o.strip()) >= 2}, key=len, reverse=True):
+        rx = re.compile(rf"(?<![\w-]){_BEFORE}?(?P<name>{re.escape(name)})(?![\w-])(?:\s*{_AFTER})?", re.I)
+        for m in rx.finditer(question):
+            if not (m["before"] or m["after"]):
+                continue
+            start = m.start() if m["before"] and _DROPPED.match(m["before"]) else m.start("name")
+            end = m.end("name") + (2 if question[m.end("name"):m.end("name") + 2] in ("'s", "’s") else 0)
+            text = question[:start] + " " + question[end:]
+            text = re.sub(r"\s+([?.!,;])", r"\1", " ".join(text.split()))
+            text = re.sub(r"[,;]+([?.!])", r"\1", text).strip(" ,;") or question
+            return OutletRef(name, m["name"], text, f"“{m['name']}” read as the outlet: only its articles are used.")
+    return None
