@@ -21,8 +21,9 @@ def add_ask(sub) -> None:
                     "question ('last week', 'in 2022', 'news from March 2024') filters by publication date, "
                     "and a question about a time, the news or the latest on a name alone ('What happened "
                     "last week?', 'What happened on 3 March?', 'Any news?', 'What's new?', 'What's the "
-                    "latest on Homs?') gets the opening sentence of the newest stories. A greeting or "
-                    "thanks gets a line of its own, nothing searched.",
+                    "latest on Homs?') gets the opening sentence of the newest stories. An outlet named as "
+                    "the source ('What did Northwind Post say about ...?') works like --source. A "
+                    "greeting or thanks gets a line of its own, nothing searched.",
         epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")
     add_index_arg(p)
