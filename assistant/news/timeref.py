@@ -13,6 +13,8 @@ without a year takes the end's); "from March 2024" is a period only after a word
 ("news from March 2024"; "prices rose from 2019" is left alone); "on 3 March" is that day only
 in a question that asks for nothing else ("What happened on 3 March?"): elsewhere it is as often
 the event's day as the reports' ("the quake that struck on 6 February", reported on the 7th).
+"by 12 February" is "as of 12 February". A question that asks about nothing but the event
+("What happened after the Ever Given was freed?") keeps the event's words to search.
 A phrase naming a year ("in 2019", "before March 2024") may mean the event's
 time rather than the reports': when no article was published in that range it is searched as
 words instead of filtering everything out. "before/after/since <event>" is dated by the earliest dated article whose
@@ -131,7 +133,7 @@ def _rules(ref: date) -> list[tuple[re.Pattern, Callable[[re.Match], tuple[date 
         (re.compile(r"\bthis\s+month\b", re.I), lambda m: (first, ref)),
         (re.compile(r"\blast\s+year\b", re.I), lambda m: (date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31))),
         (re.compile(r"\bthis\s+year\b", re.I), lambda m: (date(ref.year, 1, 1), ref)),
-        (re.compile(rf"\bas\s+of\s+{_DATEISH}\b", re.I), lambda m: (None, _period(m, ref)[1])),
+        (re.compile(rf"\b(?:as\s+of|by)\s+{_DATEISH}\b", re.I), lambda m: (None, _period(m, ref)[1])),
         (re.compile(rf"\bsince\s+{_DATEISH}\b", re.I), lambda m: (_period(m, ref)[0], None)),
         (re.compile(rf"\b(?:before|until|prior to)\s+{_DATEISH}\b", re.I),
          lambda m: (None, _period(m, ref)[0] - timedelta(days=1))),
@@ -199,7 +201,12 @@ def resolve(question: str, reference: date, find_event: Callable[[str], date | N
             return None
         rel = m["rel"].lower()
         since, until = (None, when - timedelta(days=1)) if rel in ("before", "prior to") else (when, None)
-        return TimeRange(since, until, m.group(0), _strip(question, m),
+        text = _strip(question, m)
+        if not any(w not in STOPWORDS for w in words(text)):
+            # "What happened after the Ever Given was freed?": the event is all it asks about, so
+            # its words are searched (in the reports of that time), not dropped for a briefing
+            text = " ".join((question[:m.start("rel")] + question[m.end("rel"):]).split())
+        return TimeRange(since, until, m.group(0), text,
                          f"“{m['event']}” dated {when.isoformat()} by the earliest dated article mentioning it; "
                          f"“{m.group(0)}” read as published {_show(since, until)}.")
     return None

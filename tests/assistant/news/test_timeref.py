@@ -34,6 +34,7 @@ REF = date(2024, 12, 6)  # a Friday
     ("Any stories from May?", date(2024, 5, 1), date(2024, 5, 31), "Any stories?"),
     ("What was reported from March to June 2022?", date(2022, 3, 1), date(2022, 6, 30), "What was reported?"),
     ("What happened between 2019 and 2021?", date(2019, 1, 1), date(2021, 12, 31), "What happened?"),
+    ("How many people had died by 12 February?", None, date(2024, 2, 12), "How many people had died?"),
 ])
 def test_phrases_resolve_against_the_reference_date(question, since, until, text):
     tr = resolve(question, REF)
@@ -80,7 +81,8 @@ def test_events_are_dated_by_the_caller_and_undatable_events_ignored():
     assert (tr.since, tr.until, tr.text) == (None, date(2024, 12, 4), "What did Assad do?")
     assert "earliest dated article" in tr.note
     tr = resolve("What happened after the fall of Hama?", REF, find)
-    assert (tr.since, tr.until) == (date(2024, 12, 5), None)
+    # the event is all the question asks about: its words are searched, in the reports since then
+    assert (tr.since, tr.until, tr.text) == (date(2024, 12, 5), None, "What happened the fall of Hama?")
     assert resolve("What happened before the fall of Hama?", REF, lambda p: None) is None
     assert resolve("What happened before the fall of Hama?", REF) is None
 
