@@ -11,6 +11,9 @@ so, what is actually searched (the query, which ends up in `Answer.query`).
 4. otherwise this/that/these/those/there, or a very short question (<= 3 content words).
 
 `rewrite(question, history)`:
+- a question word alone ("When?", "And where exactly?") asks the previous question with it
+  ("Which city did the rebels capture?" -> "When did the rebels capture?"), then as a pronoun
+  question (the referent added);
 - a request for the latest that names nothing ("Any updates on that?", "What's the latest?",
   "Anything new?") asks it of the referent ("Any updates on Ever Given?"), so it is briefed on
   what the conversation is about instead of re-asking the last question with "updates" added;
@@ -53,6 +56,23 @@ _MARKER = re.compile(r"^\s*(?:(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what|how)\s+abo
 
 
 _THAT = re.compile(r"\b(?:that|this)\b(?=\s*$)", re.I)  # "on that", "about this": what it refers to
+
+
+# a question word alone ("When?", "And where exactly?"): the previous question, asked with it
+_BARE_WH = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?P<wh>when|where|why|how|who)(?:\s+exactly)?\s*[?.!]*\s*$", re.I)
+# the asking opening of a question: its question word and the noun it asks about ("Which city"),
+# up to the auxiliary ("did the rebels capture"), or the question word alone ("Who won ...")
+_WH_OPENING = re.compile(r"^\s*(?:(?:which|what|whose|how\s+(?:many|much))(?:\s+[\w'’-]+){0,2}?\s+(?=(?:did|does|do|is|was|"
+                         r"were|are|has|have|had|will|would|can|could)\b)|how\s+(?:many|much)\b\s*|"
+                         r"(?:who|whom|what|which|where|when|why|how)\b\s*)",
+                         re.I)
+
+
+def _reask(frame: str, wh: str) -> str:
+    """`frame` asked with the question word `wh` instead of its own: "Which city did the rebels
+    capture?" + "when" -> "When did the rebels capture?"."""
+    rest = _WH_OPENING.sub("", frame.strip(), count=1).rstrip(" ?")
+    return f"{wh.capitalize()} {rest}?"
 
 
 def _ellipsis(question: str) -> str | None:
@@ -193,6 +213,9 @@ def rewrite(question: str, history: HistoryLike | None) -> str:
     question = " ".join(question.split())
     if not history or not is_followup(question, history):
         return question
+    if (bare := _BARE_WH.match(question)) is not None:
+        # "When?" after "Which city did the rebels capture?": the same question asked with "when"
+        return expand(_reask(_frame(history), bare["wh"]), history)
     rest = _ellipsis(question)
     news = (rest if rest is not None else question).rstrip(" ?!.")
     if asks_for_latest(news) and all(w.lower() == "new" for w in content_words(news)):

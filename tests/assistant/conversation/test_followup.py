@@ -160,6 +160,16 @@ def test_asking_for_the_latest_asks_it_of_what_the_conversation_is_about(questio
     assert rewrite(question, [turn("Which container ship blocked the Suez Canal?", EVER_GIVEN)]) == query
 
 
+@pytest.mark.parametrize("question, query", [
+    ("When?", "When did the salvage crews free? Ever Given"),
+    ("And where exactly?", "Where did the salvage crews free? Ever Given"),
+])
+def test_a_question_word_alone_asks_the_previous_question_with_it(question, query):
+    # was "When? Ever Given": the name alone, nothing of what was asked
+    history = [turn("Which ship did the salvage crews free?", EVER_GIVEN)]
+    assert rewrite(question, history) == query
+
+
 # -- topic switches, older turns, compactness --------------------------------------------------
 def test_topic_switch_stays_unchanged_and_cuts_older_turns():
     history = OFFENSIVE + [turn("Who is its leader?", JAWLANI, query="Who is HTS's leader?")]
