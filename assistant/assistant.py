@@ -3,6 +3,8 @@
 One question goes: validate -> understand (follow-ups lean on earlier turns) -> embed the query
 -> hybrid retrieval (FAISS + BM25, fused, spread across articles) -> split the retrieved
 passages into sentences with offsets -> score them -> compose 1–3 cited sentences, or abstain.
+Small talk is answered before all of it, and a few questions by `shortcuts` at their step (a
+briefing for a time, outlet or the news alone; the latest on a name; an acronym's long form).
 The model is the only heavy part and is loaded once per Assistant; everything else is a few
 SQLite queries and small numpy work, so a warm `ask()` costs tens of milliseconds.
 
@@ -20,16 +22,13 @@ from typing import Sequence
 from index.errors import ConfigError
 from index.text.dates import parse_day
 
+from assistant import shortcuts
 from assistant.conversation import smalltalk as small_talk
 from assistant.conversation.history import HistoryLike
 from assistant.errors import EmptyQuestionError, LLMError
-from assistant.news.briefing import SCANNED as BRIEF_SCANNED
-from assistant.news.briefing import NOTE_ABOUT, about, asks_for_news, asks_for_news_about, brief
 from assistant.news.outlet_ref import resolve as resolve_outlet
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
-from assistant.reading.longform import NOTE_UNDEFINED, articles_to_search, asked_acronym
-from assistant.reading.longform import answer as long_form
 from assistant.reading.ranking import Ranker, Reading
 from assistant.reading.rules import RuleRanker
 from assistant.records import Answer, Filters, Query
@@ -98,26 +97,17 @@ class Assistant:
 
         text, llm_failed = self._understand(small_talk.without_greeting(question), history, llm)
         query = self._locate_outlet(self._locate_in_time(Query(question, text, asked.filters)))
-        if asks_for_news(query):  # "What happened last week?": the newest stories of that week
-            f = query.filters
-            _, newest = self.index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=BRIEF_SCANNED)
-            if (answer := brief(query, newest, self.cache.sentences)) is not None:
-                return answer
+        sentences_of = self.cache.sentences
+        if (answer := shortcuts.briefing(self.index, query, sentences_of)) is not None:
+            return answer  # "What happened last week?": the newest stories of that week
         reading = self._read(query, k, prefer=cited_in(history))
+        if (answer := shortcuts.latest_on_a_name(query, reading, sentences_of)) is not None:
+            return answer  # "What's the latest on Homs?": the newest stories naming it
+        answer, query, reading = shortcuts.long_form(self.index, query, reading, sentences_of)
+        if answer is not None:
+            return answer  # "What does HTS stand for?": the sentence that spells it out
         ranking, passages = reading.ranking, reading.passages
-        # "What's the latest on Homs?": the newest stories naming it
-        if asks_for_news_about(query, ranking.analysis):
-            naming = about(ranking.analysis, passages, self.cache.sentences)
-            if (answer := brief(query, naming, self.cache.sentences, note=NOTE_ABOUT)) is not None:
-                return answer
-        # "What does HTS stand for?": the sentence that spells it out
-        if (acronym := asked_acronym(query.text)) is not None:
-            defining = articles_to_search(self.index, passages, acronym, query.filters)
-            if (answer := long_form(query, acronym, defining, self.cache.sentences)) is not None:
-                return answer
-            ranking = replace(ranking, confidence=0.0)  # sentences that only use it would be a guess
-            query = replace(query, notes=(*query.notes, NOTE_UNDEFINED.format(acronym=acronym.upper())))
-        answer = compose(query, ranking, passages, self.settings, self.cache.sentences)
+        answer = compose(query, ranking, passages, self.settings, sentences_of)
         answer.notes.extend(query.notes)
         if not passages.hits and query.filters.narrowed:
             answer.notes.append("No article matches the outlet/date filters.")

@@ -1,0 +1,51 @@
+"""Answers that are not composed from the ranked sentences, each tried at its step of
+`Assistant.ask` and None where it does not apply (then the reading path answers):
+
+- `briefing` (before retrieval): a question that names nothing but a time, an outlet or the news
+  ("What happened last week?", "What did Harbor Ledger say?") gets the openings of the newest
+  stories those filters select (`news.briefing`);
+- `latest_on_a_name` (after retrieval): "What's the latest on Homs?" gets the openings of the
+  newest retrieved stories naming it;
+- `long_form` (after retrieval): "What does HTS stand for?" gets the sentence that defines it
+  (`reading.longform`), or, where no article defines it, a reading whose confidence is 0, so the
+  answer is an abstention with a note.
+
+Small talk is answered before any of these, in `Assistant.ask` itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.news.briefing import NOTE_ABOUT, SCANNED, about, asks_for_news, asks_for_news_about, brief
+from assistant.reading.longform import NOTE_UNDEFINED, answer as defining_answer, articles_to_search, asked_acronym
+from assistant.reading.ranking import Reading
+from assistant.records import Answer, Query
+
+
+def briefing(index, query: Query, sentences_of) -> Answer | None:
+    if not asks_for_news(query):
+        return None
+    f = query.filters
+    _, newest = index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=SCANNED)
+    return brief(query, newest, sentences_of)
+
+
+def latest_on_a_name(query: Query, reading: Reading, sentences_of) -> Answer | None:
+    q = reading.ranking.analysis
+    if not asks_for_news_about(query, q):
+        return None
+    return brief(query, about(q, reading.passages, sentences_of), sentences_of, note=NOTE_ABOUT)
+
+
+def long_form(index, query: Query, reading: Reading, sentences_of) -> tuple[Answer | None, Query, Reading]:
+    """(the answer, or None; the query and reading the reading path goes on with)."""
+    acronym = asked_acronym(query.text)
+    if acronym is None:
+        return None, query, reading
+    defining = articles_to_search(index, reading.passages, acronym, query.filters)
+    if (answer := defining_answer(query, acronym, defining, sentences_of)) is not None:
+        return answer, query, reading
+    # sentences that only use the acronym cannot say what it stands for
+    query = replace(query, notes=(*query.notes, NOTE_UNDEFINED.format(acronym=acronym.upper())))
+    return None, query, replace(reading, ranking=replace(reading.ranking, confidence=0.0))
