@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from index.records import Article
 from index.text.words import AUXILIARIES, DIFF_TOKEN, QUESTION_WORDS, STOPWORDS, alternation, stem, stems, words
 
-from assistant.reading.question import Question
+from assistant.reading.question import Question, name_stems
 from assistant.reading.scoring import Candidate
 from assistant.reading.values import DateMention, Quantity, dates, quantities, same_date, same_value
 from assistant.news.contradiction import contradiction
@@ -216,10 +216,8 @@ def subject_of(question: str) -> str:
 
 
 def names_all(q: Question, article: Article) -> bool:
-    """The article (headline or text) names every name the question gives (a capitalised word
-    past its first)."""
-    first = (words(q.text) or [""])[0]
-    names = {s for t, s in zip(q.terms, q.term_stems) if t in q.capitals and t != first}
+    """The article (headline or text) names every name the question gives (`name_stems`)."""
+    names = set(name_stems(q))
     return not names or names <= stems(article.title + " " + article.text)
 
 

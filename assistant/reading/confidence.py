@@ -38,7 +38,7 @@ from pathlib import Path
 
 from index.text.words import stems
 
-from assistant.reading.question import Question
+from assistant.reading.question import Question, name_stems
 
 FEATURES = ("support", "score", "semantic", "cover", "name_missing", "number_missing", "type_missing")
 # the direction each feature may push: evidence for an answer raises the confidence, a warning sign
@@ -76,8 +76,7 @@ def gather(q: Question, sentence: str, article_text: str, idf: dict[str, float],
     in_article = frozenset(stems(article_text))
     numbers = [s for t, s in zip(q.terms, q.term_stems) if re.search(r"\d", t)]
     total = sum(idf.get(t, 0.0) for t in q.terms) or 1.0
-    # names the question gives, not its opening word ("Which" or a capitalised first word)
-    names = [s for t, s in zip(q.terms, q.term_stems) if t in q.capitals and not q.text.lower().startswith(t)]
+    names = name_stems(q)
     name_forms = _name_forms(in_article) if names else frozenset()
     found = [s in in_article or (t in q.capitals and _name_in(s, name_forms))
              for t, s in zip(q.terms, q.term_stems)]

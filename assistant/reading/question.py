@@ -148,6 +148,12 @@ def unframed(text: str) -> str:
 _LONG_FORM = re.compile(r"\b(?:stands?|short)\s+for\b", re.I)
 
 
+def name_stems(q: Question) -> list[str]:
+    """Stems of the names `q` gives: its capitalised terms, not the word it opens with ("Which",
+    or a capitalised first word)."""
+    return [s for t, s in zip(q.terms, q.term_stems) if t in q.capitals and not q.text.lower().startswith(t)]
+
+
 def analyse(text: str) -> Question:
     # the kind of answer and the focus come from the sentence that asks; terms from all of it
     asking = uncontracted(unframed(asking_part(text)))
