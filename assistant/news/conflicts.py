@@ -215,7 +215,7 @@ def subject_of(question: str) -> str:
     return rest if len(rest) >= 3 else q
 
 
-def names_all(q: Question, article: Article) -> bool:
+def _names_all(q: Question, article: Article) -> bool:
     """The article (headline or text) names every name the question gives (`name_stems`)."""
     names = set(name_stems(q))
     return not names or names <= stems(article.title + " " + article.text)
@@ -237,7 +237,7 @@ def find_disagreements(q: Question, relevant: list[Candidate], articles: dict[st
     out: list[Disagreement] = []
     # a figure or date from an article that never names what the question names is about
     # something else ("How much did the James Webb Space Telescope cost?": a lunar mission's cost)
-    relevant_claims = [c for c in relevant if names_all(q, articles[c.article_id])]
+    relevant_claims = [c for c in relevant if _names_all(q, articles[c.article_id])]
     if q.kind == "number":
         focus = Focus.of(q)
         claims = [cl for c in relevant_claims if (cl := quantity_claim(c, q, focus))]

@@ -1,8 +1,6 @@
 """Compose an answer from scored sentences: the best 1–3 that each add something, every one
 cited, near-identical sentences from other articles cited together, or an honest abstention.
-A further sentence comes only from a story that names every name the question gives (a lunar
-mission's cost is no second answer to "How much did the James Webb Space Telescope cost?"); a
-quoted sentence that opens with a pronoun brings the sentence before it (`with_antecedents`).
+A quoted sentence that opens with a pronoun brings the sentence before it (`with_antecedents`).
 
 Abstention: `confidence` (see `assistant.reading.confidence`) is a number in [0, 1]. Below `AnswerSettings.min_confidence` the assistant says the articles don't answer and
 offers the closest passages as related reading. Each ranker's default threshold is the highest
@@ -23,7 +21,7 @@ from typing import Callable, Sequence
 
 from index import Article, ConfigError
 
-from assistant.news.conflicts import find_disagreements, names_all, subject_of
+from assistant.news.conflicts import find_disagreements, subject_of
 from assistant.news.attribution import Part, is_changing, render
 from assistant.reading.question import fits_kind
 from assistant.reading.ranking import Ranking
@@ -171,8 +169,6 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
     for c in ranked[1:]:
         if len(chosen) >= settings.max_sentences or c.score < settings.follow_ratio * best.score:
             break
-        if not names_all(q, articles[c.article_id]):
-            continue  # a further sentence from a story that never names what was asked about
         # another sentence of an article already quoted must be nearly as good as the best;
         # one from a new article brings a second source, so a lower bar holds
         if any(x.article_id == c.article_id for x in chosen) and c.score < SAME_ARTICLE_RATIO * best.score:

@@ -341,7 +341,7 @@ def test_stubs_rewordings_and_truncations_are_not_contradictions():
                          "After his election the president has focused on reforms to FIFA and its members.") is None
 
 
-def test_a_figure_from_a_story_that_never_names_the_subject_is_neither_a_disagreement_nor_quoted():
+def test_a_figure_from_a_story_that_never_names_the_subject_is_no_disagreement_and_does_not_lead():
     w = World()
     w.add("scope", "The Larkspur Space Telescope left its pad on Friday.", 0.6, "Atlas Morning News", "2031-03-02",
           title="Larkspur Space Telescope Launches")
@@ -349,7 +349,8 @@ def test_a_figure_from_a_story_that_never_names_the_subject_is_neither_a_disagre
     w.add("probe", "The Kestrel lunar probe cost about $70 million to build.", 0.88, "Meridian Wire", "2031-03-20",
           title="Kestrel Probe Lands")
     ans = w.answer("How much did the Larkspur Space Telescope cost?")
-    assert not ans.conflicts and "Kestrel" not in ans.text and "$9 billion" in ans.text
+    assert not ans.conflicts and ans.text.startswith("The project cost about $9 billion")
+    assert "the latest figure" not in ans.text  # was: the probe's cost, newer, as an update of the telescope's
     # the same figure with the subject named in the other story is a disagreement, as before
     w2 = World()
     w2.add("scope", "The Larkspur Space Telescope cost about $9 billion.", 0.9, "Atlas Morning News", "2031-03-02")
