@@ -190,7 +190,7 @@ def _swap(frame: str, rest: str) -> str:
     ("in Homs" -> "in Hama"), else the last one ("first" -> "second"). With nothing of its kind
     to replace, a slot is added at the end, as are the fragment's other words."""
     frame = frame.rstrip(" ?")
-    olds = _slots(frame)
+    olds = _slots(frame.replace("? ", ", "))  # a name a rewrite appended after the "?" is a slot too
     added: list[str] = []
     for new, prep in _slots(rest, fragment=True):
         nw = set(new.lower().split())

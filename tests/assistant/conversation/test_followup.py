@@ -170,6 +170,12 @@ def test_a_question_word_alone_asks_the_previous_question_with_it(question, quer
     assert rewrite(question, history) == query
 
 
+def test_a_name_a_rewrite_appended_is_swapped_by_the_next_ellipsis_not_repeated():
+    history = [turn("Which city did the rebels capture?", "Rebels took the city of Homs."),
+               turn("When?", "They entered Homs on Friday.", query="When did the rebels capture? Homs")]
+    assert rewrite("And Hama?", history) == "When did the rebels capture? Hama"  # was "... Homs Hama"
+
+
 # -- topic switches, older turns, compactness --------------------------------------------------
 def test_topic_switch_stays_unchanged_and_cuts_older_turns():
     history = OFFENSIVE + [turn("Who is its leader?", JAWLANI, query="Who is HTS's leader?")]
