@@ -23,7 +23,7 @@ from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, subject_of
 from assistant.news.attribution import Part, is_changing, render
-from assistant.reading.question import fits_kind
+from assistant.reading.question import fits_kind, restates_question
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
 from assistant.reading.sentences import Sentence
@@ -235,6 +235,8 @@ def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings)
         return None
     if not fits_kind(ranking.analysis.kind, s.text):
         return None  # a name marked for "when", a noun for "how many": the sentence states no such answer
+    if restates_question(ranking.analysis, s.text):
+        return None  # "The James Webb Space Telescope" for "Which rocket launched the James Webb telescope?"
     if ranking.analysis.kind == "person" and ranking.ranked and _PRONOUN_OPENING.match(ranking.ranked[0].sentence.text):
         return None  # "Who scored ...?" - "He became the first player to score ...": the answer is "he"
     n = next((c.n for c in cites.items if c.article_id == s.article_id and c.start <= s.start and s.end <= c.end), 0)

@@ -148,6 +148,15 @@ def unframed(text: str) -> str:
 _LONG_FORM = re.compile(r"\b(?:stands?|short)\s+for\b", re.I)
 
 
+def restates_question(q: Question, span: str) -> bool:
+    """Most content words of `span` (more than half) are the question's own terms: a mark that
+    restates what was asked ("The James Webb Space Telescope" for "Which rocket launched the James
+    Webb telescope?") is not its answer. A span with no content word (a bare number) restates
+    nothing."""
+    own = {stem(w) for w in words(span) if w not in STOPWORDS}
+    return bool(own) and 2 * len(own & set(q.term_stems)) > len(own)
+
+
 def name_stems(q: Question) -> list[str]:
     """Stems of the names `q` gives: its capitalised terms, not the word it opens with ("Which",
     or a capitalised first word)."""

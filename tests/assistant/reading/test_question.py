@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.reading.question import analyse, fits_kind, has_answer_type, opens_a_question
+from assistant.reading.question import analyse, fits_kind, has_answer_type, opens_a_question, restates_question
 from index.text.words import STOPWORDS, stem
 
 
@@ -168,3 +168,14 @@ def test_us_in_capitals_is_the_country_not_the_pronoun(question, focus):
                                        ("Whoever won", False), ("Isolated cases", False)])
 def test_a_question_opens_with_a_question_word_or_an_auxiliary(text, asks):
     assert opens_a_question(text) is asks
+
+
+@pytest.mark.parametrize("question, span, restates", [
+    ("Which rocket launched the James Webb telescope?", "The James Webb Space Telescope", True),
+    ("Which rocket launched the James Webb telescope?", "an Ariane 5 rocket", False),  # one word of three asked
+    ("Who heads the Syrian Observatory for Human Rights?", "Syrian Observatory for Human Rights", True),
+    ("Who heads the Syrian Observatory for Human Rights?", "Rami Abdel Rahman", False),
+    ("How many vessels were queued?", "369", False),  # no content word: a figure restates nothing
+])
+def test_a_mark_made_mostly_of_the_questions_own_words_restates_it(question, span, restates):
+    assert restates_question(analyse(question), span) is restates
