@@ -8,8 +8,10 @@ for retrieval tests to mean something, with no model load.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -70,3 +72,14 @@ class FakeReader:
             start, end = (m.start(), m.end()) if m else (0, 0)
             out.append(ReadResult(probability=p, logit=0.0, start=start, end=end, span_probability=0.5 if m else 0.0))
         return out
+
+
+def fake_index(folder: Path, articles: list[dict]) -> Path:
+    """An index of `articles` (dicts as in a JSON Lines file: title, text, source, url, published)
+    built in `folder` with `FakeEmbedder`; its directory."""
+    from index import ingest
+
+    corpus = folder / "news.jsonl"
+    corpus.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    ingest([corpus], folder / "idx", embedder=FakeEmbedder())
+    return folder / "idx"

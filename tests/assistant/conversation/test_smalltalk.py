@@ -3,8 +3,6 @@ over when a later follow-up looks back (fake embedder, small index)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from assistant.conversation.smalltalk import (ACK, GOODBYE, GREETING, NOTE, THANKS, answer, kind_of,
@@ -48,17 +46,12 @@ def test_a_greeting_suggests_two_of_the_indexes_questions_and_the_others_say_a_l
 
 @pytest.fixture
 def harbour_index(tmp_path):
-    from index import ingest
-    from tests.fakes import FakeEmbedder
+    from tests.fakes import FakeEmbedder, fake_index
 
     rows = [("Ferry Strike Ends", "The harbour ferry service resumed on Monday after a two-week strike by its crews."),
             ("Coral Bay Schools Reopen", "Schools in Coral Bay reopened on Monday after the storm cleanup finished.")]
-    corpus = tmp_path / "news.jsonl"
-    corpus.write_text("".join(json.dumps({"title": t, "text": x, "published": f"2031-03-{10 + i}",
-                                          "source": "Harbor Ledger", "url": f"https://example.org/{i}"}) + "\n"
-                              for i, (t, x) in enumerate(rows)), encoding="utf-8")
-    ingest([corpus], tmp_path / "idx", embedder=FakeEmbedder())
-    return tmp_path / "idx", FakeEmbedder()
+    return fake_index(tmp_path, [{"title": t, "text": x, "published": f"2031-03-{10 + i}", "source": "Harbor Ledger",
+                                  "url": f"https://example.org/{i}"} for i, (t, x) in enumerate(rows)]), FakeEmbedder()
 
 
 def test_in_a_conversation_thanks_is_answered_and_never_leaned_on(harbour_index):

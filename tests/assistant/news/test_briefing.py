@@ -3,7 +3,6 @@ of that time, one per headline, instead of an abstention."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
@@ -98,8 +97,7 @@ def test_a_briefing_quotes_the_newest_stories_once_per_headline_each_cited():
 
 @pytest.fixture()
 def dated_index(tmp_path):
-    from index import ingest
-    from tests.fakes import FakeEmbedder
+    from tests.fakes import FakeEmbedder, fake_index
 
     rows = [("Ferry Strike Ends", "The harbour ferry service resumed on Monday after a two-week strike.", "2031-03-20"),
             ("Council Approves Budget", "The city council approved a road budget of 12 million on Tuesday.", "2031-03-15"),
@@ -107,12 +105,8 @@ def dated_index(tmp_path):
             ("Coral Bay Schools Reopen", "Schools in Coral Bay reopened on Monday after the storm cleanup.", "2031-03-25"),
             ("Market Reopens", "The fish market reopened after three weeks of repairs to its roof.", "2031-03-02"),
             ("Lighthouse Restored", "Volunteers finished restoring the Kestrel Point lighthouse this spring.", "2031-05-09")]
-    corpus = tmp_path / "news.jsonl"
-    corpus.write_text("".join(json.dumps({"title": t, "text": x, "published": d, "source": "Harbor Ledger",
-                                          "url": f"https://example.org/{i}"}) + "\n"
-                              for i, (t, x, d) in enumerate(rows)), encoding="utf-8")
-    ingest([corpus], tmp_path / "idx", embedder=FakeEmbedder())
-    return tmp_path / "idx", FakeEmbedder()
+    return fake_index(tmp_path, [{"title": t, "text": x, "published": d, "source": "Harbor Ledger",
+                                  "url": f"https://example.org/{i}"} for i, (t, x, d) in enumerate(rows)]), FakeEmbedder()
 
 
 def test_asking_what_happened_in_a_month_gives_that_months_newest_stories(dated_index):

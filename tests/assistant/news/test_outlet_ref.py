@@ -3,8 +3,6 @@ through `ask` on a small index with the fake embedder."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from assistant.news.outlet_ref import resolve
@@ -37,17 +35,13 @@ def test_an_outlet_named_as_a_subject_or_inside_a_word_is_searched_as_words(ques
 
 def test_ask_answers_from_the_named_outlets_articles_only(tmp_path):
     from assistant import Assistant
-    from index import ingest
-    from tests.fakes import FakeEmbedder
+    from tests.fakes import FakeEmbedder, fake_index
 
     rows = [("Harbor Ledger", "Ferry Strike Ends", "The harbour ferry strike ended on Monday after nine days of talks."),
             ("Meridian Wire", "Ferry Strike Over", "The harbour ferry strike ended on Monday after eleven days of talks.")]
-    corpus = tmp_path / "news.jsonl"
-    corpus.write_text("".join(json.dumps({"title": t, "text": x, "source": s, "url": f"https://example.org/{i}",
-                                          "published": "2031-03-02"}) + "\n" for i, (s, t, x) in enumerate(rows)),
-                      encoding="utf-8")
-    ingest([corpus], tmp_path / "idx", embedder=FakeEmbedder())
-    a = Assistant(tmp_path / "idx", embedder=FakeEmbedder())
+    d = fake_index(tmp_path, [{"title": t, "text": x, "source": s, "url": f"https://example.org/{i}",
+                               "published": "2031-03-02"} for i, (s, t, x) in enumerate(rows)])
+    a = Assistant(d, embedder=FakeEmbedder())
     try:
         got = a.ask("According to Meridian Wire, when did the ferry strike end?")
         assert {c.source for c in got.citations} == {"Meridian Wire"} and "Meridian Wire" not in got.query

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from types import SimpleNamespace
 
 import pytest
@@ -63,14 +62,11 @@ def test_articles_searched_are_the_retrieved_ones_then_those_bm25_finds_the_acro
 
 def test_ask_answers_from_the_definition_and_reads_as_usual_without_one(tmp_path):
     from assistant import Assistant
-    from index import ingest
-    from tests.fakes import FakeEmbedder
+    from tests.fakes import FakeEmbedder, fake_index
 
-    corpus = tmp_path / "news.jsonl"
-    corpus.write_text(json.dumps({"title": HARBOUR.title, "text": HARBOUR.text, "source": HARBOUR.source,
-                                  "url": HARBOUR.url, "published": "2031-03-02"}) + "\n", encoding="utf-8")
-    ingest([corpus], tmp_path / "idx", embedder=FakeEmbedder())
-    a = Assistant(tmp_path / "idx", embedder=FakeEmbedder())
+    d = fake_index(tmp_path, [{"title": HARBOUR.title, "text": HARBOUR.text, "source": HARBOUR.source,
+                               "url": HARBOUR.url, "published": "2031-03-02"}])
+    a = Assistant(d, embedder=FakeEmbedder())
     try:
         got = a.ask("What does HWU stand for?")
         assert got.short_answer.text == "Harbour Workers Union" and got.confidence == 1.0
