@@ -11,7 +11,8 @@ When no article defines it, the answer is an abstention: sentences that only use
 cannot say what it stands for (the reading path quoted three sentences naming NASA for "What
 does NASA stand for?").
 
-Limits: the forms "What does/do/did/is/was X stand for" and "What is X short for"; only a
+Limits: the forms "What does/do/did/is/was X stand for", "What is X short for" and "what X
+stands for" (in a request: "Tell me what HTS stands for"); only a
 definition in the "Full Name (ACR)" form, in a retrieved article or one of the `LOOKED_UP`
 chunks BM25 finds the acronym in (in a very large index a common acronym may be left out of
 the BM25 query, and then only the retrieved articles are searched).
@@ -25,11 +26,12 @@ from typing import Callable, Sequence
 from index import Article
 
 from assistant.reading.acronyms import spans
+from assistant.reading.question import uncontracted, unframed
 from assistant.reading.sentences import Sentence
 from assistant.records import Answer, Citation, Filters, Passages, Query, ShortAnswer
 
-_ASKS = re.compile(r"^\s*what\s+(?:does|do|did|is|was)\s+(?:the\s+)?(?P<acronym>[A-Za-z][A-Za-z0-9&]{1,7})\s+"
-                   r"(?:stand|short)\s+for\b", re.I)
+_ASKS = re.compile(r"^\s*what\s+(?:(?:does|do|did|is|was)\s+)?(?:the\s+)?(?P<acronym>[A-Za-z][A-Za-z0-9&]{1,7})\s+"
+                   r"(?:stands?|short)\s+for\b", re.I)
 NOTE = "The question asks what an acronym stands for: the sentence of the article that defines it."
 NOTE_UNDEFINED = "No article spells out {acronym}: sentences that only use it cannot say what it stands for."
 LOOKED_UP = 50  # chunks BM25 finds the acronym in, searched for a definition beyond the retrieved passages
@@ -37,7 +39,7 @@ LOOKED_UP = 50  # chunks BM25 finds the acronym in, searched for a definition be
 
 def asked_acronym(text: str) -> str | None:
     """The acronym `text` asks the long form of, lower case; None for any other question."""
-    m = _ASKS.match(text)
+    m = _ASKS.match(uncontracted(unframed(text)))  # "What's HTS short for?", "Tell me what HTS stands for"
     return m["acronym"].lower() if m else None
 
 

@@ -20,6 +20,7 @@ OTHER = Article("a0", "Pay Talks", "The HWU met the council again.", "Meridian W
 
 @pytest.mark.parametrize("text, acronym", [
     ("What does HWU stand for?", "hwu"), ("what is HWU short for", "hwu"), ("What did the NTSB stand for?", "ntsb"),
+    ("What's HWU short for?", "hwu"), ("Tell me what HWU stands for", "hwu"),
     ("What does the union stand to gain?", None), ("Who leads the HWU?", None),
 ])
 def test_the_question_forms_that_ask_for_a_long_form(text, acronym):
