@@ -63,21 +63,22 @@ def asks_for_news_about(query: Query, q: Question) -> bool:
     names = {w.lower() for w in TERM.findall(query.text) if w[:1].isupper()}
     subject = _subject(q)
     return (q.kind == "other" and bool(subject) and all(t in names for t in subject)
-            and (_asks_new(q) or any(w in LATEST_WORDS for w in words(query.text))))
+            and (_says_new(q.text) or any(w in LATEST_WORDS for w in words(query.text))))
 
 
 def asks_for_latest(text: str) -> bool:
     """`text` speaks of the latest ("Any updates on that?", "What's new?"), naming anything or not."""
-    return any(w in LATEST_WORDS for w in words(text)) or re.search(rf"\b{NEW}\b", text) is not None
+    return any(w in LATEST_WORDS for w in words(text)) or _says_new(text)
 
 
-def _asks_new(q: Question) -> bool:
-    return re.search(rf"\b{NEW}\b", q.text) is not None  # lower case: "New Harbour" is a name
+def _says_new(text: str) -> bool:
+    return re.search(rf"\b{NEW}\b", text) is not None  # lower case: "New Harbour" is a name
+
 
 
 def _subject(q: Question) -> list[str]:
     """What the latest is asked on: the question's terms, less "new" where it asks what is new."""
-    return [t for t in q.terms if t != NEW] if _asks_new(q) else list(q.terms)
+    return [t for t in q.terms if t != NEW] if _says_new(q.text) else list(q.terms)
 
 
 def about(q: Question, passages: Passages, sentences_of) -> list[Article]:

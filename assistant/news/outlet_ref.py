@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from assistant.news.timeref import cut
+
 _BEFORE = r"(?P<before>(?:according\s+to|per|did|does|do|has|have|had|from|by|in)\s+(?:the\s+)?)"
 _AFTER = (r"(?P<after>(?:['’]s\s+)?(?:says?|said|saying|reports?|reported|reporting|writes?|wrote|written|claims?|"
           r"claimed|tells?|told|states?|stated|coverage|story|stories|articles?)\b)")
@@ -44,8 +46,6 @@ def resolve(question: str, outlets: Iterable[str]) -> OutletRef | None:
                 continue
             start = m.start() if m["before"] and _DROPPED.match(m["before"]) else m.start("name")
             end = m.end("name") + (2 if question[m.end("name"):m.end("name") + 2] in ("'s", "’s") else 0)
-            text = question[:start] + " " + question[end:]
-            text = re.sub(r"\s+([?.!,;])", r"\1", " ".join(text.split()))
-            text = re.sub(r"[,;]+([?.!])", r"\1", text).strip(" ,;") or question
-            return OutletRef(name, m["name"], text, f"“{m['name']}” read as the outlet: only its articles are used.")
+            return OutletRef(name, m["name"], cut(question, start, end),
+                             f"“{m['name']}” read as the outlet: only its articles are used.")
     return None

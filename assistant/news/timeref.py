@@ -157,10 +157,16 @@ _EVENT = re.compile(r"\b(?P<rel>before|after|since|prior to)\s+(?P<event>the\s+[
 _ASKS = re.compile(r"\b(?:which|what|who|whom|whose|where|when|how)\b", re.I)
 
 
+def cut(text: str, start: int, end: int) -> str:
+    """`text` without `text[start:end]`, spaces and the punctuation left around it tidied
+    ("According to X, how many died?" less "According to X" is "how many died?"); `text` itself
+    when nothing would be left."""
+    out = re.sub(r"\s+([?.!,;])", r"\1", " ".join((text[:start] + " " + text[end:]).split()))
+    return re.sub(r"[,;]+([?.!])", r"\1", out).strip(" ,;") or text
+
+
 def _strip(text: str, m: re.Match) -> str:
-    out = (text[: m.start()] + " " + text[m.end():]).strip()
-    out = re.sub(r"\s+([?.!,;])", r"\1", " ".join(out.split()))
-    return out.strip(" ,;") or text
+    return cut(text, m.start(), m.end())
 
 
 def _show(a: date | None, b: date | None) -> str:
@@ -205,7 +211,7 @@ def resolve(question: str, reference: date, find_event: Callable[[str], date | N
         if not any(w not in STOPWORDS for w in words(text)):
             # "What happened after the Ever Given was freed?": the event is all it asks about, so
             # its words are searched (in the reports of that time), not dropped for a briefing
-            text = " ".join((question[:m.start("rel")] + question[m.end("rel"):]).split())
+            text = cut(question, m.start("rel"), m.end("rel"))
         return TimeRange(since, until, m.group(0), text,
                          f"“{m['event']}” dated {when.isoformat()} by the earliest dated article mentioning it; "
                          f"“{m.group(0)}” read as published {_show(since, until)}.")
