@@ -25,6 +25,8 @@ from index.text.dates import parse_day
 from assistant import shortcuts
 from assistant.conversation import smalltalk as small_talk
 from assistant.conversation.history import HistoryLike
+from assistant.conversation.more import NOTE as MORE_NOTE
+from assistant.conversation.more import more_of
 from assistant.errors import EmptyQuestionError, LLMError
 from assistant.news.outlet_ref import resolve as resolve_outlet
 from assistant.reading.article_cache import ArticleCache
@@ -95,13 +97,22 @@ class Assistant:
             self.warm(background=True)  # one-off questions (the CLI's ask) never pay for it
         self.index.refresh()
 
-        text, llm_failed = self._understand(small_talk.without_greeting(question), history, llm)
+        # "Tell me more": the previous question again, less what its answer quoted
+        more = more_of(question, history)
+        if more is not None:
+            text, llm_failed = more.query, None
+        else:
+            text, llm_failed = self._understand(small_talk.without_greeting(question), history, llm)
         query = self._locate_outlet(self._locate_in_time(Query(question, text, asked.filters)))
+        if more is not None:
+            query = replace(query, notes=(*query.notes, MORE_NOTE.format(query=more.query)))
         sentences_of = self.cache.sentences
-        if (answer := shortcuts.briefing(self.index, query, sentences_of)) is not None:
+        if (answer := shortcuts.briefing(self.index, query, sentences_of, more)) is not None:
             return answer  # "What happened last week?": the newest stories of that week
         reading = self._read(query, k, prefer=cited_in(history))
-        if (answer := shortcuts.latest_on_a_name(query, reading, sentences_of)) is not None:
+        if more is not None:
+            reading = more.unquoted(reading)
+        if (answer := shortcuts.latest_on_a_name(query, reading, sentences_of, more)) is not None:
             return answer  # "What's the latest on Homs?": the newest stories naming it
         answer, query, reading = shortcuts.long_form(self.index, query, reading, sentences_of)
         if answer is not None:

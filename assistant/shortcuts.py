@@ -10,32 +10,39 @@
   (`reading.longform`), or, where no article defines it, a reading whose confidence is 0, so the
   answer is an abstention with a note.
 
-Small talk is answered before any of these, in `Assistant.ask` itself.
+Small talk is answered before any of these, in `Assistant.ask` itself. After "Tell me more"
+(`conversation.more`) the briefings leave out the stories the previous answer quoted.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from assistant.conversation.more import More
 from assistant.news.briefing import NOTE_ABOUT, SCANNED, about, asks_for_news, asks_for_news_about, brief
 from assistant.reading.longform import NOTE_UNDEFINED, answer as defining_answer, articles_to_search, asked_acronym
 from assistant.reading.ranking import Reading
 from assistant.records import Answer, Query
 
 
-def briefing(index, query: Query, sentences_of) -> Answer | None:
+def briefing(index, query: Query, sentences_of, more: More | None = None) -> Answer | None:
+    """`more`: asked for more after an earlier answer, whose stories are left out."""
     if not asks_for_news(query):
         return None
     f = query.filters
     _, newest = index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=SCANNED)
-    return brief(query, newest, sentences_of)
+    return brief(query, _unseen(newest, more), sentences_of)
 
 
-def latest_on_a_name(query: Query, reading: Reading, sentences_of) -> Answer | None:
+def latest_on_a_name(query: Query, reading: Reading, sentences_of, more: More | None = None) -> Answer | None:
     q = reading.ranking.analysis
     if not asks_for_news_about(query, q):
         return None
-    return brief(query, about(q, reading.passages, sentences_of), sentences_of, note=NOTE_ABOUT)
+    return brief(query, _unseen(about(q, reading.passages, sentences_of), more), sentences_of, note=NOTE_ABOUT)
+
+
+def _unseen(articles: list, more: More | None) -> list:
+    return [a for a in articles if not (more and more.seen_article(a.id))]
 
 
 def long_form(index, query: Query, reading: Reading, sentences_of) -> tuple[Answer | None, Query, Reading]:
