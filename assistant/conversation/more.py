@@ -11,7 +11,9 @@ the story; a briefing leaves out the stories it quoted, so the next ones come; n
 an abstention.
 
 Limits: English forms only ("tell me more", "more details", "go on", "what else", "anything
-else"); "What else did he say?" asks a question of its own and is read as a follow-up.
+else"); "What else did he say?" asks a question of its own and is read as a follow-up; a history
+rebuilt from a chat client's messages (the OpenAI-compatible API) has no article ids, so there
+"Tell me more" answers the previous question again as it was.
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ def more_of(question: str, history: HistoryLike | None) -> More | None:
         if a is None:
             return None
         if not a.abstained:  # related reading was never an answer: it may be quoted now
-            for c in a.citations:
+            # an answer rebuilt from a chat client's text names no article: nothing to leave out
+            for c in (c for c in a.citations if c.article_id):
                 quoted.setdefault(c.article_id, []).append((c.start, c.end))
         if not asks_for_more(q):
             return More(a.query or q, {k: tuple(v) for k, v in quoted.items()})

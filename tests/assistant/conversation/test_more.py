@@ -35,6 +35,8 @@ def test_a_run_of_more_requests_goes_on_from_the_question_before_them_leaving_ou
     # an abstention's related reading was never an answer: it may be quoted now
     after_abstention = more_of("Tell me more", [cited("Who won?", ("a3", 0, 10), abstained=True)])
     assert after_abstention == More("Who won?", {})
+    # an answer rebuilt from a chat client's text (no article ids) leaves nothing out, rather than everything
+    assert more_of("Tell me more", [cited("Who won?", ("", 0, 10))]) == More("Who won?", {})
 
 
 def test_more_in_a_conversation_quotes_what_was_not_quoted_from_the_same_story(tmp_path):
