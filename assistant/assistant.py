@@ -26,7 +26,7 @@ from assistant import shortcuts
 from assistant.conversation import smalltalk as small_talk
 from assistant.conversation.history import HistoryLike
 from assistant.conversation.more import NOTE as MORE_NOTE
-from assistant.conversation.more import more_of
+from assistant.conversation.more import more_of, sources_of
 from assistant.errors import EmptyQuestionError, LLMError
 from assistant.news.outlet_ref import resolve as resolve_outlet
 from assistant.reading.article_cache import ArticleCache
@@ -97,6 +97,8 @@ class Assistant:
             self.warm(background=True)  # one-off questions (the CLI's ask) never pay for it
         self.index.refresh()
 
+        if (answer := sources_of(question, history)) is not None:
+            return answer  # "Who reported that?": the previous answer's outlets and dates
         # "Tell me more": the previous question again, less what its answer quoted
         more = more_of(question, history)
         if more is not None:

@@ -1,5 +1,6 @@
 """"Tell me more", "What else?", "Go on": the previous question asked again, its answer built from
-what the previous answer did not quote. Read as a follow-up, such a message was appended to the
+what the previous answer did not quote; and "Who reported that?": the previous answer's sources
+(`sources_of`). Read as a follow-up, such a message was appended to the
 previous question and got the same answer back.
 
 `more_of(question, history)` gives what to search (the previous question as it was understood:
@@ -23,7 +24,9 @@ from dataclasses import dataclass, replace
 
 
 from assistant.conversation.history import HistoryLike
+from assistant.news.attribution import day, join
 from assistant.reading.ranking import Reading
+from assistant.records import Answer, Citation
 
 _MORE = re.compile(r"^\s*(?:(?:please\s+|ok(?:ay)?,?\s+|and\s+)?(?:(?:can\s+you\s+)?(?:tell|give|show)\s+(?:me|us)\s+more|"
                    r"more(?:\s+(?:details|detail|info|information|please|on\s+(?:that|this|it)|about\s+(?:that|this|it)))?|"
@@ -52,6 +55,38 @@ class More:
         if self.quoted:
             ranked = [c for c in ranked if self.seen_article(c.article_id)]
         return replace(reading, ranking=replace(reading.ranking, ranked=ranked))
+
+
+_WHO_REPORTED = re.compile(r"^\s*(?:(?:and\s+)?(?:who|which\s+(?:outlets?|sources?|papers?|newspapers?))\s+"
+                           r"(?:reported|reports|said|says|published|wrote|writes)\s+(?:that|this|it)|"
+                           r"what(?:'s|’s|\s+is|\s+was)\s+the\s+source|where\s+(?:is|was)\s+(?:that|this)\s+from)"
+                           r"\s*[?.!]*\s*$", re.I)
+NOTE_SOURCES = "The question asks who reported the previous answer: its sources, as cited."
+
+
+def asks_who_reported(question: str) -> bool:
+    """"Who reported that?", "Which outlets said that?", "What's the source?"."""
+    return _WHO_REPORTED.match(question) is not None
+
+
+def sources_of(question: str, history: HistoryLike | None) -> Answer | None:
+    """The previous answer's sources named with their dates ("Reported by Civic Daily Review (25
+    Feb 2023) and Northwind Post (10 Feb 2023)."), citing what it cited; None for any other
+    question, or when the previous answer cited nothing or abstained."""
+    if not history or not asks_who_reported(question):
+        return None
+    _, a = list(history)[-1]
+    if a is None or a.abstained or not a.citations:
+        return None
+    names = list(dict.fromkeys(_named(c) for c in a.citations))
+    marks = "".join(f"[{c.n}]" for c in a.citations)
+    text = f"Reported by {join(names)}. {marks}"
+    return Answer(question, text, citations=list(a.citations), confidence=1.0, query=a.query, notes=[NOTE_SOURCES])
+
+
+def _named(c: Citation) -> str:
+    when = day(c.published) if c.published else "undated"
+    return f"{c.source} ({when})" if c.source else f"“{c.title}” ({when})" if c.title else "an unnamed report"
 
 
 def asks_for_more(question: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation.more import More, asks_for_more, more_of
+from assistant.conversation.more import More, asks_for_more, asks_who_reported, more_of, sources_of
 from assistant.records import Answer, Citation
 
 
@@ -60,3 +60,26 @@ def test_more_in_a_conversation_quotes_what_was_not_quoted_from_the_same_story(t
         assert any(n.startswith("More on") for n in more.notes)
     finally:
         a.close()
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("Who reported that?", True), ("Which outlets said that?", True), ("What's the source?", True),
+    ("Where is that from?", True), ("Who reported the fire?", False), ("Which outlet covers sport?", False),
+])
+def test_the_ways_of_asking_who_reported_the_answer(text, asks):
+    assert asks_who_reported(text) is asks
+
+
+def test_who_reported_that_names_the_previous_answers_outlets_and_dates_citing_what_it_cited():
+    from datetime import date
+
+    cites = [Citation(n=1, article_id="a1", title="Ferry Strike Ends", source="Harbor Ledger", url="",
+                      published=date(2031, 3, 2), path="", quote="q", passage="q", start=0, end=1, score=0.5),
+             Citation(n=2, article_id="a2", title="Strike Over", source="", url="", published=None, path="",
+                      quote="r", passage="r", start=0, end=1, score=0.5)]
+    history = [("When did the strike end?", Answer("When did the strike end?", "text", cites, query="strike end"))]
+    got = sources_of("Who reported that?", history)
+    assert got.text == "Reported by Harbor Ledger (2 Mar 2031) and “Strike Over” (undated). [1][2]"
+    assert got.citations == cites and got.query == "strike end"
+    assert sources_of("Who reported that?", [("Q?", Answer("Q?", "x", cites, abstained=True))]) is None
+    assert sources_of("When did it start?", history) is None and sources_of("Who reported that?", []) is None
