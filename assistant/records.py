@@ -119,6 +119,14 @@ class Citation:
     passage_start: int = 0
     copies: tuple[Copy, ...] = ()  # the same report in other outlets (near-duplicate group), if any
 
+    @classmethod
+    def of_sentence(cls, n: int, article: "Article", start: int, end: int, text: str) -> "Citation":
+        """`article`'s sentence `text` at `start:end` cited on its own, as its own passage, with
+        score 1.0: picked by a rule (a story's opening, a definition), not ranked."""
+        return cls(n=n, article_id=article.id, title=article.title, source=article.source, url=article.url,
+                   published=article.published, path=article.path, quote=text, passage=text, start=start, end=end,
+                   score=1.0, passage_start=start)
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["published"] = self.published.isoformat() if self.published else None

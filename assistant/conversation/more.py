@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-
 from assistant.conversation.history import HistoryLike
 from assistant.news.attribution import day, join
 from assistant.reading.ranking import Reading

@@ -123,10 +123,7 @@ def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = 
             break
     if not picked:
         return None
-    cites = [Citation(n=i, article_id=a.id, title=a.title, source=a.source, url=a.url, published=a.published,
-                      path=a.path, quote=s.text, passage=s.text, start=s.start, end=s.end, score=1.0,
-                      passage_start=s.start)
-             for i, (a, s) in enumerate(picked, 1)]
+    cites = [Citation.of_sentence(i, a, s.start, s.end, s.text) for i, (a, s) in enumerate(picked, 1)]
     text = " ".join(f"{label(a)}: {s.text} [{i}]" for i, (a, s) in enumerate(picked, 1))
     # nothing was guessed: each sentence is the opening of a story the filters select
     dated = query.filters.since or query.filters.until

@@ -66,9 +66,7 @@ def answer(query: Query, acronym: str, articles: Sequence[Article],
         s = next((x for x in sentences_of(article) if x.start <= start and end <= x.end), None)
         if s is None:
             continue
-        cite = Citation(n=1, article_id=article.id, title=article.title, source=article.source, url=article.url,
-                        published=article.published, path=article.path, quote=s.text, passage=s.text,
-                        start=s.start, end=s.end, score=1.0, passage_start=s.start)
+        cite = Citation.of_sentence(1, article, s.start, s.end, s.text)
         short = ShortAnswer(article.text[start:end], article.id, start, end, citation=1, probability=1.0)
         # nothing was guessed: the article spells the acronym out
         return Answer(query.question, f"{s.text} [1]", citations=[cite], confidence=1.0, query=query.text,
