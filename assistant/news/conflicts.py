@@ -21,8 +21,9 @@ claims: "How much did the James Webb Space Telescope cost?" does not set a lunar
 against the telescope's.
 
 Limits: surface rules, no language model: a figure about something else that shares the
-question's focus word, in a story naming the same names, can still be compared; differently worded sentences naming different
-people or places are not recognised as contradicting unless they are near-identical.
+question's focus word, in a story naming the same names, can still be compared; differently
+worded sentences naming different people or places are not recognised as contradicting unless
+they are near-identical.
 """
 
 from __future__ import annotations
@@ -215,10 +216,15 @@ def subject_of(question: str) -> str:
     return rest if len(rest) >= 3 else q
 
 
-def _names_all(q: Question, article: Article) -> bool:
-    """The article (headline or text) names every name the question gives (`name_stems`)."""
+def _naming(q: Question, relevant: list[Candidate], articles: dict[str, Article]) -> list[Candidate]:
+    """The candidates whose article (headline or text) names every name the question gives
+    (`name_stems`); each article's words are read once."""
     names = set(name_stems(q))
-    return not names or names <= stems(article.title + " " + article.text)
+    if not names:
+        return relevant
+    ok = {a for a in {c.article_id for c in relevant}
+          if names <= stems(articles[a].title + " " + articles[a].text)}
+    return [c for c in relevant if c.article_id in ok]
 
 
 def _opposed(groups: list[list[Claim]], lead: list[Claim]) -> list[list[Claim]]:
@@ -237,7 +243,7 @@ def find_disagreements(q: Question, relevant: list[Candidate], articles: dict[st
     out: list[Disagreement] = []
     # a figure or date from an article that never names what the question names is about
     # something else ("How much did the James Webb Space Telescope cost?": a lunar mission's cost)
-    relevant_claims = [c for c in relevant if _names_all(q, articles[c.article_id])]
+    relevant_claims = _naming(q, relevant, articles)
     if q.kind == "number":
         focus = Focus.of(q)
         claims = [cl for c in relevant_claims if (cl := quantity_claim(c, q, focus))]
