@@ -75,7 +75,6 @@ def _says_new(text: str) -> bool:
     return re.search(rf"\b{NEW}\b", text) is not None  # lower case: "New Harbour" is a name
 
 
-
 def _subject(q: Question) -> list[str]:
     """What the latest is asked on: the question's terms, less "new" where it asks what is new."""
     return [t for t in q.terms if t != NEW] if _says_new(q.text) else list(q.terms)
