@@ -42,7 +42,9 @@ def add_chat(sub) -> None:
         "chat", help="a conversation: ask questions and follow-ups",
         description="Chat with the indexed articles in the terminal. Each answer is 1-3 of their own "
                     "sentences with [n] marks and a short source list; follow-up questions can refer to "
-                    "earlier turns. Type /help for the commands.",
+                    "earlier turns ('When?', 'Any updates on that?'), 'Tell me more' answers from what was "
+                    "not quoted yet, and 'Who reported that?' names the last answer's outlets. Type /help "
+                    "for the commands.",
         epilog="Questions can also be piped, one per line: printf 'Q1\\nQ2\\n' | assistant chat. " + LLM_EPILOG)
     add_index_arg(p)
     p.add_argument("--source", action="append", default=[], metavar="OUTLET",
