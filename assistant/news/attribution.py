@@ -154,8 +154,11 @@ def _key(c: Candidate) -> tuple[str, int]:
 def render(parts: list[Part], disagreement: Disagreement | None, articles: dict[str, Article],
            cite: Callable[[Candidate], int], *, changing: bool, max_sentences: int,
            same_fact: Callable[[Candidate, Candidate], bool],
-           ranked: Sequence[Candidate]) -> tuple[str, list[Conflict]]:
-    """The answer text (prefixed, cited sentences) and the conflicts it spells out."""
+           ranked: Sequence[Candidate], on_subject: frozenset[str] | None = None) -> tuple[str, list[Conflict]]:
+    """The answer text (prefixed, cited sentences) and the conflicts it spells out. For a changing
+    figure the newest report leads, among the parts whose article is in `on_subject` (ids of the
+    articles that name what the question names; None: all): a newer figure of another story
+    (a bridge collapse's missing for a storm's dead) never leads."""
     out: list[str] = []
     conflicts: list[Conflict] = []
     used: set[tuple[str, int]] = set()
@@ -202,7 +205,8 @@ def render(parts: list[Part], disagreement: Disagreement | None, articles: dict[
 
     rest = [p for p in parts if not any(_key(c) in used for c in p.candidates())]
     if changing and disagreement is None:  # newest report with a figure leads
-        rest.sort(key=lambda p: (not quantities(p.lead.sentence.text),
+        rest.sort(key=lambda p: (on_subject is not None and p.lead.article_id not in on_subject,
+                                 not quantities(p.lead.sentence.text),
                                  -(_newest(arts_of(p.candidates())) or date.min).toordinal()))
     shown = len(out) - (1 if disagreement is not None else 0)
     named = {k[0] for k in used}  # articles already attributed in the text

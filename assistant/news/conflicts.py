@@ -216,9 +216,9 @@ def subject_of(question: str) -> str:
     return rest if len(rest) >= 3 else q
 
 
-def _naming(q: Question, relevant: list[Candidate], articles: dict[str, Article]) -> list[Candidate]:
+def naming(q: Question, relevant: list[Candidate], articles: dict[str, Article]) -> list[Candidate]:
     """The candidates whose article (headline or text) names every name the question gives
-    (`name_stems`); each article's words are read once."""
+    (`name_stems`), all of them when it gives none; each article's words are read once."""
     names = set(name_stems(q))
     if not names:
         return relevant
@@ -243,7 +243,7 @@ def find_disagreements(q: Question, relevant: list[Candidate], articles: dict[st
     out: list[Disagreement] = []
     # a figure or date from an article that never names what the question names is about
     # something else ("How much did the James Webb Space Telescope cost?": a lunar mission's cost)
-    relevant_claims = _naming(q, relevant, articles)
+    relevant_claims = naming(q, relevant, articles)
     if q.kind == "number":
         focus = Focus.of(q)
         claims = [cl for c in relevant_claims if (cl := quantity_claim(c, q, focus))]

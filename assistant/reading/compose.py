@@ -21,9 +21,9 @@ from typing import Callable, Sequence
 
 from index import Article, ConfigError
 
-from assistant.news.conflicts import find_disagreements, subject_of
+from assistant.news.conflicts import find_disagreements, naming, subject_of
 from assistant.news.attribution import Part, is_changing, render
-from assistant.reading.question import fits_kind, restates_question
+from assistant.reading.question import fits_kind, name_stems, restates_question
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
 from assistant.reading.sentences import Sentence
@@ -189,8 +189,15 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
         return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
                       short_answer=_short_answer(ranking, cites, settings))
     changing = is_changing(question, q.kind) or is_changing(query.text, q.kind)
+    # for a figure that moves, the newest report leads, but only a report of what was asked about:
+    # the articles naming the question's names, or, where it names none, the best sentence's
+    on_subject = None
+    if changing:
+        on_subject = frozenset(c.article_id for c in naming(q, [p.lead for p in parts], articles)) \
+            if name_stems(q) else frozenset({best.article_id})
     text, conflicts = render(parts, disagreement, articles, cites.cite, changing=changing,
-                             max_sentences=settings.max_sentences, same_fact=same, ranked=ranked)
+                             max_sentences=settings.max_sentences, same_fact=same, ranked=ranked,
+                             on_subject=on_subject)
     return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
                   conflicts=conflicts, short_answer=_short_answer(ranking, cites, settings))
 

@@ -357,3 +357,19 @@ def test_a_figure_from_a_story_that_never_names_the_subject_is_no_disagreement_a
     w2.add("other", "The Larkspur Space Telescope cost about $11 billion in the end.", 0.88, "Meridian Wire",
            "2031-03-20")
     assert w2.answer("How much did the Larkspur Space Telescope cost?").conflicts
+
+
+def test_a_newer_figure_of_another_story_never_leads_a_changing_answer():
+    storm = "The state health department later counted 246 deaths linked to the storm."
+    bridge = "Six workers are missing and presumed dead after the collapse."
+    w = World()
+    w.add("storm", storm, 0.9, "State Desk", "2021-07-14", title="Texas Storm Toll")
+    w.add("bridge", bridge, 0.8, "Harbor Desk", "2024-03-26", title="Bridge Falls Into River")
+    named = w.answer("How many people died in Texas?")  # only the storm's report names Texas
+    assert named.text.index(storm) < named.text.index(bridge)
+    unnamed = w.answer("How many people died?")  # names nothing: the best sentence's report leads
+    assert unnamed.text.index(storm) < unnamed.text.index(bridge)
+    w = World()  # both reports name what is asked: the newest leads, as before
+    w.add("storm", storm, 0.9, "State Desk", "2021-07-14", title="Texas Storm Toll")
+    w.add("later", "Texas officials now count 250 deaths linked to the storm.", 0.8, "Valley Desk", "2021-09-01")
+    assert w.answer("How many people died in Texas?").text.startswith("As of 1 Sep 2021, Valley Desk")
