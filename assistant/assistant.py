@@ -111,6 +111,8 @@ class Assistant:
         sentences_of = self.cache.sentences
         if (answer := shortcuts.briefing(self.index, query, sentences_of, more)) is not None:
             return answer  # "What happened last week?": the newest stories of that week
+        if (answer := shortcuts.listing(self.index, query, sentences_of)) is not None:
+            return answer  # "Which stories mention NASA?": the articles naming it
         reading = self._read(query, k, prefer=cited_in(history))
         if more is not None:
             reading = more.unquoted(reading)

@@ -4,6 +4,9 @@
 - `briefing` (before retrieval): a question that names nothing but a time, an outlet or the news
   ("What happened last week?", "What did Harbor Ledger say?") gets the openings of the newest
   stories those filters select (`news.briefing`);
+- `listing` (before retrieval): a question about the collection itself ("Which stories mention
+  NASA?", "What stories do you have?") gets the articles naming it, or the index's counts and
+  newest stories (`news.listing`);
 - `latest_on_a_name` (after retrieval): "What's the latest on Homs?" gets the openings of the
   newest retrieved stories naming it;
 - `long_form` (after retrieval): "What does HTS stand for?" gets the sentence that defines it
@@ -19,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.conversation.more import More
+from assistant.news import listing as stories
 from assistant.news.briefing import NOTE_ABOUT, SCANNED, about, asks_for_news, asks_for_news_about, brief
 from assistant.reading.longform import NOTE_UNDEFINED, answer as defining_answer, articles_to_search, asked_acronym
 from assistant.reading.ranking import Reading
@@ -32,6 +36,10 @@ def briefing(index, query: Query, sentences_of, more: More | None = None) -> Ans
     f = query.filters
     _, newest = index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=SCANNED)
     return brief(query, _unseen(newest, more), sentences_of)
+
+
+def listing(index, query: Query, sentences_of) -> Answer | None:
+    return stories.answer(index, query, sentences_of)
 
 
 def latest_on_a_name(query: Query, reading: Reading, sentences_of, more: More | None = None) -> Answer | None:

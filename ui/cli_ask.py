@@ -22,7 +22,9 @@ def add_ask(sub) -> None:
                     "and a question about a time, the news or the latest on a name alone ('What happened "
                     "last week?', 'What happened on 3 March?', 'Any news?', 'What's new?', 'What's the "
                     "latest on Homs?') gets the opening sentence of the newest stories. An outlet named as "
-                    "the source ('What did Northwind Post say about ...?') works like --source. A "
+                    "the source ('What did Northwind Post say about ...?') works like --source. 'Which "
+                    "stories mention NASA?' lists the articles naming it, newest first, and 'What stories do "
+                    "you have?' tells what the index holds. A "
                     "greeting or thanks gets a line of its own, nothing searched.",
         epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")

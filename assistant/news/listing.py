@@ -1,0 +1,166 @@
+"""Questions about the collection rather than the news in it: which stories name something
+("Which stories mention NASA?", "Any articles about the earthquake?", "What do you have on the
+Suez Canal?") and what the index holds ("What stories do you have?", "How many articles are
+there?"). The reading path would look for a sentence that answers them, and none does.
+
+A subject is listed by its words, not its meaning: the articles whose headline or text name every
+content word of it, found by BM25 over the whole index (not only the few passages retrieved for a
+question) and shown newest first, each with the first sentence that names it, cited. The whole
+collection is told by its counts (articles, outlets, dates) and the openings of its newest
+stories. Outlet and date filters (given, or read from the question) narrow both.
+
+Limits: "about" is read as "names": a story about the earthquake that never says "earthquake" is
+not listed; at most `LOOKED_UP` BM25 passages are looked at, so a subject named in thousands of
+articles is counted from those; the collection's outlets and first date are the whole index's
+(only the count and the newest stories follow the filters).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+from index import Article
+from index.text.words import STOPWORDS, stems, words
+
+from assistant.news.attribution import day, join, label
+from assistant.news.briefing import SCANNED, brief
+from assistant.records import Answer, Citation, Query
+
+SHOWN = 5  # stories quoted in a list; the rest are counted
+LOOKED_UP = 200  # BM25 passages read to find the stories naming a subject
+NOTE = "The question asks which articles name {subject}: those whose headline or text names it, newest first."
+NOTE_ALL = "The question asks what the index holds: its counts and the openings of the newest stories."
+
+_NOUNS = r"(?:stories|story|articles?|reports?|pieces?|news items?|items?|coverage)"
+_INDEX = r"(?:the|your|this) (?:index|collection|library|archive|database)"
+_NAMING = (r"(?:mention|mentions|mentioning|name|names|naming|cover|covers|covering|are about|is about|talk about|"
+           r"discuss|discusses|deal with|refer to|about|on|concerning|regarding|that mention|which mention|"
+           r"that name|which name|that cover|which cover|with)")
+# "Which stories mention NASA?", "Any articles about Texas?", "Show me all reports on the canal"
+_SUBJECT = re.compile(
+    rf"^(?:(?:which|what) {_NOUNS}(?: in {_INDEX})?(?: do you have| are there| have you got)?"
+    rf"|(?:are there|do you have|have you got|is there|got|any|show me|list|find|give me)(?: any| all| the)? {_NOUNS}"
+    rf"|how many {_NOUNS}(?: are there| do you have| have you got)?"
+    rf"|what do you have|what have you got)"
+    rf" {_NAMING} (?P<subject>.+)$", re.I)
+# "What stories do you have?", "How many articles are there?", "What's in the index?"
+_ALL = re.compile(
+    rf"^(?:(?:which|what) {_NOUNS} (?:do you have|are there|have you got|are in {_INDEX}|can you search)"
+    rf"|how many {_NOUNS}(?: are there| do you have| have you got| are in {_INDEX})?"
+    rf"|(?:list|show(?: me)?)(?: all| the)? {_NOUNS}"
+    rf"|what(?:'s| is) in {_INDEX}|what (?:is|does) {_INDEX} (?:hold|contain|have)"
+    # "Which stories did Meridian Wire publish?" once the outlet is read as a filter (no subject left)
+    rf"|(?:which|what|how many)(?: {_NOUNS})? (?:did|does|has|have) (?:publish|published|run|print|printed|carry|"
+    rf"carried|have))$", re.I)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).rstrip(" ?.!")
+
+
+def subject_asked(text: str) -> str | None:
+    """What the question asks the stories of: a subject ("NASA"), "" for the whole collection, or
+    None where it asks something else."""
+    t = _plain(text)
+    if _ALL.match(t):
+        return ""
+    m = _SUBJECT.match(t)
+    if m is None:
+        return None
+    subject = re.sub(r"^(?:the|a|an)\s+", "", m.group("subject").strip(), flags=re.I)
+    return subject if _content(subject) else None
+
+
+def _content(text: str) -> set[str]:
+    return {s for w in words(text) if w not in STOPWORDS for s in stems(w)}
+
+
+def _count(n: int, noun: str = "article") -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def stories_naming(index, subject: str, query: Query) -> list[Article]:
+    """The articles whose headline or text names every content word of `subject`, newest first
+    (undated last), within the query's filters."""
+    f = query.filters
+    want = _content(subject)
+    found = index.lexical_search(subject, LOOKED_UP, sources=f.sources, since=f.since, until=f.until)
+    ids = list(dict.fromkeys(h.chunk.article_id for h in found))
+    by_id = {a.id: a for a in index.articles(ids)} if ids else {}
+    named = [by_id[i] for i in ids if i in by_id and want <= stems(by_id[i].title + " " + by_id[i].text)]
+    return sorted(named, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
+
+
+def _naming_sentence(article: Article, want: set[str], sentences_of):
+    """The first sentence naming every word of the subject; the headline's opening otherwise."""
+    sents = list(sentences_of(article))
+    return next((s for s in sents if want <= stems(s.text)), sents[0] if sents else None)
+
+
+def list_subject(query: Query, subject: str, articles: Sequence[Article],
+                 sentences_of: Callable[[Article], Sequence]) -> Answer:
+    note = NOTE.format(subject=f"“{subject}”")
+    if not articles:
+        return Answer(query.question, f"No article in the index names “{subject}”.", abstained=True,
+                      confidence=1.0, query=query.text, notes=[*query.notes, note])
+    want = _content(subject)
+    parts, cites = [], []
+    for a in articles:
+        s = _naming_sentence(a, want, sentences_of)
+        if s is None:
+            continue
+        n = len(cites) + 1
+        cites.append(Citation.of_sentence(n, a, s.start, s.end, s.text))
+        parts.append(f"{label(a)}, “{a.title}”: {s.text} [{n}]" if a.title else f"{label(a)}: {s.text} [{n}]")
+        if n >= SHOWN:
+            break
+    head = f"{_count(len(articles))} name{'s' if len(articles) == 1 else ''} “{subject}”" + (", newest first" if len(articles) > 1 else "") + ". "
+    rest = len(articles) - len(parts)
+    tail = f" And {rest} more." if rest > 0 else ""
+    # nothing was guessed: each listed article names the subject
+    return Answer(query.question, head + " ".join(parts) + tail, citations=cites, confidence=1.0,
+                  query=query.text, notes=[*query.notes, note])
+
+
+def overview(index, query: Query, sentences_of) -> Answer:
+    """The index's counts, then the openings of its newest stories (within the filters)."""
+    f = query.filters
+    total, newest = index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=SCANNED)
+    if not total:
+        return Answer(query.question, "No article in the index matches the outlet/date filters." if f.narrowed
+                      else "The index holds no articles yet.", abstained=True, confidence=1.0,
+                      query=query.text, notes=[*query.notes, NOTE_ALL])
+    if f.narrowed:
+        head = _count(total) + (f" from {join(list(f.sources))}" if f.sources else "") + _dates(f.since, f.until) + "."
+    else:
+        stats = index.stats()
+        outlets = sorted(o for o in stats.outlets if o)
+        head = f"The index holds {_count(total)}"
+        if outlets:
+            shown = outlets if len(outlets) <= 6 else outlets[:5] + [f"{len(outlets) - 5} more"]
+            head += f" from {_count(len(outlets), 'outlet')} ({join(shown)})"
+        if stats.first_published and stats.last_published:
+            head += f", published {day(stats.first_published)} to {day(stats.last_published)}"
+        head += "."
+    briefed = brief(query, newest, sentences_of, note=NOTE_ALL)
+    if briefed is None:
+        return Answer(query.question, head, confidence=1.0, query=query.text, notes=[*query.notes, NOTE_ALL])
+    briefed.text = f"{head} The newest: {briefed.text}"
+    return briefed
+
+
+def _dates(since, until) -> str:
+    if since and until:
+        return f" published {day(since)} to {day(until)}"
+    return f" published since {day(since)}" if since else (f" published until {day(until)}" if until else "")
+
+
+def answer(index, query: Query, sentences_of) -> Answer | None:
+    """The listing or overview `query` asks for, or None where it asks something else."""
+    subject = subject_asked(query.text)
+    if subject is None:
+        return None
+    if not subject:
+        return overview(index, query, sentences_of)
+    return list_subject(query, subject, stories_naming(index, subject, query), sentences_of)

@@ -1,0 +1,69 @@
+"""Questions about the collection: which stories name something, and what the index holds (the
+question forms by hand; the answers through `ask` on a small index with the fake embedder)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.news.listing import NOTE_ALL, subject_asked
+
+ARTICLES = [
+    {"title": "Ferry Strike Ends", "text": "The Coral Bay ferry strike ended on Monday after talks. Crews "
+     "returned to the harbour.", "source": "Harbor Ledger", "url": "https://example.org/1", "published": "2031-03-02"},
+    {"title": "Harbour Dredging Begins", "text": "Dredgers began deepening the harbour channel. The Coral Bay "
+     "council paid for the work.", "source": "Meridian Wire", "url": "https://example.org/2", "published": "2031-04-10"},
+    {"title": "Orchard Harvest Falls", "text": "Apple growers in the valley picked a third less fruit this "
+     "autumn after a dry summer.", "source": "Meridian Wire", "url": "https://example.org/3", "published": "2030-10-01"},
+]
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("Which stories mention Coral Bay?", "Coral Bay"), ("Any articles about the harbour?", "harbour"),
+    ("What do you have on the ferry strike?", "ferry strike"), ("Show me all reports on apples", "apples"),
+    ("How many articles mention Coral Bay?", "Coral Bay"), ("what articles cover the orchard", "orchard"),
+    ("What stories do you have?", ""), ("How many articles are there?", ""), ("What's in the index?", ""),
+    ("List the stories", ""), ("Which stories did publish?", ""),  # the outlet read as a filter
+    ("Which stories did Coral Bay publish?", None), ("What did the council say about the stories?", None),
+    ("Who won the match?", None), ("Which story is about?", None), ("How many ferries sailed?", None),
+])
+def test_the_question_forms_that_ask_about_the_collection(text, subject):
+    assert subject_asked(text) == subject
+
+
+@pytest.fixture
+def assistant(tmp_path):
+    from assistant import Assistant
+    from tests.fakes import FakeEmbedder, fake_index
+
+    a = Assistant(fake_index(tmp_path, ARTICLES), embedder=FakeEmbedder())
+    yield a
+    a.close()
+
+
+def test_a_subject_lists_every_article_naming_it_newest_first_each_cited_where_it_names_it(assistant):
+    got = assistant.ask("Which stories mention Coral Bay?")
+    assert got.text.startswith("2 articles name “Coral Bay”, newest first. Meridian Wire (10 Apr 2031), "
+                               "“Harbour Dredging Begins”: The Coral Bay council paid for the work. [1] ")
+    assert [c.quote for c in got.citations] == ["The Coral Bay council paid for the work.",
+                                                "The Coral Bay ferry strike ended on Monday after talks."]
+    assert not got.abstained and got.confidence == 1.0
+
+
+def test_a_subject_no_article_names_is_said_plainly(assistant):
+    got = assistant.ask("Any articles about the volcano?")
+    assert got.abstained and got.text == "No article in the index names “volcano”." and not got.citations
+
+
+def test_filters_narrow_a_listing(assistant):
+    got = assistant.ask("Which stories mention the harbour?", sources=["Harbor Ledger"])
+    assert got.text.startswith("1 article names “harbour”. Harbor Ledger (2 Mar 2031)") and len(got.citations) == 1
+
+
+def test_the_collection_is_told_by_its_counts_and_newest_stories(assistant):
+    got = assistant.ask("What stories do you have?")
+    assert got.text.startswith("The index holds 3 articles from 2 outlets (Harbor Ledger and Meridian Wire), "
+                               "published 1 Oct 2030 to 10 Apr 2031. The newest: Meridian Wire (10 Apr 2031): ")
+    assert NOTE_ALL in got.notes and len(got.citations) == 3
+    by_outlet = assistant.ask("Which stories did Meridian Wire publish?")
+    assert by_outlet.text.startswith("2 articles from Meridian Wire. The newest: ")
+    assert {c.source for c in by_outlet.citations} == {"Meridian Wire"}
