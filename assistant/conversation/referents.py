@@ -183,6 +183,20 @@ def ordinal_phrases(query: str) -> list[str]:
     return [f"{m.group(1)} {m.group(2)}" for m in found if m.group(2).lower() not in STOPWORDS]
 
 
+# "What happened to the Baltimore bridge?": a name and the common noun it qualifies, after a
+# preposition (so the noun is an object, not a verb: "When did the Ever Given sail?")
+_HEADED = re.compile(r"\b(?:to|of|on|about|in|at|for|from|with|by|into|over|near|after|before)\s+"
+                     r"(the\s+(?:[A-Z][\w'’-]*\s+){1,4}([a-z][a-z-]{2,}))(?=\s*(?:[?.!,;]|$))")
+
+
+def headed_phrases(query: str) -> list[str]:
+    """"the Baltimore bridge" in "What happened to the Baltimore bridge?": a referent more precise
+    than its name ("What hit it?" asks about the bridge, not the city). The noun must end the
+    question or a clause, and must not be a stopword or a past form ("the Suez Canal reopened")."""
+    return [m.group(1) for m in _HEADED.finditer(query)
+            if m.group(2) not in STOPWORDS and not m.group(2).endswith("ed")]
+
+
 def referents(question: str, answer: Answer | None, pronoun: str = "") -> list[str]:
     """What a later "it", "he" or "they" may point at after this turn, most likely first: the
     names its query searched for (its own and any carried from earlier turns) and the names its
@@ -191,11 +205,14 @@ def referents(question: str, answer: Answer | None, pronoun: str = "") -> list[s
     person found ("Who announced the touchdown?" -> "How much does it weigh?"), and a pronoun
     repeated from that turn means what it meant there; otherwise the subject asked about leads
     ("When did Chandrayaan-3 land?" -> "What is its rover called?"). "The second earthquake"
-    counts as a name; a name and its acronym count once, as the acronym."""
+    counts as a name, and so does "the Baltimore bridge" (`headed_phrases`); a name and its
+    acronym count once, as the acronym."""
     query = (answer.query if answer is not None else "") or question
     # names a rewrite appended after the "?" are carried referents, not a sentence opening
     searched = ordinal_phrases(query) + [p for p, _, initial in names(query.replace("?", ","))
                                           if not initial or p in own_entities(question)]
+    headed = headed_phrases(query)  # a name qualifying a noun stands for the noun phrase
+    searched = [next((h for h in headed if has_name(p, h)), p) for p in searched]
     found = _answer_names(question, answer)
     # a question without a pronoun ("How much did the mission cost?") stays on the subject
     asked_name = bool(pronoun) and analyse(query).kind in ("person", "entity")

@@ -72,6 +72,14 @@ def test_pronoun_is_replaced_by_the_name_the_answer_found():
     assert rewrite("Who is its leader?", OFFENSIVE) == "Who is HTS's leader?"
 
 
+def test_it_after_the_name_of_a_thing_is_the_thing_not_the_name():
+    history = [turn("What happened to the Baltimore bridge?", "The Key Bridge collapsed after a ship struck it.")]
+    assert rewrite("What hit it?", history) == "What hit the Baltimore bridge?"
+    # the noun must be an object: after "did" it is as likely a verb ("sail"), and the name stays
+    history = [turn("When did the Ever Given sail?", EVER_GIVEN)]
+    assert rewrite("Where did it go?", history) == "Where did Ever Given go?"
+
+
 def test_person_pronoun_after_a_who_question_is_the_person_found():
     history = OFFENSIVE + [turn("Who is its leader?", JAWLANI, query="Who is HTS's leader?")]
     assert rewrite("What did he tell the residents?", history) == \
