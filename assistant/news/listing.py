@@ -112,10 +112,14 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
             continue
         n = len(cites) + 1
         cites.append(Citation.of_sentence(n, a, s.start, s.end, s.text))
-        parts.append(f"{label(a)}, “{a.title}”: {s.text} [{n}]" if a.title else f"{label(a)}: {s.text} [{n}]")
+        # an article without an outlet is labelled by its headline already
+        who = f"{label(a)}, “{a.title}”" if a.source and a.title else label(a)
+        parts.append(f"{who[0].upper()}{who[1:]}: {s.text} [{n}]")
         if n >= SHOWN:
             break
-    head = f"{_count(len(articles))} name{'s' if len(articles) == 1 else ''} “{subject}”" + (", newest first" if len(articles) > 1 else "") + ". "
+    dated = sum(a.published is not None for a in articles) > 1
+    head = f"{_count(len(articles))} name{'s' if len(articles) == 1 else ''} “{subject}”" + \
+        (", newest first" if dated else "") + ". "
     rest = len(articles) - len(parts)
     tail = f" And {rest} more." if rest > 0 else ""
     # nothing was guessed: each listed article names the subject
@@ -146,7 +150,8 @@ def overview(index, query: Query, sentences_of) -> Answer:
     briefed = brief(query, newest, sentences_of, note=NOTE_ALL)
     if briefed is None:
         return Answer(query.question, head, confidence=1.0, query=query.text, notes=[*query.notes, NOTE_ALL])
-    briefed.text = f"{head} The newest: {briefed.text}"
+    lead = "The newest" if any(a.published for a in newest) else "Among them"
+    briefed.text = f"{head} {lead}: {briefed.text}"
     return briefed
 
 

@@ -54,6 +54,21 @@ def test_a_subject_no_article_names_is_said_plainly(assistant):
     assert got.abstained and got.text == "No article in the index names “volcano”." and not got.citations
 
 
+def test_reports_without_outlet_or_date_are_named_by_their_headline_once(tmp_path):
+    from assistant import Assistant
+    from tests.fakes import FakeEmbedder, fake_index
+
+    undated = [{**a, "source": "", "url": "", "published": None} for a in ARTICLES]
+    a = Assistant(fake_index(tmp_path, undated), embedder=FakeEmbedder())
+    try:
+        got = a.ask("Which stories mention Coral Bay?")
+        assert got.text.startswith("2 articles name “Coral Bay”. An undated report, “")  # no "newest first"
+        assert got.text.count("Harbour Dredging Begins") <= 1 and got.text.count("Ferry Strike Ends") <= 1
+        assert " Among them: An undated report, “" in a.ask("What stories do you have?").text
+    finally:
+        a.close()
+
+
 def test_filters_narrow_a_listing(assistant):
     got = assistant.ask("Which stories mention the harbour?", sources=["Harbor Ledger"])
     assert got.text.startswith("1 article names “harbour”. Harbor Ledger (2 Mar 2031)") and len(got.citations) == 1
