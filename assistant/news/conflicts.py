@@ -67,7 +67,9 @@ def unit_class(word: str) -> str:
     w = (word or "").lower()
     if not w:
         return ""
-    return _SYNONYMS.get(w) or _SYNONYMS.get(stem(w)) or stem(w)
+    # the plural first: the stemmer leaves "days" and cuts "metres" to "metr"
+    singular = w[:-1] if w.endswith("s") and len(w) > 3 else w
+    return _SYNONYMS.get(w) or _SYNONYMS.get(singular) or _SYNONYMS.get(stem(w)) or stem(w)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,9 @@ class Disagreement:
         return [c.cand for g in self.groups for c in g]
 
 
-def _compatible(a: Quantity, b: Quantity) -> bool:
+def compatible(a: Quantity, b: Quantity) -> bool:
+    """Two figures that can be of the same thing: the same measure, or counts of the same thing
+    (a bare count matches any count), within a factor of `MAX_RATIO`."""
     ua, ub = unit_class(a.unit), unit_class(b.unit)
     if ua in _MEASURES or ub in _MEASURES:
         return ua == ub
@@ -248,9 +252,9 @@ def find_disagreements(q: Question, relevant: list[Candidate], articles: dict[st
         focus = Focus.of(q)
         claims = [cl for c in relevant_claims if (cl := quantity_claim(c, q, focus))]
         groups = _group(claims, lambda x, y: same_value(x.quantity.value, y.quantity.value)
-                        and _compatible(x.quantity, y.quantity))
+                        and compatible(x.quantity, y.quantity))
         lead = groups[0] if groups else []
-        others = [g for g in _opposed(groups, lead) if _compatible(lead[0].quantity, g[0].quantity)]
+        others = [g for g in _opposed(groups, lead) if compatible(lead[0].quantity, g[0].quantity)]
         if others:
             out.append(Disagreement("quantity", subject, [lead] + others))
     if q.kind == "date":

@@ -373,3 +373,11 @@ def test_a_newer_figure_of_another_story_never_leads_a_changing_answer():
     w.add("storm", storm, 0.9, "State Desk", "2021-07-14", title="Texas Storm Toll")
     w.add("later", "Texas officials now count 250 deaths linked to the storm.", 0.8, "Valley Desk", "2021-09-01")
     assert w.answer("How many people died in Texas?").text.startswith("As of 1 Sep 2021, Valley Desk")
+
+
+def test_plural_units_are_the_same_unit_as_their_singular():
+    from assistant.news.conflicts import unit_class
+
+    assert [unit_class(w) for w in ("days", "metres", "kilometres", "tonnes", "deaths", "ships")] == \
+        [unit_class(w) for w in ("day", "metre", "kilometre", "tonne", "death", "vessel")] == \
+        ["day", "m", "km", "t", "death", "vessel"]
