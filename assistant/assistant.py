@@ -113,6 +113,8 @@ class Assistant:
             return answer  # "What happened last week?": the newest stories of that week
         if (answer := shortcuts.listing(self.index, query, sentences_of)) is not None:
             return answer  # "Which stories mention NASA?": the articles naming it
+        if (answer := shortcuts.comparing(self.index, query, sentences_of)) is not None:
+            return answer  # "How do the Suez reports differ?": the same facts, figures set side by side
         reading = self._read(query, k, prefer=cited_in(history))
         if more is not None:
             reading = more.unquoted(reading)

@@ -7,6 +7,8 @@
 - `listing` (before retrieval): a question about the collection itself ("Which stories mention
   NASA?", "What stories do you have?") gets the articles naming it, or the index's counts and
   newest stories (`news.listing`);
+- `comparing` (before retrieval): "How do the Suez reports differ?" gets the facts the reports
+  naming it state with different figures and with the same (`news.comparison`);
 - `latest_on_a_name` (after retrieval): "What's the latest on Homs?" gets the openings of the
   newest retrieved stories naming it;
 - `long_form` (after retrieval): "What does HTS stand for?" gets the sentence that defines it
@@ -22,7 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.conversation.more import More
-from assistant.news import listing as stories
+from assistant.news import comparison, listing as stories
 from assistant.news.briefing import NOTE_ABOUT, SCANNED, about, asks_for_news, asks_for_news_about, brief
 from assistant.reading.longform import NOTE_UNDEFINED, answer as defining_answer, articles_to_search, asked_acronym
 from assistant.reading.ranking import Reading
@@ -40,6 +42,10 @@ def briefing(index, query: Query, sentences_of, more: More | None = None) -> Ans
 
 def listing(index, query: Query, sentences_of) -> Answer | None:
     return stories.answer(index, query, sentences_of)
+
+
+def comparing(index, query: Query, sentences_of) -> Answer | None:
+    return comparison.answer(index, query, sentences_of)
 
 
 def latest_on_a_name(query: Query, reading: Reading, sentences_of, more: More | None = None) -> Answer | None:

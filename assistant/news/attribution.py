@@ -118,7 +118,7 @@ _QUALIFIERS = frozenset("more less fewer about some nearly almost around roughly
                         "an a".split())
 
 
-def _mid_sentence(value: str) -> str:
+def mid_sentence(value: str) -> str:
     """A figure quoted from a sentence's start, fit to follow 'reported': 'More than 50,000' ->
     'more than 50,000' (a name keeps its capital)."""
     first = value.split(" ", 1)[0]
@@ -130,7 +130,7 @@ def _reported(arts: Sequence[Article], value: str, when: date, latest: bool) -> 
     reported 12 on 12 Jun 2025: ' for an earlier one."""
     who = join(list(dict.fromkeys(a.source for a in arts if a.source))) if any(a.source for a in arts) else \
         ("A report" if latest else "an earlier report")
-    value = _mid_sentence(value)
+    value = mid_sentence(value)
     if latest:
         return f"{who} reported {value} on {day(when)}, the latest figure: "
     return f"{who[0].upper() + who[1:]} had reported {value} on {day(when)}: "

@@ -1,0 +1,196 @@
+"""A story compared across its reports: "How do the Suez reports differ?", "Compare the Artemis
+reports", "Do the earthquake stories agree?". No single sentence answers such a question, so the
+reading path could only abstain; this finds where the reports state the same fact with the same
+figure, and where with a different one, each side quoted and cited with its outlet and date.
+
+How: the articles naming the subject (`listing.stories_naming`, newest first, at most
+`MAX_REPORTS`), every sentence of each embedded once; two sentences of reports from different
+outlets (or, where outlets are unknown, different articles) that mean nearly the same
+(cosine >= `SAME_FACT`) state one fact. They **differ** where both give a figure of the same
+unit ("369 vessels", "more than 400 vessels") and no two of their figures of that unit are the
+same (5 %), or where they are near-identical but for a name or number (`contradiction`); they
+**agree** where they give the same figure or the same day. Differences of reports of different
+days are an update of a developing story (`Conflict.kind` "update"), as in answers.
+
+Limits: only figures with a unit and near-identical wording are compared, not claims in words
+("the ship was freed" against "the ship is still stuck"); a sentence pair below `SAME_FACT` is
+not compared, however related; a report's figure with no counterpart elsewhere is not mentioned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from index import Article
+from index.text.words import REPORT_NOUNS, STOPWORDS, words
+
+from assistant.news.attribution import agreement_prefix, is_update, join, label, mid_sentence
+from assistant.news.conflicts import compatible
+from assistant.news.contradiction import contradiction
+from assistant.news.listing import stories_naming
+from assistant.reading.values import Quantity, dates, quantities, same_value
+from assistant.records import Answer, Citation, Conflict, ConflictValue, Query
+
+MAX_REPORTS = 6  # reports compared (newest first): every pair of their sentences is looked at
+SAME_FACT = 0.65  # cosine above which two sentences of different reports state the same fact
+SHOWN = 3  # differences, and agreements, spelled out
+NOTE = ("The question asks how reports of {subject} compare: sentences of different reports that state "
+        "the same fact with different figures, then with the same.")
+
+_REPORTS = r"(?:reports?|stories|story|articles?|accounts?|coverage|outlets?|sources?|versions?)"
+_ASKS = [re.compile(p, re.I) for p in (
+    rf"^(?:compare|contrast)(?: the)?(?: two| \d+| all)?(?: (?:reports|stories|articles|coverage) (?:of|on|about))?"
+    rf" (?P<subject>.+?)(?: {_REPORTS})?$",
+    rf"^how do(?:es)? the(?: two| \d+)? (?P<subject>.+?) {_REPORTS} (?:differ|compare|disagree|vary)$",
+    rf"^(?:where|what|on what|in what) do the(?: two| \d+)? (?P<subject>.+?) {_REPORTS} (?:differ|disagree)(?: on)?$",
+    rf"^(?:what is|what's|what are) the differences? between the(?: two| \d+)? (?P<subject>.+?) {_REPORTS}$",
+    rf"^do the(?: two| \d+)? (?P<subject>.+?) {_REPORTS} (?:agree|differ|disagree)$",
+    rf"^do {_REPORTS} (?:of|on|about) (?:the )?(?P<subject>.+?) (?:agree|differ|disagree)$",
+)]
+
+
+def subject_asked(text: str) -> str | None:
+    """The story a comparison is asked of ("Suez" in "How do the two Suez reports differ?"), or
+    None where the question asks something else."""
+    t = " ".join(text.replace("’", "'").split()).rstrip(" ?.!")
+    for rx in _ASKS:
+        m = rx.match(t)
+        if m:
+            subject = re.sub(r"^(?:the|a|an)\s+", "", m.group("subject").strip(), flags=re.I)
+            if not subject or set(words(subject)) <= REPORT_NOUNS | STOPWORDS:
+                return None  # "Compare the reports": no story named
+            return subject
+    return None
+
+
+@dataclass
+class _Said:
+    """One sentence of one report, with what it can be compared by."""
+
+    article: Article
+    start: int
+    end: int
+    text: str
+    figures: list[Quantity]
+
+    def key(self) -> tuple[str, int]:
+        return self.article.id, self.start
+
+
+def _figures(text: str) -> list[Quantity]:
+    """The figures of `text` worth comparing: not a bare year ("opened in 1869": a date), nor a
+    bare number word ("one of the busiest routes", "two of the six workers": no count of a thing)."""
+    return [q for q in quantities(text) if q.unit or (any(ch.isdigit() for ch in q.text)
+                                                      and not (q.value.is_integer() and 1800 <= q.value <= 2100))]
+
+
+def _worded(q: Quantity) -> str:
+    return mid_sentence(q.phrase if q.unit in q.phrase or not q.unit else f"{q.phrase} {q.unit}")
+
+
+def _differing(a: _Said, b: _Said) -> tuple[str, str] | None:
+    """The two values where `a` gives a figure that `b` gives a different one for (a figure of the
+    same measure, or a count of the same thing, `compatible`) and no equal one, or the two differ
+    in one span of near-identical wording; None otherwise."""
+    for x in a.figures:
+        alike = [y for y in b.figures if compatible(x, y)]
+        if alike and not any(same_value(x.value, y.value) for y in alike):
+            return _worded(x), _worded(alike[0])
+    spans = contradiction(a.text, b.text)
+    if spans:
+        return a.text[slice(*spans[0])], b.text[slice(*spans[1])]
+    return None
+
+
+def _agreeing(a: _Said, b: _Said) -> bool:
+    """The same figure or the same full date in both, and no figure in each that the other lacks
+    (two sentences each with a figure of its own may be about different things)."""
+    def unmatched(x: _Said, y: _Said) -> bool:
+        return any(not any(same_value(f.value, g.value) for g in y.figures) for f in x.figures)
+
+    if unmatched(a, b) and unmatched(b, a):
+        return False
+    if any(same_value(x.value, y.value) and compatible(x, y) for x in a.figures for y in b.figures):
+        return True
+    days_a = {d.key() for d in dates(a.text) if d.day and d.month}
+    return bool(days_a & {d.key() for d in dates(b.text) if d.day and d.month})
+
+
+def _apart(a: Article, b: Article) -> bool:
+    return a.id != b.id and not (a.source and b.source and a.source == b.source)
+
+
+def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of: Callable[[Article], Sequence],
+            embed: Callable[[list[str]], np.ndarray]) -> Answer:
+    note = NOTE.format(subject=f"“{subject}”")
+    notes = [*query.notes, note]
+    if not reports:
+        return Answer(query.question, f"No article in the index names “{subject}”.", abstained=True,
+                      confidence=1.0, query=query.text, notes=notes)
+    reports = list(reports)[:MAX_REPORTS]
+    if not any(_apart(a, b) for i, a in enumerate(reports) for b in reports[i + 1:]):
+        return Answer(query.question, f"Only one report names “{subject}” ({label(reports[0])}): there is "
+                      "nothing to compare it with.", abstained=True, confidence=1.0, query=query.text, notes=notes)
+    said = [_Said(a, s.start, s.end, s.text, _figures(s.text)) for a in reports for s in sentences_of(a)]
+    vecs = embed([s.text for s in said]) if said else np.zeros((0, 1), dtype=np.float32)
+    sims = vecs @ vecs.T
+    pairs = sorted(((float(sims[i, j]), i, j) for i in range(len(said)) for j in range(i + 1, len(said))
+                    if sims[i, j] >= SAME_FACT and _apart(said[i].article, said[j].article)), reverse=True)
+    differ, agree, used = [], [], set()
+    for _, i, j in pairs:
+        a, b = said[i], said[j]
+        if a.key() in used or b.key() in used:
+            continue
+        if (values := _differing(a, b)) is not None and len(differ) < SHOWN:
+            if a.article.published and b.article.published and a.article.published > b.article.published:
+                a, b, values = b, a, values[::-1]  # the older report first: a story told in order
+            differ.append((a, b, values))
+        elif values is None and _agreeing(a, b) and len(agree) < SHOWN:
+            agree.append((a, b))
+        else:
+            continue
+        used.update((a.key(), b.key()))
+
+    cites: list[Citation] = []
+
+    def cite(s: _Said) -> int:
+        n = len(cites) + 1
+        cites.append(Citation.of_sentence(n, s.article, s.start, s.end, s.text))
+        return n
+
+    named = sorted({a.id: a for a in reports}.values(), key=lambda a: reports.index(a))
+    out = [f"Compared {len(named)} reports naming “{subject}”: {join([label(a) for a in named])}."]
+    conflicts = []
+    if not differ and not agree:
+        out.append("They state no figure or day in common, nor any differently, in sentences alike enough "
+                   "to compare.")
+    elif not differ:
+        out.append("They give no different figures for the same fact.")
+    for a, b, (va, vb) in differ:
+        na, nb = cite(a), cite(b)
+        out.append(f"They differ: {va} against {vb}. According to {label(a.article)}: {a.text} [{na}] "
+                   f"According to {label(b.article)}: {b.text} [{nb}]")
+        newest = [a.article.published, b.article.published]
+        kind = "update" if is_update("quantity", newest) else "disagreement"
+        conflicts.append(Conflict(subject, (
+            ConflictValue(va, (na,), (a.article.source,) if a.article.source else (), a.article.published),
+            ConflictValue(vb, (nb,), (b.article.source,) if b.article.source else (), b.article.published)), kind))
+    for a, b in agree:
+        na, nb = cite(a), cite(b)
+        prefix = agreement_prefix([a.article, b.article]) or "Both reports agree: "
+        out.append(f"{prefix}{a.text} [{na}][{nb}]")
+    # nothing was guessed: every quoted sentence is a report's own, paired by meaning
+    return Answer(query.question, " ".join(out), citations=cites, confidence=1.0, query=query.text,
+                  conflicts=conflicts, notes=notes)
+
+
+def answer(index, query: Query, sentences_of) -> Answer | None:
+    """The comparison `query` asks for, or None where it asks something else."""
+    subject = subject_asked(query.text)
+    if subject is None:
+        return None
+    return compare(query, subject, stories_naming(index, subject, query), sentences_of, index.embedder.embed)

@@ -1,0 +1,105 @@
+"""A story compared across its reports (`assistant.news.comparison`): the question forms, and
+hand-made reports whose sentences are embedded by a fake that gives sentences about the same
+fact the same vector, so which pairs are compared is fixed by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from assistant.news.comparison import compare, subject_asked
+from assistant.reading.sentences import split_sentences
+from assistant.records import Query
+from index import Article
+
+FACTS = ["vessels", "aground", "toll", "routes"]  # a sentence naming one of these states that fact
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    out = np.zeros((len(texts), len(FACTS) + len(texts)), dtype=np.float32)
+    for i, t in enumerate(texts):
+        fact = next((k for k, f in enumerate(FACTS) if f in t), None)
+        out[i, fact if fact is not None else len(FACTS) + i] = 1.0  # unrelated sentences: orthogonal
+    return out
+
+
+def report(aid: str, source: str, day: str | None, *sentences: str) -> Article:
+    return Article(aid, f"Canal report {aid}", " ".join(sentences), source, f"https://example.org/{aid}",
+                   date.fromisoformat(day) if day else None)
+
+
+def ask(question: str, *reports: Article):
+    return compare(Query(question, question), "canal", list(reports), lambda a: split_sentences(a.text), embed)
+
+
+LEDGER = report("l", "Harbor Ledger", "2031-03-29", "About 369 vessels were queued at the canal.",
+                "The ship ran aground on 23 March 2031.", "Tugs worked through the night.")
+WIRE = report("w", "Meridian Wire", "2031-03-30", "More than 400 vessels were queued at the canal.",
+              "The ship ran aground on 23 March 2031, officials said.", "Traffic resumed in the evening.")
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("How do the two Suez reports differ?", "Suez"), ("Compare the Artemis reports", "Artemis"),
+    ("Do the earthquake stories agree?", "earthquake"), ("What's the difference between the two quake reports?", "quake"),
+    ("Compare coverage of the Ever Given", "Ever Given"), ("Where do the canal reports differ?", "canal"),
+    ("Compare the reports", None), ("How do the reports differ on the death toll?", None),
+    ("Do the outlets agree on the toll?", None), ("Who won the final?", None),
+])
+def test_the_question_forms_that_ask_for_a_comparison(text, subject):
+    assert subject_asked(text) == subject
+
+
+def test_the_same_fact_with_different_figures_is_set_side_by_side_older_report_first_then_agreements():
+    got = ask("How do the canal reports differ?", WIRE, LEDGER)
+    assert got.text == (
+        "Compared 2 reports naming “canal”: Meridian Wire (30 Mar 2031) and Harbor Ledger (29 Mar 2031). "
+        "They differ: about 369 vessels against more than 400 vessels. "
+        "According to Harbor Ledger (29 Mar 2031): About 369 vessels were queued at the canal. [1] "
+        "According to Meridian Wire (30 Mar 2031): More than 400 vessels were queued at the canal. [2] "
+        "Reported by both Meridian Wire and Harbor Ledger: The ship ran aground on 23 March 2031, officials said. [3][4]")
+    (conflict,) = got.conflicts
+    assert conflict.kind == "update" and [v.outlets for v in conflict.values] == [("Harbor Ledger",), ("Meridian Wire",)]
+    for c in got.citations:  # every quote is the article's own text at its offsets
+        text = (WIRE if c.article_id == "w" else LEDGER).text
+        assert text[c.start:c.end] == c.quote
+
+
+def test_sentences_each_with_a_figure_of_its_own_are_not_an_agreement():
+    a = report("a", "Post", "2031-02-10", "The toll rose to 21,000 after the quakes of 6 February 2031.")
+    b = report("b", "Review", "2031-02-25", "The toll passed 50,000 people after the quakes of 6 February 2031.")
+    got = ask("Do the quake reports agree?", a, b)
+    assert "Reported by both" not in got.text and "They differ: 21,000 against 50,000 people." in got.text
+
+
+def test_number_words_and_unrelated_sentences_are_not_compared():
+    a = report("a", "Post", "2031-02-10", "The canal is one of the busiest routes.", "Crews slept on the ship.")
+    b = report("b", "Review", "2031-02-11", "Two of the routes closed.", "The weather was calm.")
+    got = ask("Compare the canal reports", a, b)
+    assert not got.conflicts and not got.citations
+    assert got.text.endswith("They state no figure or day in common, nor any differently, in sentences alike "
+                             "enough to compare.")
+
+
+def test_one_report_or_one_outlet_leaves_nothing_to_compare():
+    other = report("l2", "Harbor Ledger", "2031-03-30", "More than 400 vessels were queued at the canal.")
+    for reports in ([LEDGER], [LEDGER, other]):
+        got = ask("Compare the canal reports", *reports)
+        assert got.abstained and got.text.startswith("Only one report names “canal” (Harbor Ledger (29 Mar 2031))")
+    assert ask("Compare the canal reports").text == "No article in the index names “canal”."
+
+
+def test_ask_compares_the_reports_naming_the_subject(tmp_path):
+    from assistant import Assistant
+    from tests.fakes import FakeEmbedder, fake_index
+
+    rows = [{"title": a.title, "text": a.text, "source": a.source, "url": a.url, "published": a.published.isoformat()}
+            for a in (LEDGER, WIRE)]
+    a = Assistant(fake_index(tmp_path, rows), embedder=FakeEmbedder())
+    try:
+        got = a.ask("How do the canal reports differ?")
+        assert got.text.startswith("Compared 2 reports naming “canal”: Meridian Wire (30 Mar 2031) and Harbor Ledger")
+        assert not got.abstained and got.notes[-1].startswith("The question asks how reports of “canal” compare")
+    finally:
+        a.close()
