@@ -82,8 +82,9 @@ def _ellipsis(question: str) -> str | None:
     m = _MARKER.match(question)
     if m and not question[:m.end()].lower().startswith("what else"):
         return question[m.end():].strip(" ?!.")
-    if not m and not opens_a_question(question) and len(content_words(question)) <= 2:
-        return question.strip(" ?!.")
+    first = question.split(" ", 1)[0].lower()
+    if not m and not opens_a_question(question) and first not in IMPERATIVE and len(content_words(question)) <= 2:
+        return question.strip(" ?!.")  # "Compare the reports" asks a thing of its own
     return None
 
 

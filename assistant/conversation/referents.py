@@ -27,7 +27,7 @@ STRONG = frozenset("its he him his she her hers they them their theirs himself h
 WEAK = frozenset("it itself there that this those these".split())
 PERSONAL = frozenset("he him his she her hers himself herself".split())
 ORDINALS = frozenset("first second third fourth fifth sixth last latest previous next earlier later".split())
-IMPERATIVE = frozenset("name list give describe explain summarise summarize show find".split())
+IMPERATIVE = frozenset("name list give describe explain summarise summarize show find compare contrast".split())
 _EMPTY_IT = re.compile(r"\s+(?:(?:would|will|did|does|do|could|might)\s+)?(?:take|takes|took|taking|seem|seems|"
                        r"seemed|appear|appears|appeared|is said|was said|is reported|was reported)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

@@ -53,18 +53,25 @@ _ASKS = [re.compile(p, re.I) for p in (
 )]
 
 
+# in a conversation: "Do the reports agree?" with the conversation's subject appended after the
+# "?" (`conversation.followup`)
+_BARE = re.compile(rf"^(?:(?:do|how do|where do|what do) the(?: two| \d+)? {_REPORTS} (?:agree|differ|disagree|compare|vary)"
+                   rf"(?: on)?|(?:compare|contrast) the(?: two| \d+)? {_REPORTS})\?\s+(?P<subject>.+)$", re.I)
+
+
 def subject_asked(text: str) -> str | None:
     """The story a comparison is asked of ("Suez" in "How do the two Suez reports differ?"), or
     None where the question asks something else."""
     t = " ".join(text.replace("’", "'").split()).rstrip(" ?.!")
-    for rx in _ASKS:
-        m = rx.match(t)
-        if m:
-            subject = re.sub(r"^(?:the|a|an)\s+", "", m.group("subject").strip(), flags=re.I)
-            if not subject or set(words(subject)) <= REPORT_NOUNS | STOPWORDS:
-                return None  # "Compare the reports": no story named
-            return subject
-    return None
+    m = _BARE.match(t) or next((m for rx in _ASKS if (m := rx.match(t))), None)
+    if m is None:
+        return None
+    # "Compare the reports Suez Canal" (a follow-up's subject appended): the report nouns go
+    kept = [w for w in m.group("subject").replace("?", " ").split() if w.lower() not in REPORT_NOUNS]
+    subject = re.sub(r"^(?:the|a|an)\s+", "", " ".join(kept), flags=re.I)
+    if not subject or set(words(subject)) <= STOPWORDS:
+        return None  # "Compare the reports": no story named
+    return subject
 
 
 @dataclass

@@ -80,6 +80,12 @@ def test_it_after_the_name_of_a_thing_is_the_thing_not_the_name():
     assert rewrite("Where did it go?", history) == "Where did Ever Given go?"
 
 
+def test_a_request_to_compare_is_a_question_of_its_own_about_the_same_subject():
+    history = [turn("How many vessels were stuck at the Suez Canal?", "About 369 vessels were queued.")]
+    assert rewrite("Compare the reports", history) == "Compare the reports Suez Canal"
+    assert rewrite("Do the reports agree?", history) == "Do the reports agree? Suez Canal"
+
+
 def test_person_pronoun_after_a_who_question_is_the_person_found():
     history = OFFENSIVE + [turn("Who is its leader?", JAWLANI, query="Who is HTS's leader?")]
     assert rewrite("What did he tell the residents?", history) == \

@@ -46,6 +46,9 @@ WIRE = report("w", "Meridian Wire", "2031-03-30", "More than 400 vessels were qu
     ("Compare coverage of the Ever Given", "Ever Given"), ("Where do the canal reports differ?", "canal"),
     ("Compare the reports", None), ("How do the reports differ on the death toll?", None),
     ("Do the outlets agree on the toll?", None), ("Who won the final?", None),
+    # in a conversation, the subject a follow-up appends after the question
+    ("Do the reports agree? Suez Canal", "Suez Canal"), ("Compare the reports Suez Canal", "Suez Canal"),
+    ("Do the reports agree?", None),
 ])
 def test_the_question_forms_that_ask_for_a_comparison(text, subject):
     assert subject_asked(text) == subject
