@@ -115,6 +115,8 @@ class Assistant:
             return answer  # "Which stories mention NASA?": the articles naming it
         if (answer := shortcuts.comparing(self.index, query, sentences_of)) is not None:
             return answer  # "How do the Suez reports differ?": the same facts, figures set side by side
+        if (answer := shortcuts.timeline(self, query)) is not None:
+            return answer  # "Timeline of the Suez blockage": dated statements, oldest first
         reading = self._read(query, k, prefer=cited_in(history))
         if more is not None:
             reading = more.unquoted(reading)

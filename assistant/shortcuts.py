@@ -9,6 +9,8 @@
   newest stories (`news.listing`);
 - `comparing` (before retrieval): "How do the Suez reports differ?" gets the facts the reports
   naming it state with different figures and with the same (`news.comparison`);
+- `timeline` (before retrieval): "Timeline of the Suez Canal blockage", "How did the bridge
+  story develop?" gets dated statements about it, oldest first (`news.timeline`);
 - `latest_on_a_name` (after retrieval): "What's the latest on Homs?" gets the openings of the
   newest retrieved stories naming it;
 - `long_form` (after retrieval): "What does HTS stand for?" gets the sentence that defines it
@@ -24,7 +26,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.conversation.more import More
-from assistant.news import comparison, listing as stories
+from assistant.news import comparison, listing as stories, timeline as story_timeline
 from assistant.news.briefing import NOTE_ABOUT, SCANNED, about, asks_for_news, asks_for_news_about, brief
 from assistant.reading.longform import NOTE_UNDEFINED, answer as defining_answer, articles_to_search, asked_acronym
 from assistant.reading.ranking import Reading
@@ -46,6 +48,10 @@ def listing(index, query: Query, sentences_of) -> Answer | None:
 
 def comparing(index, query: Query, sentences_of) -> Answer | None:
     return comparison.answer(index, query, sentences_of)
+
+
+def timeline(assistant, query: Query) -> Answer | None:
+    return story_timeline.answer(assistant, query)
 
 
 def latest_on_a_name(query: Query, reading: Reading, sentences_of, more: More | None = None) -> Answer | None:

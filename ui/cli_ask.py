@@ -25,7 +25,8 @@ def add_ask(sub) -> None:
                     "the source ('What did Northwind Post say about ...?') works like --source. 'Which "
                     "stories mention NASA?' lists the articles naming it, newest first, and 'What stories do "
                     "you have?' tells what the index holds; 'How do the Suez reports differ?' sets the figures "
-                    "a story's reports give side by side. A "
+                    "a story's reports give side by side, and 'Timeline of the Suez blockage' lists dated "
+                    "statements as --timeline does. A "
                     "greeting or thanks gets a line of its own, nothing searched.",
         epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")

@@ -9,6 +9,10 @@ then by the first date the sentence itself gives, then by position; undated arti
 When more than `k` sentences qualify, those covering more of the subject from better-ranked
 articles are kept.
 
+In a chat, "Timeline of the Suez Canal blockage", "How did the Baltimore bridge story
+develop?" or "Walk me through the Suez blockage" is answered with the first `SHOWN` of them
+(`answer`).
+
 Limits: the date of an entry is when it was *reported*; a sentence's own date ("on 6 February")
 only breaks ties. Mentions are matched by word stems, so a pronoun ("the city") does not count
 as mentioning "Homs".
@@ -17,6 +21,7 @@ as mentioning "Homs".
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -24,9 +29,10 @@ from index.text.dates import WEEKDAY
 from index.text.words import stems
 
 from assistant.errors import EmptyQuestionError
+from assistant.news.attribution import label
 from assistant.reading.question import analyse
 from assistant.reading.values import dates, quantities
-from assistant.records import Filters
+from assistant.records import Answer, Citation, Filters, Query
 
 
 @dataclass(frozen=True)
@@ -90,3 +96,50 @@ def build(assistant, subject: str, k: int = 20, sources=None, since=None, until=
     # a sentence's own date orders statements of one day; one without borrows its article's date
     return sorted(kept, key=lambda e: (e.date is None, e.date or date.min, e.mentioned or e.date or date.min,
                                        e.article_id, e.start))
+
+
+# -- asked in a chat ---------------------------------------------------------------------------------
+SHOWN = 6  # statements a chat answer quotes (the CLI's --timeline lists 20)
+NOTE = "The question asks how {subject} developed: dated statements about it, oldest first."
+_ASKS = [re.compile(p, re.I) for p in (
+    r"^(?:(?:give me|show me|show|make|build|i'd like|can i (?:have|get)|what is|what's)\s+)?(?:a |the )?"
+    r"(?:timeline|chronology|sequence of events)\s+(?:of|for|on|about)\s+(?P<subject>.+)$",
+    r"^how did (?P<subject>.+?) (?:develop|unfold|evolve|play out|progress)(?: over time)?$",
+    r"^(?:walk|take) me through (?P<subject>.+)$",
+)]
+
+
+def subject_asked(text: str) -> str | None:
+    """What a chat question asks the timeline of ("the Suez Canal blockage" in "Timeline of the
+    Suez Canal blockage", "How did the Baltimore bridge story develop?"), or None."""
+    t = " ".join(text.replace("’", "'").split()).rstrip(" ?.!")
+    m = next((m for rx in _ASKS if (m := rx.match(t))), None)
+    if m is None:
+        return None
+    subject = re.sub(r"^(?:the|a|an)\s+|\s+(?:story|stories|events?|news)$", "", m.group("subject").strip(), flags=re.I)
+    return subject if analyse(subject).terms else None
+
+
+def answer(assistant, query: Query) -> Answer | None:
+    """The timeline a chat question asks for, as an answer: up to `SHOWN` dated statements, oldest
+    first, each cited, the outlet and date named once per run of one report's statements."""
+    subject = subject_asked(query.text)
+    if subject is None:
+        return None
+    f = query.filters
+    entries = build(assistant, subject, k=SHOWN, sources=f.sources, since=f.since, until=f.until)
+    notes = [*query.notes, NOTE.format(subject=f"“{subject}”")]
+    if not entries:
+        return Answer(query.question, f"No dated statement about “{subject}” was found in the articles.",
+                      abstained=True, confidence=1.0, query=query.text, notes=notes)
+    articles = {a.id: a for a in assistant.index.articles({e.article_id for e in entries})}
+    parts, cites, last = [], [], None
+    for n, e in enumerate(entries, 1):
+        a = articles[e.article_id]
+        cites.append(Citation.of_sentence(n, a, e.start, e.end, e.quote))
+        who = "" if a.id == last else f"{label(a)[:1].upper()}{label(a)[1:]}: "
+        parts.append(f"{who}{e.quote} [{n}]")
+        last = a.id
+    text = f"How “{subject}” was reported, oldest first: " + " ".join(parts)
+    # nothing was guessed: each statement is a report's own sentence naming the subject
+    return Answer(query.question, text, citations=cites, confidence=1.0, query=query.text, notes=notes)

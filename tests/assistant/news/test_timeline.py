@@ -75,3 +75,27 @@ def test_cli_prints_one_line_per_statement(tmp_path, assistant, capsys, monkeypa
     assert cli.main(["ask", "--timeline", "Hama", "--json", "--index", str(tmp_path / "idx")]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data[0]["date"] == "2024-11-30" and data[-1]["date"] is None
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("Timeline of the Suez Canal blockage", "Suez Canal blockage"), ("Give me a timeline of Hama", "Hama"),
+    ("How did the Baltimore bridge story develop?", "Baltimore bridge"), ("Walk me through the Hama story", "Hama"),
+    ("What's the timeline of the offensive?", "offensive"), ("How did the fire unfold?", "fire"),
+    ("How did the rebels take Hama?", None), ("What is a timeline?", None), ("Timeline of the", None),
+])
+def test_the_chat_forms_that_ask_for_a_timeline(text, subject):
+    from assistant.news.timeline import subject_asked
+
+    assert subject_asked(text) == subject
+
+
+def test_asked_in_a_chat_the_timeline_is_an_answer_each_report_named_once_per_run(assistant):
+    got = assistant.ask("How did the Hama story develop?")
+    assert got.text == (
+        "How “Hama” was reported, oldest first: Meridian Wire (30 Nov 2024): Hama braced for an assault as 20,000 "
+        "fighters gathered. [1] Harbor Ledger (5 Dec 2024): Rebels entered Hama on 5 December after days of "
+        "fighting. [2] About 280,000 people have fled their homes near Hama, the UN said. [3] An undated report, "
+        "“Clipping”: Residents of Hama counted 3 nights of shelling. [4]")
+    assert [c.n for c in got.citations] == [1, 2, 3, 4] and not got.abstained
+    nothing = assistant.ask("Timeline of the volcano eruption")
+    assert nothing.abstained and nothing.text == "No dated statement about “volcano eruption” was found in the articles."
