@@ -30,7 +30,8 @@ PROMPT = "you> "
 WIDTH = 100
 HELP = """\
 Ask a question about the indexed articles; follow-ups may refer to earlier answers
-("Who is its leader?", "What about Hama?").
+("Who is its leader?", "What about Hama?"). Also: "What's new?", "Which stories mention
+NASA?", "How do the Suez reports differ?", "Timeline of the Suez blockage", "Tell me more".
   /sources   the last answer's sources in full: quoted sentences and links
   /reset     start a new conversation (nothing earlier is carried over)
   /help      this help
@@ -43,7 +44,9 @@ def add_chat(sub) -> None:
         description="Chat with the indexed articles in the terminal. Each answer is 1-3 of their own "
                     "sentences with [n] marks and a short source list; follow-up questions can refer to "
                     "earlier turns ('When?', 'Any updates on that?'), 'Tell me more' answers from what was "
-                    "not quoted yet, and 'Who reported that?' names the last answer's outlets. Type /help "
+                    "not quoted yet, and 'Who reported that?' names the last answer's outlets. 'Which stories "
+                    "mention NASA?', 'How do the Suez reports differ?' and 'Timeline of the Suez blockage' "
+                    "work as they do in 'assistant ask'. Type /help "
                     "for the commands.",
         epilog="Questions can also be piped, one per line: printf 'Q1\\nQ2\\n' | assistant chat. " + LLM_EPILOG)
     add_index_arg(p)
