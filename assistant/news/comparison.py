@@ -9,7 +9,8 @@ outlets (or, where outlets are unknown, different articles) that mean nearly the
 (cosine >= `SAME_FACT`) state one fact. They **differ** where both give a figure of the same
 unit ("369 vessels", "more than 400 vessels") and no two of their figures of that unit are the
 same (5 %), or where they are near-identical but for a name or number (`contradiction`); they
-**agree** where they give the same figure or the same day. Differences of reports of different
+**agree** where they give the same day, or the same figure (then a cosine of `SAME_FIGURE` is
+enough). Differences of reports of different
 days are an update of a developing story (`Conflict.kind` "update"), as in answers.
 
 Limits: only figures with a unit and near-identical wording are compared, not claims in words
@@ -37,6 +38,9 @@ from assistant.records import Answer, Citation, Conflict, ConflictValue, Query
 
 MAX_REPORTS = 6  # reports compared (newest first): every pair of their sentences is looked at
 SAME_FACT = 0.65  # cosine above which two sentences of different reports state the same fact
+# two sentences giving the same figure need less: "displaced approximately 280,000 people" and
+# "with approximately 280,000 people displaced" in differently written reports (cosine 0.62)
+SAME_FIGURE = 0.5
 SHOWN = 3  # differences, and agreements, spelled out
 NOTE = ("The question asks how reports of {subject} compare: sentences of different reports that state "
         "the same fact with different figures, then with the same.")
@@ -113,9 +117,10 @@ def _differing(a: _Said, b: _Said) -> tuple[str, str] | None:
     return None
 
 
-def _agreeing(a: _Said, b: _Said) -> bool:
-    """The same figure or the same full date in both, and no figure in each that the other lacks
-    (two sentences each with a figure of its own may be about different things)."""
+def _agreeing(a: _Said, b: _Said, similarity: float) -> bool:
+    """The same figure (`SAME_FIGURE`) or the same full date (`SAME_FACT`) in both, and no figure
+    in each that the other lacks (two sentences each with a figure of its own may be about
+    different things)."""
     def unmatched(x: _Said, y: _Said) -> bool:
         return any(not any(same_value(f.value, g.value) for g in y.figures) for f in x.figures)
 
@@ -123,6 +128,8 @@ def _agreeing(a: _Said, b: _Said) -> bool:
         return False
     if any(same_value(x.value, y.value) and compatible(x, y) for x in a.figures for y in b.figures):
         return True
+    if similarity < SAME_FACT:
+        return False
     days_a = {d.key() for d in dates(a.text) if d.day and d.month}
     return bool(days_a & {d.key() for d in dates(b.text) if d.day and d.month})
 
@@ -146,17 +153,18 @@ def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of
     vecs = embed([s.text for s in said]) if said else np.zeros((0, 1), dtype=np.float32)
     sims = vecs @ vecs.T
     pairs = sorted(((float(sims[i, j]), i, j) for i in range(len(said)) for j in range(i + 1, len(said))
-                    if sims[i, j] >= SAME_FACT and _apart(said[i].article, said[j].article)), reverse=True)
+                    if sims[i, j] >= SAME_FIGURE and _apart(said[i].article, said[j].article)), reverse=True)
     differ, agree, used = [], [], set()
-    for _, i, j in pairs:
+    for sim, i, j in pairs:
         a, b = said[i], said[j]
         if a.key() in used or b.key() in used:
             continue
-        if (values := _differing(a, b)) is not None and len(differ) < SHOWN:
+        values = _differing(a, b) if sim >= SAME_FACT else None
+        if values is not None and len(differ) < SHOWN:
             if a.article.published and b.article.published and a.article.published > b.article.published:
                 a, b, values = b, a, values[::-1]  # the older report first: a story told in order
             differ.append((a, b, values))
-        elif values is None and _agreeing(a, b) and len(agree) < SHOWN:
+        elif values is None and _agreeing(a, b, sim) and len(agree) < SHOWN:
             agree.append((a, b))
         else:
             continue
