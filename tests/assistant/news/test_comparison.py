@@ -17,11 +17,19 @@ from index import Article
 FACTS = ["vessels", "aground", "toll", "routes"]  # a sentence naming one of these states that fact
 
 
+# sentences holding these are alike but less so: cosine 0.6 between the two wordings
+HALF_ALIKE = {"The WFP said": (1.0, 0.0), "The UN said": (0.6, 0.8)}
+
+
 def embed(texts: list[str]) -> np.ndarray:
-    out = np.zeros((len(texts), len(FACTS) + len(texts)), dtype=np.float32)
+    out = np.zeros((len(texts), len(FACTS) + 2 + len(texts)), dtype=np.float32)
     for i, t in enumerate(texts):
+        half = next((v for k, v in HALF_ALIKE.items() if t.startswith(k)), None)
+        if half is not None:
+            out[i, len(FACTS):len(FACTS) + 2] = half
+            continue
         fact = next((k for k, f in enumerate(FACTS) if f in t), None)
-        out[i, fact if fact is not None else len(FACTS) + i] = 1.0  # unrelated sentences: orthogonal
+        out[i, fact if fact is not None else len(FACTS) + 2 + i] = 1.0  # unrelated sentences: orthogonal
     return out
 
 
@@ -74,6 +82,16 @@ def test_sentences_each_with_a_figure_of_its_own_are_not_an_agreement():
     b = report("b", "Review", "2031-02-25", "The toll passed 50,000 people after the quakes of 6 February 2031.")
     got = ask("Do the quake reports agree?", a, b)
     assert "Reported by both" not in got.text and "They differ: 21,000 against 50,000 people." in got.text
+
+
+def test_the_same_figure_in_sentences_less_alike_is_still_an_agreement_a_different_one_no_dispute():
+    a = report("a", "Post", "2031-02-10", "The WFP said about 280,000 people were displaced in a week.")
+    b = report("b", "Review", "2031-02-11", "The UN said some 280,000 people had fled their homes.")
+    got = ask("Compare the canal reports", a, b)
+    assert "Reported by both Post and Review: The WFP said about 280,000" in got.text and not got.conflicts
+    c = report("c", "Review", "2031-02-11", "The UN said some 300,000 people had fled their homes.")
+    got = ask("Compare the canal reports", a, c)  # alike at 0.6 only: not sure enough to set side by side
+    assert not got.conflicts and "They differ" not in got.text
 
 
 def test_number_words_and_unrelated_sentences_are_not_compared():
