@@ -9,9 +9,14 @@ outlets (or, where outlets are unknown, different articles) that mean nearly the
 (cosine >= `SAME_FACT`) state one fact. They **differ** where both give a figure of the same
 unit ("369 vessels", "more than 400 vessels") and no two of their figures of that unit are the
 same (5 %), or where they are near-identical but for a name or number (`contradiction`); they
-**agree** where they give the same day, or the same figure (then a cosine of `SAME_FIGURE` is
-enough). Differences of reports of different
+**agree** where they give the same day, or the same figure (then, for a figure of three digits
+or more, a cosine of `SAME_FIGURE` is enough). The reports are those naming the subject in their
+headline or first two sentences, taken newest first outlet by outlet (`reports_about`). Differences of reports of different
 days are an update of a developing story (`Conflict.kind` "update"), as in answers.
+
+Only sentences that name the subject, or stand in a paragraph that does, are compared: a page
+covering several stories names the subject in one of them. Figures differ only where they are
+of the same unit, or a bare figure and a count of people or deaths in sentences about deaths.
 
 Limits: only figures with a unit and near-identical wording are compared, not claims in words
 ("the ship was freed" against "the ship is still stuck"); a sentence pair below `SAME_FACT` is
@@ -29,10 +34,10 @@ import numpy as np
 from index import Article
 from index.text.words import REPORT_NOUNS, STOPWORDS, words
 
-from assistant.news.attribution import agreement_prefix, is_update, join, label, mid_sentence
-from assistant.news.conflicts import compatible
+from assistant.news.attribution import agreement_prefix, day, is_update, join, label, mid_sentence
+from assistant.news.conflicts import DEATHS, MAX_RATIO, compatible, unit_class
 from assistant.news.contradiction import contradiction
-from assistant.news.listing import stories_naming
+from assistant.news.listing import content_stems, stems_named, stories_naming
 from assistant.reading.values import Quantity, dates, quantities, same_value
 from assistant.records import Answer, Citation, Conflict, ConflictValue, Query
 
@@ -92,11 +97,15 @@ class _Said:
         return self.article.id, self.start
 
 
+_ORDINAL = frozenset({"st", "nd", "rd", "th"})
+
+
 def _figures(text: str) -> list[Quantity]:
-    """The figures of `text` worth comparing: not a bare year ("opened in 1869": a date), nor a
-    bare number word ("one of the busiest routes", "two of the six workers": no count of a thing)."""
-    return [q for q in quantities(text) if q.unit or (any(ch.isdigit() for ch in q.text)
-                                                      and not (q.value.is_integer() and 1800 <= q.value <= 2100))]
+    """The figures of `text` worth comparing: not a bare year ("opened in 1869": a date), a bare
+    number word ("one of the busiest routes", "two of the six workers": no count of a thing) or
+    an ordinal ("the 31st anniversary")."""
+    return [q for q in quantities(text) if text[q.end:q.end + 2] not in _ORDINAL and (q.unit or (
+        any(ch.isdigit() for ch in q.text) and not (q.value.is_integer() and 1800 <= q.value <= 2100)))]
 
 
 def _worded(q: Quantity) -> str:
@@ -108,8 +117,11 @@ def _differing(a: _Said, b: _Said) -> tuple[str, str] | None:
     same measure, or a count of the same thing, `compatible`) and no equal one, or the two differ
     in one span of near-identical wording; None otherwise."""
     for x in a.figures:
-        alike = [y for y in b.figures if compatible(x, y)]
-        if alike and not any(same_value(x.value, y.value) for y in alike):
+        # figures far apart are of different things, measures too ("$66 million" of one aid
+        # package, "$13.5 billion" of another); a value the other gives at all is no difference
+        # ("after 10 years rather than 20 years" against "after 10 years, instead of 20")
+        alike = [y for y in b.figures if _same_kind(x, a.text, y, b.text) and _near(x, y)]
+        if alike and not any(same_value(x.value, y.value) for y in b.figures):
             return _worded(x), _worded(alike[0])
     spans = contradiction(a.text, b.text)
     if spans:
@@ -117,8 +129,42 @@ def _differing(a: _Said, b: _Said) -> tuple[str, str] | None:
     return None
 
 
+def _same_kind(x: Quantity, x_text: str, y: Quantity, y_text: str) -> bool:
+    """Figures of the same unit ("vessels", "ships"); a bare figure only against a count of people
+    or deaths, in sentences that both speak of deaths ("the death toll rose to 21,000" against
+    "50,000 people died"). Looser matches (any count of people against doses) set unrelated
+    figures side by side on real pages."""
+    ux, uy = unit_class(x.unit), unit_class(y.unit)
+    if ux and uy:
+        return ux == uy
+    other = uy or ux
+    return other in ("people", "death") and all(DEATHS.search(t) for t in (x_text, y_text))
+
+
+def _near(x: Quantity, y: Quantity) -> bool:
+    lo, hi = sorted((abs(x.value), abs(y.value)))
+    return lo > 0 and hi / lo <= MAX_RATIO
+
+
+def _on_subject(text: str, start: int, end: int, want: set[str]) -> bool:
+    """The sentence at `start:end` names the subject, or its paragraph does: a page that covers
+    several stories (a daily digest, a photo gallery) mentions the subject in one of them."""
+    if want <= stems_named(text[start:end]):
+        return True
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    return want <= stems_named(text[first:last if last >= 0 else len(text)])
+
+
+def _distinctive(x: Quantity) -> bool:
+    """A figure unlikely to be shared by chance: three or more digits ("280,000", "369"), not
+    "5" of "the '5 Things' newsletter"."""
+    return sum(ch.isdigit() for ch in x.text) >= 3
+
+
 def _agreeing(a: _Said, b: _Said, similarity: float) -> bool:
-    """The same figure (`SAME_FIGURE`) or the same full date (`SAME_FACT`) in both, and no figure
+    """The same figure (three digits or more: `SAME_FIGURE`, else `SAME_FACT`) or the same full
+    date (`SAME_FACT`) in both, and no figure
     in each that the other lacks (two sentences each with a figure of its own may be about
     different things)."""
     def unmatched(x: _Said, y: _Said) -> bool:
@@ -126,7 +172,8 @@ def _agreeing(a: _Said, b: _Said, similarity: float) -> bool:
 
     if unmatched(a, b) and unmatched(b, a):
         return False
-    if any(same_value(x.value, y.value) and compatible(x, y) for x in a.figures for y in b.figures):
+    shared = [x for x in a.figures for y in b.figures if same_value(x.value, y.value) and compatible(x, y)]
+    if any(_distinctive(x) for x in shared) or (shared and similarity >= SAME_FACT):
         return True
     if similarity < SAME_FACT:
         return False
@@ -138,6 +185,21 @@ def _apart(a: Article, b: Article) -> bool:
     return a.id != b.id and not (a.source and b.source and a.source == b.source)
 
 
+def _head(reports: Sequence[Article], subject: str) -> str:
+    """"Compared 3 reports naming “Suez”: Meridian Wire (30 Mar 2021), …" for a few; by outlets
+    and dates for more."""
+    head = f"Compared {len(reports)} reports naming “{subject}”"
+    if len(reports) <= 3:
+        return f"{head}: {join([label(a) for a in reports])}."
+    outlets = list(dict.fromkeys(a.source for a in reports if a.source))
+    days = sorted(a.published for a in reports if a.published)
+    if outlets:
+        head += f", from {join(outlets)}"
+    if days:
+        head += f", published {day(days[0])}" + (f" to {day(days[-1])}" if days[0] != days[-1] else "")
+    return head + "."
+
+
 def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of: Callable[[Article], Sequence],
             embed: Callable[[list[str]], np.ndarray]) -> Answer:
     note = NOTE.format(subject=f"“{subject}”")
@@ -146,10 +208,17 @@ def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of
         return Answer(query.question, f"No article in the index names “{subject}”.", abstained=True,
                       confidence=1.0, query=query.text, notes=notes)
     reports = list(reports)[:MAX_REPORTS]
+    reports.sort(key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
     if not any(_apart(a, b) for i, a in enumerate(reports) for b in reports[i + 1:]):
-        return Answer(query.question, f"Only one report names “{subject}” ({label(reports[0])}): there is "
-                      "nothing to compare it with.", abstained=True, confidence=1.0, query=query.text, notes=notes)
-    said = [_Said(a, s.start, s.end, s.text, _figures(s.text)) for a in reports for s in sentences_of(a)]
+        text = (f"Only one report names “{subject}” ({label(reports[0])}): there is nothing to compare it with."
+                if len(reports) == 1 else f"Every report naming “{subject}” is {reports[0].source}'s "
+                f"({len(reports)}): a comparison needs reports from two outlets.")
+        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=notes)
+    want = content_stems(subject)
+    said = [_Said(a, s.start, s.end, s.text, _figures(s.text)) for a in reports for s in sentences_of(a)
+            if _on_subject(a.text, s.start, s.end, want)]
+    # only a sentence with a figure or a day can differ or agree here: the others are not embedded
+    said = [s for s in said if s.figures or any(d.day and d.month for d in dates(s.text))]
     vecs = embed([s.text for s in said]) if said else np.zeros((0, 1), dtype=np.float32)
     sims = vecs @ vecs.T
     pairs = sorted(((float(sims[i, j]), i, j) for i in range(len(said)) for j in range(i + 1, len(said))
@@ -177,8 +246,7 @@ def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of
         cites.append(Citation.of_sentence(n, s.article, s.start, s.end, s.text))
         return n
 
-    named = sorted({a.id: a for a in reports}.values(), key=lambda a: reports.index(a))
-    out = [f"Compared {len(named)} reports naming “{subject}”: {join([label(a) for a in named])}."]
+    out = [_head(reports, subject)]
     conflicts = []
     if not differ and not agree:
         out.append("They state no figure or day in common, nor any differently, in sentences alike enough "
@@ -203,9 +271,25 @@ def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of
                   conflicts=conflicts, notes=notes)
 
 
+def reports_about(index, subject: str, query: Query, sentences_of) -> list[Article]:
+    """The reports to compare: those naming the subject in their headline or first two sentences
+    (a digest that mentions it in one line of twenty is not a report of it), the newest of each
+    outlet first, then the next newest of each, and so on."""
+    want = content_stems(subject)
+    about = [a for a in stories_naming(index, subject, query)
+             if want <= stems_named(a.title + " " + " ".join(s.text for s in list(sentences_of(a))[:2]))]
+    by_outlet: dict[str, list[Article]] = {}
+    for a in about:  # newest first already
+        by_outlet.setdefault(a.source or a.id, []).append(a)
+    turns = [group[i] for i in range(max(map(len, by_outlet.values()), default=0))
+             for group in by_outlet.values() if i < len(group)]
+    return turns[:MAX_REPORTS]
+
+
 def answer(index, query: Query, sentences_of) -> Answer | None:
     """The comparison `query` asks for, or None where it asks something else."""
     subject = subject_asked(query.text)
     if subject is None:
         return None
-    return compare(query, subject, stories_naming(index, subject, query), sentences_of, index.embedder.embed)
+    return compare(query, subject, reports_about(index, subject, query, sentences_of), sentences_of,
+                   index.embedder.embed)

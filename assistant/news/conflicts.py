@@ -56,7 +56,7 @@ _HEDGE = re.compile(r"\b(could|may|might|would|expected|projected|forecasts?|pre
 _STATEMENT_DATE = re.compile(r"\b(said|says|announced|reported|published|confirmed|told [\w ]{1,30}|stated)\s+"
                              r"(on|late on|early on|in)?\s*$", re.I)
 _FOCUS_AFTER = re.compile(r"\bhow many\s+(\w+)(?:\s+(\w+))?", re.I)
-_DEATH_Q = re.compile(r"\b(death toll|toll|died|dead|deaths|kill|kills|killed|fatalities|casualties|lives)\b", re.I)
+DEATHS = re.compile(r"\b(death toll|toll|died|dead|deaths|kill|kills|killed|fatalities|casualties|lives)\b", re.I)
 _MEASURE_Q = [(re.compile(r"\bhow (far|close|near)\b", re.I), {"km", "mile", "m", "ft"}),
               (re.compile(r"\bhow long\b", re.I), {"day", "hour", "min", "week", "month", "year", "km", "mile", "m"}),
               (re.compile(r"\b(percentage|percent|share|proportion)\b", re.I), {"%"}),
@@ -84,7 +84,7 @@ class Focus:
         for rx, units in _MEASURE_Q:
             if rx.search(q.text):
                 return cls(frozenset(units))
-        if _DEATH_Q.search(q.text):
+        if DEATHS.search(q.text):
             return cls(frozenset({"death", "people"}), frozenset({"death", "toll", "died", "dead", "kill", "killed",
                                                                   "live"}))
         m = _FOCUS_AFTER.search(q.text)

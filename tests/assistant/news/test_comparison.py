@@ -14,7 +14,7 @@ from assistant.reading.sentences import split_sentences
 from assistant.records import Query
 from index import Article
 
-FACTS = ["vessels", "aground", "toll", "routes"]  # a sentence naming one of these states that fact
+FACTS = ["vessels", "aground", "toll", "routes", "vaccine"]  # "routes": one fact, so the pairs are compared  # a sentence naming one of these states that fact
 
 
 # sentences holding these are alike but less so: cosine 0.6 between the two wordings
@@ -78,36 +78,55 @@ def test_the_same_fact_with_different_figures_is_set_side_by_side_older_report_f
 
 
 def test_sentences_each_with_a_figure_of_its_own_are_not_an_agreement():
-    a = report("a", "Post", "2031-02-10", "The toll rose to 21,000 after the quakes of 6 February 2031.")
-    b = report("b", "Review", "2031-02-25", "The toll passed 50,000 people after the quakes of 6 February 2031.")
+    a = report("a", "Post", "2031-02-10", "The toll near the canal rose to 21,000 after the quakes of 6 February 2031.")
+    b = report("b", "Review", "2031-02-25", "The toll near the canal passed 50,000 people after the quakes of 6 February 2031.")
     got = ask("Do the quake reports agree?", a, b)
     assert "Reported by both" not in got.text and "They differ: 21,000 against 50,000 people." in got.text
 
 
 def test_the_same_figure_in_sentences_less_alike_is_still_an_agreement_a_different_one_no_dispute():
-    a = report("a", "Post", "2031-02-10", "The WFP said about 280,000 people were displaced in a week.")
-    b = report("b", "Review", "2031-02-11", "The UN said some 280,000 people had fled their homes.")
+    a = report("a", "Post", "2031-02-10", "The WFP said about 280,000 people near the canal were displaced in a week.")
+    b = report("b", "Review", "2031-02-11", "The UN said some 280,000 people had fled their homes by the canal.")
     got = ask("Compare the canal reports", a, b)
-    assert "Reported by both Post and Review: The WFP said about 280,000" in got.text and not got.conflicts
-    c = report("c", "Review", "2031-02-11", "The UN said some 300,000 people had fled their homes.")
+    assert "Reported by both Review and Post: The UN said some 280,000" in got.text and not got.conflicts
+    c = report("c", "Review", "2031-02-11", "The UN said some 300,000 people had fled their homes by the canal.")
     got = ask("Compare the canal reports", a, c)  # alike at 0.6 only: not sure enough to set side by side
     assert not got.conflicts and "They differ" not in got.text
 
 
-def test_number_words_and_unrelated_sentences_are_not_compared():
-    a = report("a", "Post", "2031-02-10", "The canal is one of the busiest routes.", "Crews slept on the ship.")
-    b = report("b", "Review", "2031-02-11", "Two of the routes closed.", "The weather was calm.")
+def test_number_words_ordinals_and_unrelated_sentences_are_not_compared():
+    a = report("a", "Post", "2031-02-10", "The canal is one of the busiest routes.", "Crews slept on the ship.",
+               "The routes marked the 31st anniversary of the canal.")
+    b = report("b", "Review", "2031-02-11", "Two of the routes closed.", "The weather was calm.",
+               "The routes closed as 22 people were hurt at the canal.")
     got = ask("Compare the canal reports", a, b)
     assert not got.conflicts and not got.citations
     assert got.text.endswith("They state no figure or day in common, nor any differently, in sentences alike "
                              "enough to compare.")
 
 
+def test_only_what_is_said_about_the_subject_is_compared():
+    # a digest: the canal in one paragraph, another story's figures in the next
+    a = report("a", "Post", "2031-02-10", "About 369 vessels were queued at the canal.\n"
+               "Elsewhere, more than 400 vessels were queued at the strait.")
+    b = report("b", "Review", "2031-02-11", "About 370 vessels were queued at the canal.")
+    got = ask("Compare the canal reports", a, b)
+    assert not got.conflicts and "Reported by both Review and Post: About 370 vessels" in got.text
+
+
+def test_figures_of_different_things_are_not_set_side_by_side():
+    a = report("a", "Post", "2031-02-10", "More than 780,000 vaccine doses reached the canal towns.")
+    b = report("b", "Review", "2031-02-11", "At least 1.5 million people near the canal are eligible for a vaccine.")
+    assert not ask("Compare the canal reports", a, b).conflicts  # doses and people: no dispute
+
+
 def test_one_report_or_one_outlet_leaves_nothing_to_compare():
     other = report("l2", "Harbor Ledger", "2031-03-30", "More than 400 vessels were queued at the canal.")
-    for reports in ([LEDGER], [LEDGER, other]):
-        got = ask("Compare the canal reports", *reports)
-        assert got.abstained and got.text.startswith("Only one report names “canal” (Harbor Ledger (29 Mar 2031))")
+    got = ask("Compare the canal reports", LEDGER)
+    assert got.abstained and got.text.startswith("Only one report names “canal” (Harbor Ledger (29 Mar 2031))")
+    got = ask("Compare the canal reports", LEDGER, other)
+    assert got.abstained and got.text == ("Every report naming “canal” is Harbor Ledger's (2): a comparison needs "
+                                          "reports from two outlets.")
     assert ask("Compare the canal reports").text == "No article in the index names “canal”."
 
 
