@@ -24,6 +24,7 @@ from index.text.dates import parse_day
 
 from assistant import shortcuts
 from assistant.conversation import smalltalk as small_talk
+from assistant.conversation.grounding import located
 from assistant.conversation.history import HistoryLike
 from assistant.conversation.more import NOTE as MORE_NOTE
 from assistant.conversation.more import more_of, sources_of
@@ -92,6 +93,8 @@ class Assistant:
             return small_talk.answer(question, talk, lambda: self.example_questions(2))
         if history:  # an earlier "thanks" is no turn a follow-up leans on
             history = [t for t in history if not small_talk.is_small_talk(t[0])]
+            # turns rebuilt from a reply's text (the OpenAI-compatible API) lack article ids
+            history = located(history, self.index, self.cache.sentences)
         self._asked += 1
         if self._asked == 2:
             self.warm(background=True)  # one-off questions (the CLI's ask) never pay for it

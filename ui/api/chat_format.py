@@ -5,8 +5,9 @@ A client sends back only the text of earlier replies, not the Answers behind the
 earlier turn becomes an Answer rebuilt from that text: the reply's sentences (marks removed)
 become the quotes of citations rebuilt from its numbered source list. That is what follow-ups
 read of a turn (`assistant.conversation`: the names an answer's quotes found, the question it
-searched); article ids are not in the text, so a follow-up cannot prefer the articles an
-earlier answer cited the way the browser chat does. System and tool messages are ignored.
+searched); article ids are not in the text: `Assistant.ask` finds each source's article again
+by its URL and quoted sentences (`assistant.conversation.grounding`). System and tool messages
+are ignored.
 
 Out: `reply_text(answer)` is the answer with its [n] marks, then a numbered list of the cited
 articles (title, outlet, date, url): "Related reading" when the answer abstained.
