@@ -96,3 +96,15 @@ def test_errors_reach_the_client_as_openai_errors(local, serve_api):
         client(public, OTHER_KEY).chat.completions.create(model="m", messages=[{"role": "user", "content": SUEZ}])
     r = client(public, KEY).chat.completions.create(model="m", messages=[{"role": "user", "content": SUEZ}])
     assert r.model_extra["citations"]
+
+
+def test_tell_me_more_after_a_reply_sent_back_as_text_quotes_something_new(local):
+    c = client(local)
+    first = c.chat.completions.create(model="m", messages=[{"role": "user", "content": SUEZ}])
+    more = c.chat.completions.create(model="m", messages=[
+        {"role": "user", "content": SUEZ},
+        {"role": "assistant", "content": first.choices[0].message.content},
+        {"role": "user", "content": "Tell me more"}])
+    quoted = {(x["article_id"], x["start"]) for x in first.model_extra["citations"]}
+    again = {(x["article_id"], x["start"]) for x in more.model_extra["citations"]}
+    assert again and not quoted & again
