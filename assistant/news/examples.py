@@ -3,7 +3,9 @@
 A story's subject is a name its opening sentences give (sentence case, so capitals mark names:
 "The Francis Scott Key Bridge in Baltimore collapsed" -> "Francis Scott Key Bridge") that its
 headline names too, so a name met in passing ("India Standard Time") is not taken for what the
-story is about; failing that, the longest name of two words or more in the opening. A single
+story is about; failing that, three or more words the headline and the opening share ("the
+total solar eclipse"), then the longest name of two words or more in the opening. A name the
+opening writes with "the" keeps it ("the Francis Scott Key Bridge"). A single
 word opening a sentence is a name only if the story never writes it in lower case and it is no
 number word ("Baltimore", not "Opposition" or "Thousands"). The newest
 story is asked about as a person following the news would ("What's the latest on ...?"), the
@@ -13,6 +15,8 @@ example; English only.
 """
 
 from __future__ import annotations
+
+import re
 
 from index.text.numbers import NUMBER_WORDS
 from index.text.words import STOPWORDS, TERM, stems
@@ -44,9 +48,53 @@ def subject_of(text: str, title: str = "") -> str:
                 named.append(cand)
             elif len(words) >= 2 and len(cand) > len(fallback):
                 fallback = cand
-    if named:
-        return max(named, key=lambda c: (len(c.split()) >= 2, len(c)))
-    return fallback
+    opening = " ".join(s.text for s in split_sentences(text)[:2])
+    best = max(named, key=lambda c: (len(c.split()) >= 2, len(c))) if named else ""
+    if len(best.split()) >= 2:
+        return _with_article(best, opening)
+    # "A total solar eclipse crossed ..." under "Total Solar Eclipse Sweeps Across Mexico": three
+    # words or more of the headline in the opening, none of them a stopword, say what the story
+    # is about better than a place named in passing
+    run = shared_run(title, opening)
+    if len(run.split()) >= 3 and not any(w.lower() in STOPWORDS for w in run.split()):
+        return run if any(w[:1].isupper() for w in run.split()) else f"the {run}"
+    return _with_article(best or fallback, opening)
+
+
+def _with_article(name: str, opening: str) -> str:
+    """"the Francis Scott Key Bridge" where the opening writes it so, as a noun phrase of its own
+    (followed by punctuation, a stopword or a verb-like word: "the Moon on 19 August", "the
+    Harbor Bridge reopened"), not as a modifier ("the Chandrayaan-3 mission"); as it is otherwise."""
+    if not name:
+        return name
+    for m in re.finditer(rf"\bthe {re.escape(name)}(?=(\W|$))(?:\s+(\w+))?", opening, re.I):
+        after = (m.group(2) or "").lower()
+        if not after or m.group(1) not in (" ", "") or after in STOPWORDS or after.endswith(("ed", "s")):
+            return f"the {name}"
+    return name
+
+
+def shared_run(title: str, opening: str) -> str:
+    """The longest run of words the headline and the opening share, in the opening's case, less
+    stopwords at either end ("the total solar eclipse" -> "total solar eclipse")."""
+    h = [w.lower() for w in TERM.findall(title)]
+    o = TERM.findall(opening)
+    low = [w.lower() for w in o]
+    best = (0, 0)  # (length, end in the opening)
+    prev = [0] * (len(h) + 1)
+    for i in range(1, len(o) + 1):
+        cur = [0] * (len(h) + 1)
+        for j in range(1, len(h) + 1):
+            if low[i - 1] == h[j - 1]:
+                cur[j] = prev[j - 1] + 1
+                best = max(best, (cur[j], i))
+        prev = cur
+    words = o[best[1] - best[0]:best[1]]
+    while words and words[0].lower() in STOPWORDS:
+        words.pop(0)
+    while words and words[-1].lower() in STOPWORDS:
+        words.pop()
+    return " ".join(words)
 
 
 def example_questions(index, n: int = 4) -> list[str]:

@@ -26,6 +26,19 @@ def test_a_word_opening_a_sentence_is_a_subject_only_if_the_story_never_writes_i
                       "Thousands Flee Homs") == "Homs"
 
 
+def test_a_story_about_a_thing_is_asked_about_by_the_words_its_headline_and_opening_share():
+    text = ("A total solar eclipse crossed North America on Monday, turning day into twilight along a path "
+            "from the Pacific coast of Mexico to eastern Canada.")
+    assert subject_of(text, "Total Solar Eclipse Sweeps Across Mexico and Canada") == "the total solar eclipse"
+    # fewer than three shared words, or a stopword among them, is no subject: the name stays
+    text = "The combined death toll from the earthquakes in southern Türkiye rose past 21,000."
+    assert subject_of(text, "Death Toll From Türkiye Earthquakes Passes 21,000") == "Türkiye"
+    text = "The uncrewed capsule began a test flight around the Moon on Wednesday."
+    assert subject_of(text, "Capsule Starts Test Flight Around the Moon") == "the Moon"
+    # "the" before a name that qualifies a noun belongs to the noun
+    assert subject_of("The Chandrayaan-3 mission landed near the pole.", "Chandrayaan-3 Lands") == "Chandrayaan-3"
+
+
 class Newest:
     def __init__(self, articles):
         self.arts = sorted(articles, key=lambda a: a.published, reverse=True)
@@ -44,5 +57,5 @@ def test_newest_story_first_as_the_latest_then_one_question_per_subject():
         art(2, "Storm Hits Coral Bay", "A storm struck Coral Bay overnight, flooding the old town.", 12),
         art(3, "Harbor Bridge Tolls Rise", "Tolls on the Harbor Bridge will rise next month.", 11),
     ])
-    assert example_questions(idx, 4) == ["What's the latest on Coral Bay?", "What happened with Harbor Bridge?"]
+    assert example_questions(idx, 4) == ["What's the latest on Coral Bay?", "What happened with the Harbor Bridge?"]
     assert example_questions(idx, 1) == ["What's the latest on Coral Bay?"]
