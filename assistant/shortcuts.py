@@ -15,7 +15,8 @@
   newest retrieved stories naming it;
 - `long_form` (after retrieval): "What does HTS stand for?" gets the sentence that defines it
   (`reading.longform`), or, where no article defines it, a reading whose confidence is 0, so the
-  answer is an abstention with a note.
+  answer is an abstention with a note; "What is ERCOT?" gets the defining sentence where there
+  is one, and is read as any question where there is none.
 
 Small talk is answered before any of these, in `Assistant.ask` itself. After "Tell me more"
 (`conversation.more`) the briefings leave out the stories the previous answer quoted.
@@ -28,7 +29,8 @@ from dataclasses import replace
 from assistant.conversation.more import More
 from assistant.news import comparison, listing as stories, timeline as story_timeline
 from assistant.news.briefing import NOTE_ABOUT, SCANNED, about, asks_for_news, asks_for_news_about, brief
-from assistant.reading.longform import NOTE_UNDEFINED, answer as defining_answer, articles_to_search, asked_acronym
+from assistant.reading.longform import (NOTE_UNDEFINED, answer as defining_answer, articles_to_search,
+                                        asked_about_acronym, asked_acronym)
 from assistant.reading.ranking import Reading
 from assistant.records import Answer, Query
 
@@ -69,6 +71,10 @@ def long_form(index, query: Query, reading: Reading, sentences_of) -> tuple[Answ
     """(the answer, or None; the query and reading the reading path goes on with)."""
     acronym = asked_acronym(query.text)
     if acronym is None:
+        about = asked_about_acronym(query.text)  # "What is ERCOT?": its definition, where one exists
+        if about is not None:
+            defining = articles_to_search(index, reading.passages, about, query.filters)
+            return defining_answer(query, about, defining, sentences_of), query, reading
         return None, query, reading
     defining = articles_to_search(index, reading.passages, acronym, query.filters)
     if (answer := defining_answer(query, acronym, defining, sentences_of)) is not None:

@@ -2,11 +2,12 @@
 "Syrian Observatory for Human Rights", and the other way round.
 
 News reports name an organisation in full once, with its acronym in brackets, then use the
-acronym: "the Syrian Observatory for Human Rights (SOHR)", "Hayat Tahrir al-Sham (HTS)". Only
+acronym: "the Syrian Observatory for Human Rights (SOHR)", "Hayat Tahrir al-Sham (HTS)", "the
+Electric Reliability Council of Texas, known as ERCOT". Only
 such definitions count: the bracketed capitals must be the initials of the capitalised words
 just before them (small linking words such as "for", "of", "the" skipped; "al-Sham" gives S),
 so "(AFP)" after an unrelated name is no definition. Limits: one definition form (name then
-bracket); acronyms of 2 to 8 letters; an acronym defined twice keeps its first meaning.
+bracket, or name then ", known as ACR"); acronyms of 2 to 8 letters; an acronym defined twice keeps its first meaning.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 from index.text.words import NAME_RUN, stems
 
 _DEFINED = re.compile(r"\(([A-Z][A-Z0-9&]{1,7})\)")
+# "the Electric Reliability Council of Texas, known as ERCOT,"
+_KNOWN_AS = re.compile(r",?\s+(?:also\s+)?known\s+as\s+([A-Z][A-Z0-9&]{1,7})\b")
 _LINKS = frozenset({"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "&"})
 
 
@@ -35,31 +38,41 @@ def spans(text: str) -> dict[str, tuple[int, int]]:
     """Lower-case acronym -> where its full name stands in `text` (start, end), at the first
     definition."""
     out: dict[str, tuple[int, int]] = {}
-    for m in _DEFINED.finditer(text):
+    found = sorted([*_DEFINED.finditer(text), *_KNOWN_AS.finditer(text)], key=lambda m: m.start())
+    for m in found:
         acronym = m.group(1)
         if acronym.lower() in out:
             continue
-        letters = [c for c in acronym if c.isalpha()]
-        window = max(0, m.start() - 200)
-        before = list(NAME_RUN.finditer(text, window, m.start()))
-        taken: list[re.Match] = []
-        want = len(letters)
-        for w in reversed(before):
-            if want == 0:
-                break
-            if w.group(0).lower() in _LINKS and taken:
-                taken.append(w)
-                continue
-            init = _initial(w.group(0))
-            if not init or init.upper() != letters[want - 1]:
-                break
-            taken.append(w)
-            want -= 1
-        if want == 0:
-            while taken[-1].group(0).lower() in _LINKS:  # a name starts with a name word, not "the"
-                taken.pop()
-            out[acronym.lower()] = (taken[-1].start(), taken[0].end())
+        where = _name_before(text, m.start(), acronym)
+        if where is not None:
+            out[acronym.lower()] = where
     return out
+
+
+def _name_before(text: str, end: int, acronym: str) -> tuple[int, int] | None:
+    """Where the capitalised words just before `end` whose initials spell `acronym` stand."""
+    letters = [c for c in acronym if c.isalpha()]
+    before = list(NAME_RUN.finditer(text, max(0, end - 200), end))
+    taken: list[re.Match] = []
+    want = len(letters)
+    for w in reversed(before):
+        if want == 0:
+            break
+        if w.group(0).lower() in _LINKS and taken:
+            taken.append(w)
+            if w.group(0)[0].upper() == letters[want - 1] and w.group(0).lower() != "the":
+                want -= 1  # "ERCOT": the "of" of "Council of Texas" gives its O
+            continue
+        init = _initial(w.group(0))
+        if not init or init.upper() != letters[want - 1]:
+            break
+        taken.append(w)
+        want -= 1
+    if want:
+        return None
+    while taken[-1].group(0).lower() in _LINKS:  # a name starts with a name word, not "the"
+        taken.pop()
+    return taken[-1].start(), taken[0].end()
 
 
 def expanded(sentence_stems: frozenset[str], defined: dict[str, frozenset[str]]) -> frozenset[str]:

@@ -11,9 +11,12 @@ When no article defines it, the answer is an abstention: sentences that only use
 cannot say what it stands for (the reading path quoted three sentences naming NASA for "What
 does NASA stand for?").
 
+"What is ERCOT?" (an acronym alone) is answered the same way where an article defines it, and
+read as any other question where none does.
+
 Limits: the forms "What does/do/did/is/was X stand for", "What is X short for" and "what X
 stands for" (in a request: "Tell me what HTS stands for"); only a
-definition in the "Full Name (ACR)" form, in a retrieved article or one of the `LOOKED_UP`
+definition in the "Full Name (ACR)" or "Full Name, known as ACR," form, in a retrieved article or one of the `LOOKED_UP`
 chunks BM25 finds the acronym in (in a very large index a common acronym may be left out of
 the BM25 query, and then only the retrieved articles are searched).
 """
@@ -32,6 +35,9 @@ from assistant.records import Answer, Citation, Filters, Passages, Query, ShortA
 
 _ASKS = re.compile(r"^\s*what\s+(?:(?:does|do|did|is|was)\s+)?(?:the\s+)?(?P<acronym>[A-Za-z][A-Za-z0-9&]{1,7})\s+"
                    r"(?:stands?|short)\s+for\b", re.I)
+# "What is ERCOT?": an acronym alone asked about, answered from its definition where one exists
+# (and read as any question where none does: "What is NASA?" can be answered without one)
+_WHAT_IS = re.compile(r"^\s*(?i:(?:what|who)\s+(?:is|are|was|were)\s+(?:the\s+)?)(?P<acronym>[A-Z][A-Z0-9&]{1,7})\s*\??\s*$")
 NOTE = "The question asks what an acronym stands for: the sentence of the article that defines it."
 NOTE_UNDEFINED = "No article spells out {acronym}: sentences that only use it cannot say what it stands for."
 LOOKED_UP = 50  # chunks BM25 finds the acronym in, searched for a definition beyond the retrieved passages
@@ -40,6 +46,13 @@ LOOKED_UP = 50  # chunks BM25 finds the acronym in, searched for a definition be
 def asked_acronym(text: str) -> str | None:
     """The acronym `text` asks the long form of, lower case; None for any other question."""
     m = _ASKS.match(uncontracted(unframed(text)))  # "What's HTS short for?", "Tell me what HTS stands for"
+    return m["acronym"].lower() if m else None
+
+
+def asked_about_acronym(text: str) -> str | None:
+    """The acronym `text` asks about and nothing else ("What is ERCOT?", "Who is the SOHR?"),
+    lower case; None for any other question."""
+    m = _WHAT_IS.match(uncontracted(unframed(text)))
     return m["acronym"].lower() if m else None
 
 

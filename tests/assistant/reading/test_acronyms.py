@@ -40,3 +40,11 @@ def test_a_definition_is_located_at_its_first_occurrence():
     assert TEXT[slice(*where["sohr"])] == "Syrian Observatory for Human Rights"
     assert TEXT[slice(*where["ntsb"])] == "National Transportation Safety Board"  # the first, not "The board (NTSB)"
     assert "afp" not in where
+
+
+def test_a_name_known_as_its_initials_and_a_linking_word_that_gives_one_of_them():
+    text = ("The Electric Reliability Council of Texas, known as ERCOT, runs the grid. The Port of London "
+            "Authority (PLA) and the Department of Defense (DOD) met. A driver, known as BOB, left.")
+    assert definitions(text) == {"ercot": "Electric Reliability Council of Texas",  # "of" gives the O
+                                 "pla": "Port of London Authority",  # "of" is no letter of PLA
+                                 "dod": "Department of Defense"}  # not BOB: "A driver" spells nothing

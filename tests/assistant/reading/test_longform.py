@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.reading.longform import NOTE, NOTE_UNDEFINED, answer, articles_to_search, asked_acronym
+from assistant.reading.longform import (NOTE, NOTE_UNDEFINED, answer, articles_to_search, asked_about_acronym,
+                                        asked_acronym)
 from assistant.reading.sentences import split_sentences
 from assistant.records import Filters, Hit, Passages, Query
 from index import Article
@@ -25,6 +26,14 @@ OTHER = Article("a0", "Pay Talks", "The HWU met the council again.", "Meridian W
 ])
 def test_the_question_forms_that_ask_for_a_long_form(text, acronym):
     assert asked_acronym(text) == acronym
+
+
+@pytest.mark.parametrize("text, acronym", [
+    ("What is ERCOT?", "ercot"), ("Who is the SOHR?", "sohr"), ("what's HWU", "hwu"),
+    ("What is the HWU's budget?", None), ("What is Homs?", None), ("What is ERCOT doing?", None),
+])
+def test_an_acronym_asked_about_alone(text, acronym):
+    assert asked_about_acronym(text) == acronym
 
 
 def test_the_defining_sentence_is_quoted_with_the_long_form_marked_at_its_offsets():
@@ -73,5 +82,8 @@ def test_ask_answers_from_the_definition_and_reads_as_usual_without_one(tmp_path
         assert got.short_answer.text == "Harbour Workers Union" and got.confidence == 1.0
         undefined = a.ask("What does CBFS stand for?")  # used nowhere in brackets: sentences using it would guess
         assert undefined.abstained and NOTE_UNDEFINED.format(acronym="CBFS") in undefined.notes
+        what = a.ask("What is HWU?")  # an acronym alone: its definition
+        assert what.short_answer.text == "Harbour Workers Union" and what.notes[-1] == NOTE
+        assert NOTE not in a.ask("What is CBFS?").notes  # no definition: read as any question
     finally:
         a.close()
