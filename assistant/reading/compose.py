@@ -23,7 +23,7 @@ from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, naming, subject_of
 from assistant.news.attribution import Part, is_changing, render
-from assistant.reading.question import fits_kind, name_stems, restates_question
+from assistant.reading.question import asks_how_or_why, fits_kind, fits_unit, name_stems, restates_question
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
 from assistant.reading.sentences import Sentence
@@ -187,7 +187,7 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
         text = " ".join(p.lead.sentence.text + " " + "".join(f"[{n}]" for n in dict.fromkeys(
             cites.cite(x) for x in p.candidates())) for p in parts)
         return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
-                      short_answer=_short_answer(ranking, cites, settings))
+                      short_answer=_short_answer(ranking, cites, settings, articles))
     changing = is_changing(question, q.kind) or is_changing(query.text, q.kind)
     # for a figure that moves, the newest report leads, but only a report of what was asked about:
     # the articles naming the question's names, or, where it names none, the best sentence's
@@ -199,7 +199,7 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
                              max_sentences=settings.max_sentences, same_fact=same, ranked=ranked,
                              on_subject=on_subject)
     return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
-                  conflicts=conflicts, short_answer=_short_answer(ranking, cites, settings))
+                  conflicts=conflicts, short_answer=_short_answer(ranking, cites, settings, articles))
 
 
 # a sentence opening with one of these leans on the one before for who is meant ("He became the
@@ -232,7 +232,8 @@ def with_antecedents(chosen: list[Candidate], articles: dict[str, Article],
     return out
 
 
-def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings) -> ShortAnswer | None:
+def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings,
+                  articles: dict[str, Article]) -> ShortAnswer | None:
     """The ranker's short answer, numbered with the citation of the sentence that holds it (the
     best sentence always leads the answer, so it is cited); none where the ranker is unsure of
     the span or the span is not a figure or date that the question asks for (it is shown in bold:
@@ -242,6 +243,11 @@ def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings)
         return None
     if not fits_kind(ranking.analysis.kind, s.text):
         return None  # a name marked for "when", a noun for "how many": the sentence states no such answer
+    if asks_how_or_why(ranking.analysis.text):
+        return None  # "Why were the SUVs recalled?": a reason is a clause, not a phrase to mark
+    after = articles[s.article_id].text[s.end:s.end + 16] if s.article_id in articles else ""
+    if not fits_unit(ranking.analysis.text, s.text, after):
+        return None  # "How long is the canal?" - "29 March 2021": a date, not a length
     if restates_question(ranking.analysis, s.text):
         return None  # "The James Webb Space Telescope" for "Which rocket launched the James Webb telescope?"
     if ranking.analysis.kind == "person" and ranking.ranked and _PRONOUN_OPENING.match(ranking.ranked[0].sentence.text):

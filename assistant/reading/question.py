@@ -201,6 +201,30 @@ def fits_kind(kind: str, span: str) -> bool:
     return True
 
 
+def fits_unit(question: str, span: str, after: str = "") -> bool:
+    """Does the marked `span`, with up to two words that follow it unbroken by punctuation in its
+    sentence (`after`: the "-year-old" of "17-year-old", the " days" of "six days"), give what a
+    "how long / how far / how old / how much money" question asks for? A date does not say how
+    long a canal is."""
+    after = _NEXT_WORDS.match(after).group(0)
+    for asks, wants in _UNIT_HINTS:
+        if asks.search(question) and not wants.search(span + after):
+            return False
+    return True
+
+
+_NEXT_WORDS = re.compile(r"(?:[ -]+\w+){0,2}")
+
+
+# a question of manner or reason ("How did the ship get stuck?", "Why were the SUVs recalled?")
+# is answered by a clause, not a phrase to mark
+_MANNER = re.compile(r"^\s*(?:why\b|how\s+(?:did|does|do|was|were|is|are|can|could|will|would|has|have|had)\b)", re.I)
+
+
+def asks_how_or_why(text: str) -> bool:
+    return bool(_MANNER.match(asking_part(text)))
+
+
 def has_answer_type(kind: str, sentence: str, question: Question) -> bool:
     """Does the sentence hold something of the wanted kind that the question itself does not?"""
     if kind == "number":

@@ -179,3 +179,29 @@ def test_a_question_opens_with_a_question_word_or_an_auxiliary(text, asks):
 ])
 def test_a_mark_made_mostly_of_the_questions_own_words_restates_it(question, span, restates):
     assert restates_question(analyse(question), span) is restates
+
+
+@pytest.mark.parametrize("question, span, after, fits", [
+    ("How long is the Suez Canal?", "29 March 2021", ", hours after", False),  # a date is no length
+    ("How long is the Suez Canal?", "193 kilometres", "", True),
+    ("How long did the blockage last?", "six", " days", True),  # the unit follows the mark
+    ("How old is he?", "17", "-year-old pilot", True),
+    ("How much did the telescope cost?", "about 10", " billion euros", True),
+    ("How much did the telescope cost?", "NASA", " and partners", False),
+    ("Who won?", "Argentina", "", True),  # no unit asked
+])
+def test_a_mark_must_give_the_unit_a_how_long_far_old_or_much_question_asks_for(question, span, after, fits):
+    from assistant.reading.question import fits_unit
+
+    assert fits_unit(question, span, after) is fits
+
+
+@pytest.mark.parametrize("question, manner", [
+    ("Why were the SUVs recalled?", True), ("How did the Ever Given get stuck?", True),
+    ("Can you tell me why the bridge fell?", False),  # the asking part opens with "why" only after the request
+    ("How many ships waited?", False), ("How long did it last?", False), ("Who won?", False),
+])
+def test_questions_of_manner_or_reason(question, manner):
+    from assistant.reading.question import asks_how_or_why
+
+    assert asks_how_or_why(question) is manner
