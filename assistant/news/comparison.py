@@ -32,12 +32,12 @@ from typing import Callable, Sequence
 import numpy as np
 
 from index import Article
-from index.text.words import REPORT_NOUNS, STOPWORDS, words
+from index.text.words import REPORT_NOUNS, STOPWORDS, stems, words
 
 from assistant.news.attribution import agreement_prefix, day, is_update, join, label, mid_sentence
 from assistant.news.conflicts import DEATHS, MAX_RATIO, compatible, unit_class
 from assistant.news.contradiction import contradiction
-from assistant.news.listing import content_stems, stems_named, stories_naming
+from assistant.news.listing import stories_naming
 from assistant.reading.values import Quantity, dates, quantities, same_value
 from assistant.records import Answer, Citation, Conflict, ConflictValue, Query
 
@@ -149,11 +149,11 @@ def _near(x: Quantity, y: Quantity) -> bool:
 def _on_subject(text: str, start: int, end: int, want: set[str]) -> bool:
     """The sentence at `start:end` names the subject, or its paragraph does: a page that covers
     several stories (a daily digest, a photo gallery) mentions the subject in one of them."""
-    if want <= stems_named(text[start:end]):
+    if want <= stems(text[start:end]):
         return True
     first = text.rfind("\n", 0, start) + 1
     last = text.find("\n", end)
-    return want <= stems_named(text[first:last if last >= 0 else len(text)])
+    return want <= stems(text[first:last if last >= 0 else len(text)])
 
 
 def _distinctive(x: Quantity) -> bool:
@@ -214,7 +214,7 @@ def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of
                 if len(reports) == 1 else f"Every report naming “{subject}” is {reports[0].source}'s "
                 f"({len(reports)}): a comparison needs reports from two outlets.")
         return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=notes)
-    want = content_stems(subject)
+    want = stems(subject)
     said = [_Said(a, s.start, s.end, s.text, _figures(s.text)) for a in reports for s in sentences_of(a)
             if _on_subject(a.text, s.start, s.end, want)]
     # only a sentence with a figure or a day can differ or agree here: the others are not embedded
@@ -275,9 +275,9 @@ def reports_about(index, subject: str, query: Query, sentences_of) -> list[Artic
     """The reports to compare: those naming the subject in their headline or first two sentences
     (a digest that mentions it in one line of twenty is not a report of it), the newest of each
     outlet first, then the next newest of each, and so on."""
-    want = content_stems(subject)
+    want = stems(subject)
     about = [a for a in stories_naming(index, subject, query)
-             if want <= stems_named(a.title + " " + " ".join(s.text for s in list(sentences_of(a))[:2]))]
+             if want <= stems(a.title + " " + " ".join(s.text for s in list(sentences_of(a))[:2]))]
     by_outlet: dict[str, list[Article]] = {}
     for a in about:  # newest first already
         by_outlet.setdefault(a.source or a.id, []).append(a)

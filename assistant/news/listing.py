@@ -21,7 +21,7 @@ import re
 from typing import Callable, Sequence
 
 from index import Article
-from index.text.words import STOPWORDS, stems, words
+from index.text.words import stems
 
 from assistant.news.attribution import day, join, label
 from assistant.news.briefing import SCANNED, brief
@@ -69,11 +69,7 @@ def subject_asked(text: str) -> str | None:
     if m is None:
         return None
     subject = re.sub(r"^(?:the|a|an)\s+", "", m.group("subject").strip(), flags=re.I)
-    return subject if content_stems(subject) else None
-
-
-def content_stems(text: str) -> set[str]:
-    return {s for w in words(text) if w not in STOPWORDS for s in stems(w)}
+    return subject if stems(subject) else None
 
 
 def _count(n: int, noun: str = "article") -> str:
@@ -84,25 +80,18 @@ def stories_naming(index, subject: str, query: Query) -> list[Article]:
     """The articles whose headline or text names every content word of `subject`, newest first
     (undated last), within the query's filters."""
     f = query.filters
-    want = content_stems(subject)
+    want = stems(subject)
     found = index.lexical_search(subject, LOOKED_UP, sources=f.sources, since=f.since, until=f.until)
     ids = list(dict.fromkeys(h.chunk.article_id for h in found))
     by_id = {a.id: a for a in index.articles(ids)} if ids else {}
-    named = [by_id[i] for i in ids if i in by_id and want <= stems_named(by_id[i].title + " " + by_id[i].text)]
+    named = [by_id[i] for i in ids if i in by_id and want <= stems(by_id[i].title + " " + by_id[i].text)]
     return sorted(named, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
-
-
-def stems_named(text: str) -> set[str]:
-    """The stems `text` names, the parts of a hyphenated word among them ("Covid-19" names "Covid",
-    as BM25, which found the article, reads it)."""
-    found = stems(text)
-    return found | {p for w in found if "-" in w for p in stems(w.replace("-", " "))}
 
 
 def _naming_sentence(article: Article, want: set[str], sentences_of):
     """The first sentence naming every word of the subject; the headline's opening otherwise."""
     sents = list(sentences_of(article))
-    return next((s for s in sents if want <= stems_named(s.text)), sents[0] if sents else None)
+    return next((s for s in sents if want <= stems(s.text)), sents[0] if sents else None)
 
 
 def list_subject(query: Query, subject: str, articles: Sequence[Article],
@@ -111,7 +100,7 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
     if not articles:
         return Answer(query.question, f"No article in the index names “{subject}”.", abstained=True,
                       confidence=1.0, query=query.text, notes=[*query.notes, note])
-    want = content_stems(subject)
+    want = stems(subject)
     parts, cites = [], []
     for a in articles:
         s = _naming_sentence(a, want, sentences_of)

@@ -138,5 +138,14 @@ def stem(word: str) -> str:
 
 
 def stems(text: str) -> set[str]:
-    """The stems of the words of `text` that are not stopwords."""
-    return {stem(w) for w in words(text) if w not in STOPWORDS}
+    """The stems of the words of `text` that are not stopwords, and of the parts of a hyphenated
+    word ("Notre-Dame" gives "notre-dame", "notre" and "dame": a question typed "Notre Dame"
+    meets it, as BM25, which splits at hyphens, does)."""
+    out = set()
+    for w in words(text):
+        if w in STOPWORDS:
+            continue
+        out.add(stem(w))
+        if "-" in w:
+            out.update(stem(p) for p in w.split("-") if len(p) > 1 and p not in STOPWORDS)
+    return out

@@ -113,3 +113,11 @@ def test_an_alternation_tries_the_longer_word_first():
 
     assert re.match(f"(?:{alternation(QUESTION_WORDS)})", "whose car").group(0) == "whose"
     assert alternation(["a", "an", "the"]) == "the|an|a"
+
+
+def test_a_hyphenated_word_gives_its_parts_too():
+    from index.text.words import stems
+
+    assert {"notre-dame", "notre", "dame"} <= stems("Notre-Dame burned")
+    assert stems("notre dame") <= stems("Notre-Dame")  # typed without the hyphen, it still meets it
+    assert {"covid", "19"} <= stems("Covid-19 cases") and "a" not in stems("a-list")
