@@ -3,20 +3,19 @@ reports", "Do the earthquake stories agree?". No single sentence answers such a 
 reading path could only abstain; this finds where the reports state the same fact with the same
 figure, and where with a different one, each side quoted and cited with its outlet and date.
 
-How: the articles naming the subject (`listing.stories_naming`, newest first, at most
-`MAX_REPORTS`), every sentence of each embedded once; two sentences of reports from different
-outlets (or, where outlets are unknown, different articles) that mean nearly the same
-(cosine >= `SAME_FACT`) state one fact. They **differ** where both give a figure of the same
-unit ("369 vessels", "more than 400 vessels") and no two of their figures of that unit are the
-same (5 %), or where they are near-identical but for a name or number (`contradiction`); they
-**agree** where they give the same day, or the same figure (then, for a figure of three digits
-or more, a cosine of `SAME_FIGURE` is enough). The reports are those naming the subject in their
-headline or first two sentences, taken newest first outlet by outlet (`reports_about`). Differences of reports of different
-days are an update of a developing story (`Conflict.kind` "update"), as in answers.
-
-Only sentences that name the subject, or stand in a paragraph that does, are compared: a page
-covering several stories names the subject in one of them. Figures differ only where they are
-of the same unit, or a bare figure and a count of people or deaths in sentences about deaths.
+How: the reports are those naming the subject in their headline or first two sentences
+(`listing.stories_naming` finds those naming it at all), taken newest first outlet by outlet, at
+most `MAX_REPORTS` (`reports_about`). Of their sentences, those with a figure or a day that name
+the subject, or stand in a paragraph that does (a page covering several stories names it in one
+of them), are embedded once; two of them from different outlets (or, where outlets are unknown,
+different articles) that mean nearly the same (cosine >= `SAME_FACT`) state one fact. They
+**differ** where one gives a figure the other gives a different one for, of the same unit ("369
+vessels", "more than 400 vessels"; a bare figure only against a count of people or deaths, in
+sentences about deaths) and no equal one, or where they are near-identical but for a name or
+number (`contradiction`); they **agree** where they give the same day, or the same figure (then,
+for a figure of three digits or more, a cosine of `SAME_FIGURE` is enough). Differences of
+reports of different days are an update of a developing story (`Conflict.kind` "update"), as in
+answers.
 
 Limits: only figures with a unit and near-identical wording are compared, not claims in words
 ("the ship was freed" against "the ship is still stuck"); a sentence pair below `SAME_FACT` is
@@ -164,9 +163,8 @@ def _distinctive(x: Quantity) -> bool:
 
 def _agreeing(a: _Said, b: _Said, similarity: float) -> bool:
     """The same figure (three digits or more: `SAME_FIGURE`, else `SAME_FACT`) or the same full
-    date (`SAME_FACT`) in both, and no figure
-    in each that the other lacks (two sentences each with a figure of its own may be about
-    different things)."""
+    date (`SAME_FACT`) in both, and no figure in each that the other lacks (two sentences each
+    with a figure of its own may be about different things)."""
     def unmatched(x: _Said, y: _Said) -> bool:
         return any(not any(same_value(f.value, g.value) for g in y.figures) for f in x.figures)
 
@@ -200,25 +198,18 @@ def _head(reports: Sequence[Article], subject: str) -> str:
     return head + "."
 
 
-def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of: Callable[[Article], Sequence],
-            embed: Callable[[list[str]], np.ndarray]) -> Answer:
-    note = NOTE.format(subject=f"“{subject}”")
-    notes = [*query.notes, note]
-    if not reports:
-        return Answer(query.question, f"No article in the index names “{subject}”.", abstained=True,
-                      confidence=1.0, query=query.text, notes=notes)
-    reports = list(reports)[:MAX_REPORTS]
-    reports.sort(key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
-    if not any(_apart(a, b) for i, a in enumerate(reports) for b in reports[i + 1:]):
-        text = (f"Only one report names “{subject}” ({label(reports[0])}): there is nothing to compare it with."
-                if len(reports) == 1 else f"Every report naming “{subject}” is {reports[0].source}'s "
-                f"({len(reports)}): a comparison needs reports from two outlets.")
-        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=notes)
+def _comparable(reports: Sequence[Article], subject: str, sentences_of) -> list[_Said]:
+    """The reports' sentences that say something about the subject with a figure or a day: only
+    those can differ or agree here, so only those are embedded."""
     want = stems(subject)
     said = [_Said(a, s.start, s.end, s.text, _figures(s.text)) for a in reports for s in sentences_of(a)
             if _on_subject(a.text, s.start, s.end, want)]
-    # only a sentence with a figure or a day can differ or agree here: the others are not embedded
-    said = [s for s in said if s.figures or any(d.day and d.month for d in dates(s.text))]
+    return [s for s in said if s.figures or any(d.day and d.month for d in dates(s.text))]
+
+
+def _side_by_side(said: list[_Said], embed) -> tuple[list, list]:
+    """(differences as (older, newer, (value, value)), agreements as (a, b)), at most `SHOWN` of
+    each, the most alike pairs first; a sentence is used once."""
     vecs = embed([s.text for s in said]) if said else np.zeros((0, 1), dtype=np.float32)
     sims = vecs @ vecs.T
     pairs = sorted(((float(sims[i, j]), i, j) for i in range(len(said)) for j in range(i + 1, len(said))
@@ -238,7 +229,26 @@ def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of
         else:
             continue
         used.update((a.key(), b.key()))
+    return differ, agree
 
+
+def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of: Callable[[Article], Sequence],
+            embed: Callable[[list[str]], np.ndarray]) -> Answer:
+    """The comparison of `reports` (the articles naming `subject`) as an answer; `embed(texts)`
+    gives unit vectors."""
+    note = NOTE.format(subject=f"“{subject}”")
+    notes = [*query.notes, note]
+    if not reports:
+        return Answer(query.question, f"No article in the index names “{subject}”.", abstained=True,
+                      confidence=1.0, query=query.text, notes=notes)
+    reports = list(reports)[:MAX_REPORTS]
+    reports.sort(key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
+    if not any(_apart(a, b) for i, a in enumerate(reports) for b in reports[i + 1:]):
+        text = (f"Only one report names “{subject}” ({label(reports[0])}): there is nothing to compare it with."
+                if len(reports) == 1 else f"Every report naming “{subject}” is {reports[0].source}'s "
+                f"({len(reports)}): a comparison needs reports from two outlets.")
+        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=notes)
+    differ, agree = _side_by_side(_comparable(reports, subject, sentences_of), embed)
     cites: list[Citation] = []
 
     def cite(s: _Said) -> int:
