@@ -55,6 +55,10 @@ _ALL = re.compile(
     rf"carried|have))$", re.I)
 
 
+_SAYING = re.compile(r"\b(?:say|says|said|claim|claims|claimed|report|reported|state|states|stated|put|"
+                     r"puts|estimate|estimates|estimated|give|gives|gave)\b", re.I)
+
+
 def _plain(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).rstrip(" ?.!")
 
@@ -69,6 +73,8 @@ def subject_asked(text: str) -> str | None:
     if m is None:
         return None
     subject = re.sub(r"^(?:the|a|an)\s+", "", m.group("subject").strip(), flags=re.I)
+    if _SAYING.search(subject):
+        return None  # "Which reports on the quake say 50,000 died?" asks what they say, not a list
     return subject if stems(subject) else None
 
 
