@@ -86,6 +86,16 @@ def test_answer_streams_with_citations_and_highlighted_quote(page):
     assert "noopener" in link.get_attribute("rel")
 
 
+def test_a_comparison_of_reports_shows_both_figures_side_by_side(page):
+    bot = ask(page, "How do the Suez reports differ?")
+    text = squash(bot.inner_text())
+    assert "They differ: about 369 vessels against more than 400 vessels." in text
+    box = squash(bot.locator(".na-conflicts").inner_text())
+    assert "The figures were updated" in box and "about 369 vessels" in box and "more than 400 vessels" in box
+    assert bot.locator("a.cite").count() >= 2
+    page.screenshot(path=str(ARTIFACTS / "comparison.png"))
+
+
 def test_clicking_a_citation_brings_its_source_into_view(page):
     bot = ask(page, SUEZ)
     cite = bot.locator("a.cite").last
