@@ -51,8 +51,10 @@ NOTE = ("The question asks how reports of {subject} compare: sentences of differ
 
 _REPORTS = r"(?:reports?|stories|story|articles?|accounts?|coverage|outlets?|sources?|versions?)"
 _ASKS = [re.compile(p, re.I) for p in (
-    rf"^(?:compare|contrast)(?: the)?(?: two| \d+| all)?(?: (?:reports|stories|articles|coverage) (?:of|on|about))?"
-    rf" (?P<subject>.+?)(?: {_REPORTS})?$",
+    # a report noun must be there: "Compare Messi and Mbappé" compares people, not reports
+    rf"^(?:compare|contrast)(?: the)?(?: two| \d+| all)? (?:reports|stories|articles|coverage|accounts) (?:of|on|about)"
+    rf" (?P<subject>.+)$",
+    rf"^(?:compare|contrast)(?: the)?(?: two| \d+| all)? (?P<subject>.+?) {_REPORTS}$",
     rf"^how do(?:es)? the(?: two| \d+)? (?P<subject>.+?) {_REPORTS} (?:differ|compare|disagree|vary)$",
     rf"^(?:where|what|on what|in what) do the(?: two| \d+)? (?P<subject>.+?) {_REPORTS} (?:differ|disagree)(?: on)?$",
     rf"^(?:what is|what's|what are) the differences? between the(?: two| \d+)? (?P<subject>.+?) {_REPORTS}$",
@@ -63,8 +65,13 @@ _ASKS = [re.compile(p, re.I) for p in (
 
 # in a conversation: "Do the reports agree?" with the conversation's subject appended after the
 # "?" (`conversation.followup`)
+# (after a question mark only: "Do the outlets agree on the toll?" asks about a fact)
 _BARE = re.compile(rf"^(?:(?:do|how do|where do|what do) the(?: two| \d+)? {_REPORTS} (?:agree|differ|disagree|compare|vary)"
-                   rf"(?: on)?|(?:compare|contrast) the(?: two| \d+)? {_REPORTS})\?\s+(?P<subject>.+)$", re.I)
+                   rf"\?|(?:compare|contrast) the(?: two| \d+)? {_REPORTS}\??)\s+(?P<subject>.+)$", re.I)
+
+
+_COUNTS = frozenset({"two", "both", "all", "three"})
+_CLAUSE = re.compile(r"\b(?:in|between|from|by|of)\s+(?:the\s+)?(?:two|both|\d+|all|these|those)\b", re.I)
 
 
 def subject_asked(text: str) -> str | None:
@@ -76,9 +83,11 @@ def subject_asked(text: str) -> str | None:
         return None
     # "Compare the reports Suez Canal" (a follow-up's subject appended): the report nouns go
     kept = [w for w in m.group("subject").replace("?", " ").split() if w.lower() not in REPORT_NOUNS]
-    subject = re.sub(r"^(?:the|a|an)\s+", "", " ".join(kept), flags=re.I)
-    if not subject or set(words(subject)) <= STOPWORDS:
-        return None  # "Compare the reports": no story named
+    subject = re.sub(r"^(?:the|a|an|two|both|all|\d+)\s+", "", " ".join(kept), flags=re.I)
+    if not subject or set(words(subject)) <= STOPWORDS | _COUNTS:
+        return None  # "Compare the reports", "Do the two reports agree?": no story named
+    if _CLAUSE.search(subject):
+        return None  # "Compare the death tolls in the two reports": a fact compared, read as a question
     return subject
 
 

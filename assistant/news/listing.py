@@ -45,10 +45,11 @@ _SUBJECT = re.compile(
     rf"|what do you have|what have you got)"
     rf" {_NAMING} (?P<subject>.+)$", re.I)
 # "What stories do you have?", "How many articles are there?", "What's in the index?"
+_HELD = rf"(?:{_NOUNS[3:-1]}|outlets?|sources?|newspapers?|publications?)"  # also what the index is made of
 _ALL = re.compile(
-    rf"^(?:(?:which|what) {_NOUNS} (?:do you have|are there|have you got|are in {_INDEX}|can you search)"
-    rf"|how many {_NOUNS}(?: are there| do you have| have you got| are in {_INDEX})?"
-    rf"|(?:list|show(?: me)?)(?: all| the)? {_NOUNS}"
+    rf"^(?:(?:which|what) {_HELD} (?:do you have|are there|have you got|are in {_INDEX}|can you search)"
+    rf"|how many {_HELD}(?: are there| do you have| have you got| are in {_INDEX})?"
+    rf"|(?:list|show(?: me)?)(?: all| the)? {_HELD}"
     rf"|what(?:'s| is) in {_INDEX}|what (?:is|does) {_INDEX} (?:hold|contain|have)"
     # "Which stories did Meridian Wire publish?" once the outlet is read as a filter (no subject left)
     rf"|(?:which|what|how many)(?: {_NOUNS})? (?:did|does|has|have) (?:publish|published|run|print|printed|carry|"

@@ -56,7 +56,8 @@ WIRE = report("w", "Meridian Wire", "2031-03-30", "More than 400 vessels were qu
     ("Do the outlets agree on the toll?", None), ("Who won the final?", None),
     # in a conversation, the subject a follow-up appends after the question
     ("Do the reports agree? Suez Canal", "Suez Canal"), ("Compare the reports Suez Canal", "Suez Canal"),
-    ("Do the reports agree?", None),
+    ("Do the reports agree?", None), ("Do the two reports agree?", None),
+    ("Compare Messi and Mbappé", None), ("Compare the death tolls in the two reports", None),
 ])
 def test_the_question_forms_that_ask_for_a_comparison(text, subject):
     assert subject_asked(text) == subject

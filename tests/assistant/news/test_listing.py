@@ -23,6 +23,7 @@ ARTICLES = [
     ("How many articles mention Coral Bay?", "Coral Bay"), ("what articles cover the orchard", "orchard"),
     ("What stories do you have?", ""), ("How many articles are there?", ""), ("What's in the index?", ""),
     ("List the stories", ""), ("Which stories did publish?", ""),  # the outlet read as a filter
+    ("Which outlets do you have?", ""), ("List the sources", ""),
     ("Which stories did Coral Bay publish?", None), ("What did the council say about the stories?", None),
     ("Who won the match?", None), ("Which story is about?", None), ("How many ferries sailed?", None),
     ("Which reports on the strike say the crews went back?", None),  # what they say, not a list
