@@ -22,23 +22,28 @@ from index.text.numbers import NUMBER_WORDS
 from index.text.words import STOPWORDS, TERM, stems
 
 from assistant.conversation.referents import names
-from assistant.reading.sentences import split_sentences
+from assistant.reading.sentences import ABBREVIATIONS, split_sentences
 
 _TRIM = frozenset("of for and de la the".split())
+_WEB_WORDS = frozenset("com org net www news".split())  # of an outlet named by its host ("e.newsletters.cnn.com")
 SCANNED = 40  # newest articles looked at for examples: enough for a few distinct subjects
 
 
-def subject_of(text: str, title: str = "") -> str:
+def subject_of(text: str, title: str = "", outlet: str = "") -> str:
     """The name the story is about: of the names its opening sentences give, one its headline
     names too (the longest, two words or more first), else the longest opening name of two words
-    or more; "" when there is none."""
+    or more; "" when there is none. A name holding the outlet's ("CNN Business" of a dateline
+    "New York CNN Business —" on a cnn.com page) is the byline, not the subject."""
     headline = set(stems(title))
+    own = _outlet_words(outlet)
     lowercase = {w for w in TERM.findall(text) if w[:1].islower()}
     named, fallback = [], ""
     for s in split_sentences(text)[:2]:
         for phrase, _, initial in names(s.text):
             if initial and (phrase.lower() in lowercase or phrase.lower() in NUMBER_WORDS):
                 continue  # "Opposition forces ...", "Thousands flee ...": sentence case, not a name
+            if _bylined(phrase, outlet, own) or phrase.lower() in ABBREVIATIONS:
+                continue  # a dateline ("CNN —"), a title cut from its name ("Dr")
             words = phrase.split()
             while words and words[-1].lower() in _TRIM:
                 words.pop()
@@ -56,9 +61,24 @@ def subject_of(text: str, title: str = "") -> str:
     # words or more of the headline in the opening, none of them a stopword, say what the story
     # is about better than a place named in passing
     run = shared_run(title, opening)
-    if len(run.split()) >= 3 and not any(w.lower() in STOPWORDS for w in run.split()):
+    ws = [w.lower() for w in run.split()]
+    # a headline that is only the opening cut short ("CNN — First lady Dr") shares all of itself
+    if len(ws) >= 3 and not set(ws) & STOPWORDS and not _bylined(run, outlet, own) and len(ws) < len(TERM.findall(title)):
         return run if any(w[:1].isupper() for w in run.split()) else f"the {run}"
     return _with_article(best or fallback, opening)
+
+
+def _outlet_words(outlet: str) -> set[str]:
+    """The words naming an outlet given by its host ("cnn" of "e.newsletters.cnn.com"); none for
+    an outlet given by name, whose words may be common ("Harbor Ledger")."""
+    if "." not in outlet:
+        return set()
+    return {w for w in re.split(r"[^a-z0-9]+", outlet.lower()) if len(w) > 2} - _WEB_WORDS
+
+
+def _bylined(phrase: str, outlet: str, own: set[str]) -> bool:
+    """Does `phrase` name the outlet (its host's name, or its whole name)?"""
+    return bool(own & {w.lower() for w in phrase.split()}) or (bool(outlet) and outlet.lower() in phrase.lower())
 
 
 def _with_article(name: str, opening: str) -> str:
@@ -100,7 +120,7 @@ def shared_run(title: str, opening: str) -> str:
 def example_questions(index, n: int = 4) -> list[str]:
     out, seen = [], set()
     for a in index.newest(SCANNED):
-        subject = subject_of(a.text, a.title)
+        subject = subject_of(a.text, a.title, a.source)
         if subject and subject.lower() not in seen:
             seen.add(subject.lower())
             out.append(f"What's the latest on {subject}?" if not out else f"What happened with {subject}?")

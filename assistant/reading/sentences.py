@@ -17,7 +17,7 @@ from index.text.dates import MONTH_NAMES, MONTHS, WEEKDAY_ABBREVIATIONS
 
 # titles, business and Latin abbreviations, and the month and weekday ones; not "may": "May." is
 # the whole name, and ends a sentence
-_ABBREV = frozenset(
+ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev hon
     no nos vol fig inc ltd co corp dept univ est approx vs etc al e.g i.e a.m p.m u.s u.k u.n
     e.u d.c""".split()
@@ -43,7 +43,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[j:dot].lower()
     if not word:
         return False
-    if word in _ABBREV or word.rstrip(".") in _ABBREV:
+    if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
         return True
     # single capital initial ("J. Smith"), but not a one-letter sentence end like "Plan B."
     # (at a line's start or after an opening bracket or quote too: "(J. Smith)")

@@ -39,6 +39,16 @@ def test_a_story_about_a_thing_is_asked_about_by_the_words_its_headline_and_open
     assert subject_of("The Chandrayaan-3 mission landed near the pole.", "Chandrayaan-3 Lands") == "Chandrayaan-3"
 
 
+def test_a_dateline_or_a_title_cut_from_its_name_is_no_subject():
+    text = "New York CNN Business — The Harbor Authority raised port fees by 8 percent on Monday."
+    title = "New York CNN Business — Harbor Authority raises fees"
+    assert subject_of(text, title, "edition.cnn.com") == "the Harbor Authority"  # not "New York CNN Business"
+    # an outlet given by name is matched whole: its words may be the story's ("Harbor Ledger")
+    assert subject_of("The Harbor Bridge reopened on Monday.", "Harbor Bridge Reopens", "Harbor Ledger") == \
+        "the Harbor Bridge"
+    assert subject_of("Dr. Ada Wren spoke. Dr. Wren met the board.", "Dr Wren Speaks") != "Dr"
+
+
 class Newest:
     def __init__(self, articles):
         self.arts = sorted(articles, key=lambda a: a.published, reverse=True)
