@@ -63,13 +63,19 @@ def test_raw_stream_ends_with_done(local):
     assert json.loads(events[-2][6:])["answer"]["citations"]
 
 
-def test_earlier_turns_are_the_history(local):
-    c = client(local)
+def asked_after_suez(served, content):
+    """(the reply to SUEZ, the reply to `content` asked after it with the first sent back as text)."""
+    c = client(served)
     first = c.chat.completions.create(model="m", messages=[{"role": "user", "content": SUEZ}])
     follow = c.chat.completions.create(model="m", messages=[
         {"role": "user", "content": SUEZ},
         {"role": "assistant", "content": first.choices[0].message.content},
-        {"role": "user", "content": [{"type": "text", "text": "Who owns it?"}]}])
+        {"role": "user", "content": content}])
+    return first, follow
+
+
+def test_earlier_turns_are_the_history(local):
+    _, follow = asked_after_suez(local, [{"type": "text", "text": "Who owns it?"}])
     answer = follow.model_extra["answer"]
     assert answer["question"] == "Who owns it?" and answer["query"] != "Who owns it?"
 
@@ -99,12 +105,7 @@ def test_errors_reach_the_client_as_openai_errors(local, serve_api):
 
 
 def test_tell_me_more_after_a_reply_sent_back_as_text_quotes_something_new(local):
-    c = client(local)
-    first = c.chat.completions.create(model="m", messages=[{"role": "user", "content": SUEZ}])
-    more = c.chat.completions.create(model="m", messages=[
-        {"role": "user", "content": SUEZ},
-        {"role": "assistant", "content": first.choices[0].message.content},
-        {"role": "user", "content": "Tell me more"}])
+    first, more = asked_after_suez(local, "Tell me more")
     quoted = {(x["article_id"], x["start"]) for x in first.model_extra["citations"]}
     again = {(x["article_id"], x["start"]) for x in more.model_extra["citations"]}
     assert again and not quoted & again
