@@ -84,6 +84,20 @@ def cap_per_article(hits: Sequence[Hit], k: int, per_article: int) -> list[Hit]:
     return out
 
 
+def articles_matching(index: "SearchableIndex", text: str, k: int, filters: Filters | None = None,
+                      leave_out: Iterable[str] = ()) -> list[Article]:
+    """The articles of the `k` chunks BM25 finds for `text` within `filters`, best first, each
+    once, those in `leave_out` skipped: for a word the answer must hold wherever it stands in the
+    index (a definition, every story naming a subject, a quote's article), not only in the
+    passages retrieved for a question."""
+    f = filters or Filters()
+    skip = set(leave_out)
+    hits = index.lexical_search(text, k, sources=f.sources, since=f.since, until=f.until)
+    ids = [i for i in dict.fromkeys(h.chunk.article_id for h in hits) if i not in skip]
+    by_id = {a.id: a for a in index.articles(ids)} if ids else {}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 class SearchableIndex(Protocol):
     """What retrieval needs from an index (`index.NewsIndex` is one; tests plug in stand-ins).
     Every search takes the same outlet/date filters; `groups_of` maps an article to the other

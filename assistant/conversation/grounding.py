@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Callable, Sequence
 
 from assistant.records import Answer, Citation
+from assistant.retrieve import articles_matching
 
 LOOKED_UP = 5  # BM25 passages read to find a quote's article
 MIN_SENTENCE = 20  # shorter sentences ("Yes.") are found inside too many quotes by chance
@@ -41,9 +42,7 @@ def located(history: Sequence[tuple[str, Answer]], index, sentences_of: Callable
 def _found(c: Citation, index, sentences_of) -> list[Citation]:
     """The sentences of `c`'s article that its quote holds, each as a citation numbered as `c`;
     `[c]` where the article or the sentences are not found."""
-    hits = index.lexical_search(c.quote[:400], LOOKED_UP)
-    ids = list(dict.fromkeys(h.chunk.article_id for h in hits))
-    for article in index.articles(ids) if ids else []:
+    for article in articles_matching(index, c.quote[:400], LOOKED_UP):
         if (c.url and article.url != c.url) or (not c.url and c.title and article.title != c.title):
             continue
         held = [s for s in sentences_of(article) if len(s.text) >= MIN_SENTENCE and s.text in c.quote]

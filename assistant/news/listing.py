@@ -26,6 +26,7 @@ from index.text.words import stems
 from assistant.news.attribution import day, join, label
 from assistant.news.briefing import SCANNED, brief
 from assistant.records import Answer, Citation, Query
+from assistant.retrieve import articles_matching
 
 SHOWN = 5  # stories quoted in a list; the rest are counted
 LOOKED_UP = 200  # BM25 passages read to find the stories naming a subject
@@ -86,12 +87,9 @@ def _count(n: int, noun: str = "article") -> str:
 def stories_naming(index, subject: str, query: Query) -> list[Article]:
     """The articles whose headline or text names every content word of `subject`, newest first
     (undated last), within the query's filters."""
-    f = query.filters
     want = stems(subject)
-    found = index.lexical_search(subject, LOOKED_UP, sources=f.sources, since=f.since, until=f.until)
-    ids = list(dict.fromkeys(h.chunk.article_id for h in found))
-    by_id = {a.id: a for a in index.articles(ids)} if ids else {}
-    named = [by_id[i] for i in ids if i in by_id and want <= stems(by_id[i].title + " " + by_id[i].text)]
+    named = [a for a in articles_matching(index, subject, LOOKED_UP, query.filters)
+             if want <= stems(a.title + " " + a.text)]
     return sorted(named, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
 
 

@@ -32,6 +32,7 @@ from assistant.reading.acronyms import spans
 from assistant.reading.question import uncontracted, unframed
 from assistant.reading.sentences import Sentence
 from assistant.records import Answer, Citation, Filters, Passages, Query, ShortAnswer
+from assistant.retrieve import articles_matching
 
 _ASKS = re.compile(r"^\s*what\s+(?:(?:does|do|did|is|was)\s+)?(?:the\s+)?(?P<acronym>[A-Za-z][A-Za-z0-9&]{1,7})\s+"
                    r"(?:stands?|short)\s+for\b", re.I)
@@ -61,10 +62,8 @@ def articles_to_search(index, passages: Passages, acronym: str, filters: Filters
     """The retrieved articles, then those whose text BM25 finds the acronym in (a definition sits
     in one story, perhaps not among the few passages retrieved for the question), in that order."""
     order = list(dict.fromkeys(h.article_id for h in passages.hits))
-    found = index.lexical_search(acronym, limit, sources=filters.sources, since=filters.since, until=filters.until)
-    more = [i for i in dict.fromkeys(h.chunk.article_id for h in found) if i not in passages.articles]
-    by_id = {a.id: a for a in index.articles(more)} if more else {}
-    return [passages.articles[i] for i in order] + [by_id[i] for i in more if i in by_id]
+    return [passages.articles[i] for i in order] + articles_matching(index, acronym, limit, filters,
+                                                                      leave_out=passages.articles)
 
 
 def answer(query: Query, acronym: str, articles: Sequence[Article],

@@ -218,3 +218,27 @@ def test_read_is_what_ask_composes_from_with_time_phrases_read_as_filters(tiny_i
     assert compose(r.query, r.ranking, r.passages, a.settings).text == answer.text
     with pytest.raises(ConfigError, match="k must be"):
         a.read(question, k=True)
+
+
+def test_articles_matching_are_in_bm25_order_each_once_within_the_filters():
+    from types import SimpleNamespace
+
+    from assistant.records import Filters
+    from assistant.retrieve import articles_matching
+    from index import Article
+
+    arts = {i: Article(i, f"T{i}", "text", "Outlet", "") for i in ("a", "b", "c")}
+
+    class Index:
+        asked = None
+
+        def lexical_search(self, text, k, *, sources=None, since=None, until=None):
+            self.asked = (text, k, sources)
+            return [SimpleNamespace(chunk=SimpleNamespace(article_id=i)) for i in ("b", "a", "b", "gone", "c")]
+
+        def articles(self, ids):
+            return [arts[i] for i in sorted(ids) if i in arts]  # any order, deleted ids missing
+
+    index = Index()
+    got = articles_matching(index, "canal", 9, Filters(sources=("Outlet",)), leave_out={"c"})
+    assert [a.id for a in got] == ["b", "a"] and index.asked == ("canal", 9, ("Outlet",))
