@@ -66,6 +66,11 @@ def label(a: Article) -> str:
     return "an undated report" + (f", “{t}”" if t else "")
 
 
+def capitalised(text: str) -> str:
+    """`text` opening a sentence: "an undated report, …" -> "An undated report, …"."""
+    return text[:1].upper() + text[1:]
+
+
 def join(names: Sequence[str]) -> str:
     names = list(dict.fromkeys(names))
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -133,7 +138,7 @@ def _reported(arts: Sequence[Article], value: str, when: date, latest: bool) -> 
     value = mid_sentence(value)
     if latest:
         return f"{who} reported {value} on {day(when)}, the latest figure: "
-    return f"{who[0].upper() + who[1:]} had reported {value} on {day(when)}: "
+    return f"{capitalised(who)} had reported {value} on {day(when)}: "
 
 
 @dataclass

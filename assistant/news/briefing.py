@@ -27,7 +27,7 @@ from typing import Sequence
 from index import Article
 from index.text.words import REPORT_NOUNS, TERM, stems, words
 
-from assistant.news.attribution import label
+from assistant.news.attribution import capitalised, label
 from assistant.reading.question import Question, analyse
 from assistant.records import Answer, Citation, Passages, Query
 
@@ -98,10 +98,6 @@ def about(q: Question, passages: Passages, sentences_of) -> list[Article]:
     return sorted(out, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]  # "an undated report, …" opens a sentence of the briefing
-
-
 def opening(sentences: Sequence, min_words: int = MIN_WORDS):
     """The story's first sentence of at least `min_words` words, or None."""
     return next((s for s in sentences if len(words(s.text)) >= min_words), None)
@@ -127,7 +123,7 @@ def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = 
     if not picked:
         return None
     cites = [Citation.of_sentence(i, a, s.start, s.end, s.text) for i, (a, s) in enumerate(picked, 1)]
-    text = " ".join(f"{_capitalised(label(a))}: {s.text} [{i}]" for i, (a, s) in enumerate(picked, 1))
+    text = " ".join(f"{capitalised(label(a))}: {s.text} [{i}]" for i, (a, s) in enumerate(picked, 1))
     # nothing was guessed: each sentence is the opening of a story the filters select
     dated = query.filters.since or query.filters.until
     return Answer(query.question, text, citations=cites, confidence=1.0, query=query.text,

@@ -23,7 +23,7 @@ from typing import Callable, Sequence
 from index import Article
 from index.text.words import stems
 
-from assistant.news.attribution import day, join, label
+from assistant.news.attribution import capitalised, day, join, label
 from assistant.news.briefing import SCANNED, brief
 from assistant.records import Answer, Citation, Query
 from assistant.retrieve import articles_matching
@@ -115,7 +115,7 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
         cites.append(Citation.of_sentence(n, a, s.start, s.end, s.text))
         # an article without an outlet is labelled by its headline already
         who = f"{label(a)}, “{a.title}”" if a.source and a.title else label(a)
-        parts.append(f"{who[0].upper()}{who[1:]}: {s.text} [{n}]")
+        parts.append(f"{capitalised(who)}: {s.text} [{n}]")
         if n >= SHOWN:
             break
     dated = sum(a.published is not None for a in articles) > 1

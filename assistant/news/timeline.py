@@ -29,7 +29,7 @@ from index.text.dates import WEEKDAY
 from index.text.words import stems
 
 from assistant.errors import EmptyQuestionError
-from assistant.news.attribution import label
+from assistant.news.attribution import capitalised, label
 from assistant.reading.question import analyse
 from assistant.reading.values import dates, quantities
 from assistant.records import Answer, Citation, Filters, Query
@@ -137,7 +137,7 @@ def answer(assistant, query: Query) -> Answer | None:
     for n, e in enumerate(entries, 1):
         a = articles[e.article_id]
         cites.append(Citation.of_sentence(n, a, e.start, e.end, e.quote))
-        who = "" if a.id == last else f"{label(a)[:1].upper()}{label(a)[1:]}: "
+        who = "" if a.id == last else f"{capitalised(label(a))}: "
         parts.append(f"{who}{e.quote} [{n}]")
         last = a.id
     text = f"How “{subject}” was reported, oldest first: " + " ".join(parts)
