@@ -114,11 +114,11 @@ class Assistant:
         sentences_of = self.cache.sentences
         if (answer := shortcuts.briefing(self.index, query, sentences_of, more)) is not None:
             return answer  # "What happened last week?": the newest stories of that week
-        if (answer := shortcuts.listing(self.index, query, sentences_of)) is not None:
+        if (answer := shortcuts.listing(self.index, query, sentences_of, more)) is not None:
             return answer  # "Which stories mention NASA?": the articles naming it
-        if (answer := shortcuts.comparing(self.index, query, sentences_of)) is not None:
+        if (answer := shortcuts.comparing(self.index, query, sentences_of, more)) is not None:
             return answer  # "How do the Suez reports differ?": the same facts, figures set side by side
-        if (answer := shortcuts.timeline(self, query)) is not None:
+        if (answer := shortcuts.timeline(self, query, more)) is not None:
             return answer  # "Timeline of the Suez blockage": dated statements, oldest first
         reading = self._read(query, k, prefer=cited_in(history))
         if more is not None:

@@ -44,16 +44,16 @@ def briefing(index, query: Query, sentences_of, more: More | None = None) -> Ans
     return brief(query, _unseen(newest, more), sentences_of)
 
 
-def listing(index, query: Query, sentences_of) -> Answer | None:
-    return stories.answer(index, query, sentences_of)
+def listing(index, query: Query, sentences_of, more: More | None = None) -> Answer | None:
+    return stories.answer(index, query, sentences_of, more.seen_article if more else None)
 
 
-def comparing(index, query: Query, sentences_of) -> Answer | None:
-    return comparison.answer(index, query, sentences_of)
+def comparing(index, query: Query, sentences_of, more: More | None = None) -> Answer | None:
+    return comparison.answer(index, query, sentences_of, more.seen if more else None)
 
 
-def timeline(assistant, query: Query) -> Answer | None:
-    return story_timeline.answer(assistant, query)
+def timeline(assistant, query: Query, more: More | None = None) -> Answer | None:
+    return story_timeline.answer(assistant, query, more.seen if more else None)
 
 
 def latest_on_a_name(query: Query, reading: Reading, sentences_of, more: More | None = None) -> Answer | None:

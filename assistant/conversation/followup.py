@@ -47,6 +47,7 @@ from assistant.conversation.history import HistoryLike
 from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, WEAK, content_words, has_digit, has_name,
                                               it_refers, names, own_entities, pronoun_kind, referents, refers_with_it)
 from assistant.news.briefing import asks_for_latest
+from assistant.news.listing import subject_asked as collection_asked
 from assistant.reading.question import analyse, opens_a_question
 
 MAX_REFERENT = 8  # longest referent substituted or added, in words
@@ -90,8 +91,8 @@ def _ellipsis(question: str) -> str | None:
 
 def is_followup(question: str, history: HistoryLike | None) -> bool:
     """Does `question` lean on the earlier turns? (Rules 1-4 of the module docstring.)"""
-    if not history:
-        return False
+    if not history or collection_asked(question) == "":
+        return False  # "What stories do you have?" asks about the whole index, whatever came before
     if _MARKER.match(question) or _ellipsis(question) is not None:
         return True
     low = [w.lower().strip(".,'’") for w in TOKEN.findall(question)]

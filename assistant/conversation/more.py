@@ -13,8 +13,10 @@ an abstention.
 
 Limits: English forms only ("tell me more", "more details", "go on", "what else", "anything
 else"); "What else did he say?" asks a question of its own and is read as a follow-up; a history
-rebuilt from a chat client's messages (the OpenAI-compatible API) has no article ids, so there
-"Tell me more" answers the previous question again as it was.
+rebuilt from a chat client's messages (the OpenAI-compatible API) is put back on its articles
+first (`grounding`), and where a reply's sources cannot be found again "Tell me more" answers
+the previous question again as it was. After a listing, a comparison or a timeline, "Tell me
+more" gives the articles, pairs or statements it did not give.
 """
 
 from __future__ import annotations

@@ -207,12 +207,13 @@ def _head(reports: Sequence[Article], subject: str) -> str:
     return head + "."
 
 
-def _comparable(reports: Sequence[Article], subject: str, sentences_of) -> list[_Said]:
+def _comparable(reports: Sequence[Article], subject: str, sentences_of, quoted=None) -> list[_Said]:
     """The reports' sentences that say something about the subject with a figure or a day: only
-    those can differ or agree here, so only those are embedded."""
+    those can differ or agree here, so only those are embedded. `quoted(article_id, start, end)`:
+    a sentence an earlier answer quoted, left out ("Tell me more")."""
     want = stems(subject)
     said = [_Said(a, s.start, s.end, s.text, _figures(s.text)) for a in reports for s in sentences_of(a)
-            if _on_subject(a.text, s.start, s.end, want)]
+            if _on_subject(a.text, s.start, s.end, want) and not (quoted and quoted(a.id, s.start, s.end))]
     return [s for s in said if s.figures or any(d.day and d.month for d in dates(s.text))]
 
 
@@ -242,9 +243,11 @@ def _side_by_side(said: list[_Said], embed) -> tuple[list, list]:
 
 
 def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of: Callable[[Article], Sequence],
-            embed: Callable[[list[str]], np.ndarray]) -> Answer:
+            embed: Callable[[list[str]], np.ndarray],
+            quoted: Callable[[str, int, int], bool] | None = None) -> Answer:
     """The comparison of `reports` (the articles naming `subject`) as an answer; `embed(texts)`
-    gives unit vectors."""
+    gives unit vectors; `quoted(article_id, start, end)`: a sentence an earlier answer quoted,
+    not compared again ("Tell me more")."""
     note = NOTE.format(subject=f"“{subject}”")
     notes = [*query.notes, note]
     if not reports:
@@ -257,7 +260,7 @@ def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of
                 if len(reports) == 1 else f"Every report naming “{subject}” is {reports[0].source}'s "
                 f"({len(reports)}): a comparison needs reports from two outlets.")
         return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=notes)
-    differ, agree = _side_by_side(_comparable(reports, subject, sentences_of), embed)
+    differ, agree = _side_by_side(_comparable(reports, subject, sentences_of, quoted), embed)
     cites: list[Citation] = []
 
     def cite(s: _Said) -> int:
@@ -267,7 +270,10 @@ def compare(query: Query, subject: str, reports: Sequence[Article], sentences_of
 
     out = [_head(reports, subject)]
     conflicts = []
-    if not differ and not agree:
+    if not differ and not agree and quoted:
+        out.append("Nothing more to set side by side: the earlier answer gave what they state alike or "
+                   "differently.")
+    elif not differ and not agree:
         out.append("They state no figure or day in common, nor any differently, in sentences alike enough "
                    "to compare.")
     elif not differ:
@@ -305,10 +311,11 @@ def reports_about(index, subject: str, query: Query, sentences_of) -> list[Artic
     return turns[:MAX_REPORTS]
 
 
-def answer(index, query: Query, sentences_of) -> Answer | None:
-    """The comparison `query` asks for, or None where it asks something else."""
+def answer(index, query: Query, sentences_of, quoted: Callable[[str, int, int], bool] | None = None) -> Answer | None:
+    """The comparison `query` asks for, or None where it asks something else (`quoted`: see
+    `compare`)."""
     subject = subject_asked(query.text)
     if subject is None:
         return None
     return compare(query, subject, reports_about(index, subject, query, sentences_of), sentences_of,
-                   index.embedder.embed)
+                   index.embedder.embed, quoted)

@@ -100,11 +100,14 @@ def _naming_sentence(article: Article, want: set[str], sentences_of):
 
 
 def list_subject(query: Query, subject: str, articles: Sequence[Article],
-                 sentences_of: Callable[[Article], Sequence]) -> Answer:
+                 sentences_of: Callable[[Article], Sequence], listed: int = 0) -> Answer:
+    """`articles` naming `subject`, newest first; `listed`: how many an earlier answer listed
+    already ("Tell me more": these are the others)."""
     note = NOTE.format(subject=f"“{subject}”")
     if not articles:
-        return Answer(query.question, f"No article in the index names “{subject}”.", abstained=True,
-                      confidence=1.0, query=query.text, notes=[*query.notes, note])
+        text = (f"No other article names “{subject}”: all {listed} were listed." if listed
+                else f"No article in the index names “{subject}”.")
+        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=[*query.notes, note])
     want = stems(subject)
     parts, cites = [], []
     for a in articles:
@@ -119,8 +122,9 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
         if n >= SHOWN:
             break
     dated = sum(a.published is not None for a in articles) > 1
-    head = f"{_count(len(articles))} name{'s' if len(articles) == 1 else ''} “{subject}”" + \
-        (", newest first" if dated else "") + ". "
+    n = len(articles)
+    head = f"{n}{' more' if listed else ''} article{'' if n == 1 else 's'} name{'s' if n == 1 else ''} " \
+        f"“{subject}”" + (", newest first" if dated else "") + ". "
     rest = len(articles) - len(parts)
     tail = f" And {rest} more." if rest > 0 else ""
     # nothing was guessed: each listed article names the subject
@@ -128,10 +132,12 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
                   query=query.text, notes=[*query.notes, note])
 
 
-def overview(index, query: Query, sentences_of) -> Answer:
-    """The index's counts, then the openings of its newest stories (within the filters)."""
+def overview(index, query: Query, sentences_of, listed: Callable[[str], bool] | None = None) -> Answer:
+    """The index's counts, then the openings of its newest stories (within the filters; those
+    `listed(article_id)` says an earlier answer quoted are left out: "Tell me more")."""
     f = query.filters
     total, newest = index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=SCANNED)
+    newest = [a for a in newest if not (listed and listed(a.id))]
     if not total:
         return Answer(query.question, "No article in the index matches the outlet/date filters." if f.narrowed
                       else "The index holds no articles yet.", abstained=True, confidence=1.0,
@@ -162,11 +168,15 @@ def _dates(since, until) -> str:
     return f" published since {day(since)}" if since else (f" published until {day(until)}" if until else "")
 
 
-def answer(index, query: Query, sentences_of) -> Answer | None:
-    """The listing or overview `query` asks for, or None where it asks something else."""
+def answer(index, query: Query, sentences_of, listed: Callable[[str], bool] | None = None) -> Answer | None:
+    """The listing or overview `query` asks for, or None where it asks something else; after
+    "Tell me more", `listed(article_id)` says which articles the earlier answers listed, and the
+    others are listed."""
     subject = subject_asked(query.text)
     if subject is None:
         return None
     if not subject:
-        return overview(index, query, sentences_of)
-    return list_subject(query, subject, stories_naming(index, subject, query), sentences_of)
+        return overview(index, query, sentences_of, listed)
+    found = stories_naming(index, subject, query)
+    fresh = [a for a in found if not (listed and listed(a.id))]
+    return list_subject(query, subject, fresh, sentences_of, listed=len(found) - len(fresh))

@@ -24,6 +24,7 @@ import math
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Callable
 
 from index.text.dates import WEEKDAY
 from index.text.words import stems
@@ -120,18 +121,24 @@ def subject_asked(text: str) -> str | None:
     return subject if analyse(subject).terms else None
 
 
-def answer(assistant, query: Query) -> Answer | None:
+def answer(assistant, query: Query, quoted: Callable[[str, int, int], bool] | None = None) -> Answer | None:
     """The timeline a chat question asks for, as an answer: up to `SHOWN` dated statements, oldest
-    first, each cited, the outlet and date named once per run of one report's statements."""
+    first, each cited, the outlet and date named once per run of one report's statements. After
+    "Tell me more", `quoted(article_id, start, end)` marks the statements already given, and the
+    next best are given instead."""
     subject = subject_asked(query.text)
     if subject is None:
         return None
     f = query.filters
-    entries = build(assistant, subject, k=SHOWN, sources=f.sources, since=f.since, until=f.until)
+    entries = build(assistant, subject, k=SHOWN * (4 if quoted else 1), sources=f.sources, since=f.since,
+                    until=f.until)
+    if quoted:
+        entries = [e for e in entries if not quoted(e.article_id, e.start, e.end)][:SHOWN]
     notes = [*query.notes, NOTE.format(subject=f"“{subject}”")]
     if not entries:
-        return Answer(query.question, f"No dated statement about “{subject}” was found in the articles.",
-                      abstained=True, confidence=1.0, query=query.text, notes=notes)
+        text = (f"No further dated statement about “{subject}” was found in the articles." if quoted
+                else f"No dated statement about “{subject}” was found in the articles.")
+        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=notes)
     articles = {a.id: a for a in assistant.index.articles({e.article_id for e in entries})}
     parts, cites, last = [], [], None
     for n, e in enumerate(entries, 1):

@@ -80,6 +80,12 @@ def test_it_after_the_name_of_a_thing_is_the_thing_not_the_name():
     assert rewrite("Where did it go?", history) == "Where did Ever Given go?"
 
 
+def test_a_question_about_the_whole_collection_leans_on_nothing():
+    history = [turn("How many vessels were stuck at the Suez Canal?", "About 369 vessels were queued.")]
+    assert rewrite("What stories do you have?", history) == "What stories do you have?"
+    assert rewrite("Which stories mention it?", history) == "Which stories mention Suez Canal?"
+
+
 def test_a_request_to_compare_is_a_question_of_its_own_about_the_same_subject():
     history = [turn("How many vessels were stuck at the Suez Canal?", "About 369 vessels were queued.")]
     assert rewrite("Compare the reports", history) == "Compare the reports Suez Canal"

@@ -144,3 +144,11 @@ def test_ask_compares_the_reports_naming_the_subject(tmp_path):
         assert not got.abstained and got.notes[-1].startswith("The question asks how reports of “canal” compare")
     finally:
         a.close()
+
+
+def test_what_an_earlier_comparison_quoted_is_not_compared_again():
+    first = ask("How do the canal reports differ?", WIRE, LEDGER)
+    quoted = {(c.article_id, c.start) for c in first.citations}
+    again = compare(Query("Tell me more", "How do the canal reports differ?"), "canal", [WIRE, LEDGER],
+                    lambda a: split_sentences(a.text), embed, quoted=lambda aid, start, end: (aid, start) in quoted)
+    assert not again.citations and "Nothing more to set side by side" in again.text

@@ -84,3 +84,15 @@ def test_the_collection_is_told_by_its_counts_and_newest_stories(assistant):
     by_outlet = assistant.ask("Which stories did Meridian Wire publish?")
     assert by_outlet.text.startswith("2 articles from Meridian Wire. The newest: ")
     assert {c.source for c in by_outlet.citations} == {"Meridian Wire"}
+
+
+def test_tell_me_more_after_a_listing_lists_the_others(assistant, monkeypatch):
+    import assistant.news.listing as listing
+
+    monkeypatch.setattr(listing, "SHOWN", 1)  # one a time: three articles name the harbour
+    first = assistant.ask("Which stories mention the harbour?")
+    assert first.text.startswith("2 articles name “harbour”, newest first.") and first.text.endswith("And 1 more.")
+    more = assistant.ask("Tell me more", history=[("Which stories mention the harbour?", first)])
+    assert more.text.startswith("1 more article names “harbour”. Harbor Ledger (2 Mar 2031)")
+    done = assistant.ask("Tell me more", history=[("Which stories mention the harbour?", first), ("Tell me more", more)])
+    assert done.abstained and done.text == "No other article names “harbour”: all 2 were listed."

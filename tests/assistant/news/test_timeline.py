@@ -99,3 +99,13 @@ def test_asked_in_a_chat_the_timeline_is_an_answer_each_report_named_once_per_ru
     assert [c.n for c in got.citations] == [1, 2, 3, 4] and not got.abstained
     nothing = assistant.ask("Timeline of the volcano eruption")
     assert nothing.abstained and nothing.text == "No dated statement about “volcano eruption” was found in the articles."
+
+
+def test_tell_me_more_after_a_timeline_gives_the_statements_it_left_out(assistant, monkeypatch):
+    import assistant.news.timeline as timeline
+
+    monkeypatch.setattr(timeline, "SHOWN", 2)
+    first = assistant.ask("Timeline of Hama")
+    more = assistant.ask("Tell me more", history=[("Timeline of Hama", first)])
+    assert len(first.citations) == len(more.citations) == 2
+    assert not {c.quote for c in first.citations} & {c.quote for c in more.citations}
