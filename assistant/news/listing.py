@@ -21,7 +21,7 @@ import re
 from typing import Callable, Sequence
 
 from index import Article
-from index.text.words import stems
+from index.text.words import STOPWORDS, stems
 
 from assistant.news.attribution import capitalised, day, join, label
 from assistant.news.briefing import SCANNED, brief
@@ -84,19 +84,32 @@ def _count(n: int, noun: str = "article") -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def stories_naming(index, subject: str, query: Query) -> list[Article]:
-    """The articles whose headline or text names every content word of `subject`, newest first
-    (undated last), within the query's filters."""
+def namer(subject: str) -> Callable[[str], bool]:
+    """Does a text name `subject`? A name of capitalised words ("Highland Park", "Suez Canal")
+    must stand whole, in order (a digest with a "highland" story and a "park" one does not name
+    it; "Notre Dame" stands in "Notre-Dame"); other words ("bridge collapse") each anywhere, by
+    stem ("earthquakes" names "earthquake")."""
+    parts = subject.split()
+    if len(parts) > 1 and all(p[:1].isupper() for p in parts if p.lower() not in STOPWORDS):
+        phrase = re.compile(r"\b" + r"\W+".join(re.escape(p) for p in parts) + r"(?:['’]s)?\b", re.I)
+        return lambda text: phrase.search(text) is not None
     want = stems(subject)
-    named = [a for a in articles_matching(index, subject, LOOKED_UP, query.filters)
-             if want <= stems(a.title + " " + a.text)]
+    return lambda text: want <= stems(text)
+
+
+def stories_naming(index, subject: str, query: Query) -> list[Article]:
+    """The articles whose headline or text names `subject` (`namer`), newest first (undated
+    last), within the query's filters."""
+    names = namer(subject)
+    named = [a for a in articles_matching(index, subject, LOOKED_UP, query.filters) if names(a.title + "\n" + a.text)]
     return sorted(named, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
 
 
-def _naming_sentence(article: Article, want: set[str], sentences_of):
-    """The first sentence naming every word of the subject; the headline's opening otherwise."""
+def _naming_sentence(article: Article, names: Callable[[str], bool], sentences_of):
+    """The first sentence naming the subject; the article's first sentence where only its
+    headline does."""
     sents = list(sentences_of(article))
-    return next((s for s in sents if want <= stems(s.text)), sents[0] if sents else None)
+    return next((s for s in sents if names(s.text)), sents[0] if sents else None)
 
 
 def list_subject(query: Query, subject: str, articles: Sequence[Article],
@@ -108,10 +121,10 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
         text = (f"No other article names “{subject}”: all {listed} were listed." if listed
                 else f"No article in the index names “{subject}”.")
         return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=[*query.notes, note])
-    want = stems(subject)
+    names = namer(subject)
     parts, cites = [], []
     for a in articles:
-        s = _naming_sentence(a, want, sentences_of)
+        s = _naming_sentence(a, names, sentences_of)
         if s is None:
             continue
         n = len(cites) + 1

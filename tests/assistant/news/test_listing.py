@@ -96,3 +96,14 @@ def test_tell_me_more_after_a_listing_lists_the_others(assistant, monkeypatch):
     assert more.text.startswith("1 more article names “harbour”. Harbor Ledger (2 Mar 2031)")
     done = assistant.ask("Tell me more", history=[("Which stories mention the harbour?", first), ("Tell me more", more)])
     assert done.abstained and done.text == "No other article names “harbour”: all 2 were listed."
+
+
+def test_a_name_must_stand_whole_other_words_each_anywhere():
+    from assistant.news.listing import namer
+
+    names = namer("Highland Park")
+    assert names("A parade in Highland Park, Illinois.") and names("Highland Park's mayor spoke.")
+    assert not names("Highland cattle grazed. The park closed.")  # both words, not the name
+    assert namer("Notre Dame")("Notre-Dame Cathedral burned.")
+    assert namer("bridge collapse")("The collapse of the bridge closed the port.")  # by stem, anywhere
+    assert namer("earthquake")("Two earthquakes struck.")
