@@ -13,6 +13,10 @@ In a chat, "Timeline of the Suez Canal blockage", "How did the Baltimore bridge 
 develop?" or "Walk me through the Suez blockage" is answered with the first `SHOWN` of them
 (`answer`).
 
+A name of two words or more in the subject must stand whole in the article, and counts as one
+of its words ("Highland Park" of "Highland Park shooting": "park" and "shooting" alone fit
+another town's shooting, "Highland Park" alone its park works).
+
 Limits: the date of an entry is when it was *reported*; a sentence's own date ("on 6 February")
 only breaks ties. Mentions are matched by word stems, so a pronoun ("the city") does not count
 as mentioning "Homs".
@@ -31,6 +35,7 @@ from index.text.words import stems
 
 from assistant.errors import EmptyQuestionError
 from assistant.news.attribution import capitalised, label
+from assistant.news.listing import namer
 from assistant.reading.question import analyse
 from assistant.reading.values import dates, quantities
 from assistant.records import Answer, Citation, Filters, Query
@@ -65,7 +70,18 @@ def build(assistant, subject: str, k: int = 20, sources=None, since=None, until=
     want = set(analyse(subject).term_stems)
     if not want:
         return []
-    need = len(want) if len(want) <= 2 else math.ceil(2 * len(want) / 3)
+    # a name of two words or more ("Highland Park" of "Highland Park shooting") counts as one
+    # word that must stand whole: "park" and "shooting" alone fit another town's shooting, and
+    # "Highland Park" alone its park works
+    runs = [m.group(0) for m in _NAME_RUN.finditer(subject)]
+    names = [namer(r) for r in runs]
+    rest = want - set().union(*(stems(r) for r in runs))
+    units = len(names) + len(rest)
+    need = units if units <= 2 else math.ceil(2 * units / 3)
+
+    def covered(text: str) -> int:
+        return sum(n(text) for n in names) + len(rest & stems(text))
+
     index = assistant.index
     index.refresh()
     hits = assistant.retriever.search(subject, index.embed_query(subject), k=max(2 * k, 16),
@@ -76,10 +92,13 @@ def build(assistant, subject: str, k: int = 20, sources=None, since=None, until=
     found: list[tuple[tuple, TimelineEntry]] = []
     seen: set[tuple] = set()
     for a in index.articles(set(rank)):
+        if not all(n(a.title + "\n" + a.text) for n in names):
+            continue
         year = a.published.year if a.published else None
-        title_ok = len(want & stems(a.title)) >= need  # an article about the subject: one word will do
+        # an article about the subject (its headline names it, or the name in it): one word will do
+        title_ok = covered(a.title) >= need or any(n(a.title) for n in names)
         for s in assistant.cache.sentences(a):
-            got = len(want & stems(s.text))
+            got = covered(s.text)
             if got < need and not (got and title_ok):
                 continue
             ds = dates(s.text)
@@ -97,6 +116,9 @@ def build(assistant, subject: str, k: int = 20, sources=None, since=None, until=
     # a sentence's own date orders statements of one day; one without borrows its article's date
     return sorted(kept, key=lambda e: (e.date is None, e.date or date.min, e.mentioned or e.date or date.min,
                                        e.article_id, e.start))
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'’-]*)+")
 
 
 # -- asked in a chat ---------------------------------------------------------------------------------

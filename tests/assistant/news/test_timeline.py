@@ -109,3 +109,20 @@ def test_tell_me_more_after_a_timeline_gives_the_statements_it_left_out(assistan
     more = assistant.ask("Tell me more", history=[("Timeline of Hama", first)])
     assert len(first.citations) == len(more.citations) == 2
     assert not {c.quote for c in first.citations} & {c.quote for c in more.citations}
+
+
+def test_a_name_in_the_subject_stands_whole_and_counts_as_one_word(tmp_path, fake_embedder):
+    docs = tmp_path / "names"
+    write_txt(docs, "a.txt", "Parade Shooting", "A shooting at the parade in Riverside Park on 4 July 2031 killed six.",
+              source="Desk", published="2031-07-05")
+    write_txt(docs, "b.txt", "Park Works", "Works in Riverside Park began on 2 May 2030 at a cost of $190,000.",
+              source="Desk", published="2030-05-03")
+    write_txt(docs, "c.txt", "Another Shooting", "A shooting in Elm Park on 3 July 2031 wounded two people.",
+              source="Desk", published="2031-07-04")
+    ingest([docs], tmp_path / "names-idx", embedder=fake_embedder)
+    a = Assistant(tmp_path / "names-idx", embedder=fake_embedder)
+    try:
+        # the park works lack the shooting; the other shooting lacks the name
+        assert [e.title for e in a.timeline("Riverside Park shooting")] == ["Parade Shooting"]
+    finally:
+        a.close()
