@@ -34,7 +34,7 @@ from index import Article
 from index.text.words import REPORT_NOUNS, STOPWORDS, stems, words
 
 from assistant.news.attribution import agreement_prefix, day, is_update, join, label, mid_sentence
-from assistant.news.conflicts import DEATHS, MAX_RATIO, compatible, unit_class
+from assistant.news.conflicts import DEATHS, compatible, near, unit_class
 from assistant.news.contradiction import contradiction
 from assistant.news.listing import stories_naming
 from assistant.reading.values import Quantity, dates, quantities, same_value
@@ -128,7 +128,7 @@ def _differing(a: _Said, b: _Said) -> tuple[str, str] | None:
         # figures far apart are of different things, measures too ("$66 million" of one aid
         # package, "$13.5 billion" of another); a value the other gives at all is no difference
         # ("after 10 years rather than 20 years" against "after 10 years, instead of 20")
-        alike = [y for y in b.figures if _same_kind(x, a.text, y, b.text) and _near(x, y)]
+        alike = [y for y in b.figures if _same_kind(x, a.text, y, b.text) and near(x, y)]
         if alike and not any(same_value(x.value, y.value) for y in b.figures):
             return _worded(x), _worded(alike[0])
     spans = contradiction(a.text, b.text)
@@ -147,11 +147,6 @@ def _same_kind(x: Quantity, x_text: str, y: Quantity, y_text: str) -> bool:
         return ux == uy
     other = uy or ux
     return other in ("people", "death") and all(DEATHS.search(t) for t in (x_text, y_text))
-
-
-def _near(x: Quantity, y: Quantity) -> bool:
-    lo, hi = sorted((abs(x.value), abs(y.value)))
-    return lo > 0 and hi / lo <= MAX_RATIO
 
 
 def _on_subject(text: str, start: int, end: int, want: set[str]) -> bool:

@@ -126,6 +126,11 @@ def compatible(a: Quantity, b: Quantity) -> bool:
         return ua == ub
     if ua != ub and not (ua in _GENERIC or ub in _GENERIC):
         return False
+    return near(a, b)
+
+
+def near(a: Quantity, b: Quantity) -> bool:
+    """Within a factor of `MAX_RATIO` of each other: figures further apart are of different things."""
     lo, hi = sorted((abs(a.value), abs(b.value)))
     return lo > 0 and hi / lo <= MAX_RATIO
 
