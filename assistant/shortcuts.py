@@ -19,7 +19,8 @@
   is one, and is read as any question where there is none.
 
 Small talk is answered before any of these, in `Assistant.ask` itself. After "Tell me more"
-(`conversation.more`) the briefings leave out the stories the previous answer quoted.
+(`conversation.more`) briefings and listings leave out the stories the previous answer quoted,
+comparisons and timelines the sentences it quoted.
 """
 
 from __future__ import annotations
@@ -70,15 +71,14 @@ def _unseen(articles: list, more: More | None) -> list:
 def long_form(index, query: Query, reading: Reading, sentences_of) -> tuple[Answer | None, Query, Reading]:
     """(the answer, or None; the query and reading the reading path goes on with)."""
     acronym = asked_acronym(query.text)
+    alone = acronym is None and (acronym := asked_about_acronym(query.text)) is not None  # "What is ERCOT?"
     if acronym is None:
-        about = asked_about_acronym(query.text)  # "What is ERCOT?": its definition, where one exists
-        if about is not None:
-            defining = articles_to_search(index, reading.passages, about, query.filters)
-            return defining_answer(query, about, defining, sentences_of), query, reading
         return None, query, reading
     defining = articles_to_search(index, reading.passages, acronym, query.filters)
     if (answer := defining_answer(query, acronym, defining, sentences_of)) is not None:
         return answer, query, reading
+    if alone:
+        return None, query, reading  # no definition: read as any question ("What is NASA?")
     # sentences that only use the acronym cannot say what it stands for
     query = replace(query, notes=(*query.notes, NOTE_UNDEFINED.format(acronym=acronym.upper())))
     return None, query, replace(reading, ranking=replace(reading.ranking, confidence=0.0))
