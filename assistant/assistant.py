@@ -4,7 +4,8 @@ One question goes: validate -> understand (follow-ups lean on earlier turns) -> 
 -> hybrid retrieval (FAISS + BM25, fused, spread across articles) -> split the retrieved
 passages into sentences with offsets -> score them -> compose 1–3 cited sentences, or abstain.
 Small talk is answered before all of it, and a few questions by `shortcuts` at their step (a
-briefing for a time, outlet or the news alone; the latest on a name; an acronym's long form).
+briefing for a time, outlet or the news alone; the collection's stories; a story's reports
+compared; a timeline; the latest on a name; an acronym's long form).
 The model is the only heavy part and is loaded once per Assistant; everything else is a few
 SQLite queries and small numpy work, so a warm `ask()` costs tens of milliseconds.
 

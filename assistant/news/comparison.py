@@ -121,9 +121,9 @@ def _worded(q: Quantity) -> str:
 
 
 def _differing(a: _Said, b: _Said) -> tuple[str, str] | None:
-    """The two values where `a` gives a figure that `b` gives a different one for (a figure of the
-    same measure, or a count of the same thing, `compatible`) and no equal one, or the two differ
-    in one span of near-identical wording; None otherwise."""
+    """The two values where `a` gives a figure that `b` gives a different one for (of the same
+    kind, `_same_kind`, and `near` it) and no equal one, or the two differ in one span of
+    near-identical wording; None otherwise."""
     for x in a.figures:
         # figures far apart are of different things, measures too ("$66 million" of one aid
         # package, "$13.5 billion" of another); a value the other gives at all is no difference
