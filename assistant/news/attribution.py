@@ -159,11 +159,13 @@ def _key(c: Candidate) -> tuple[str, int]:
 def render(parts: list[Part], disagreement: Disagreement | None, articles: dict[str, Article],
            cite: Callable[[Candidate], int], *, changing: bool, max_sentences: int,
            same_fact: Callable[[Candidate, Candidate], bool],
-           ranked: Sequence[Candidate], on_subject: frozenset[str] | None = None) -> tuple[str, list[Conflict]]:
+           ranked: Sequence[Candidate], on_subject: frozenset[str] | None = None,
+           named: bool = False) -> tuple[str, list[Conflict]]:
     """The answer text (prefixed, cited sentences) and the conflicts it spells out. For a changing
     figure the newest report leads, among the parts whose article is in `on_subject` (ids of the
-    articles that name what the question names; None: all): a newer figure of another story
-    (a bridge collapse's missing for a storm's dead) never leads."""
+    articles that name what the question names; None: all): a newer figure of another story (a
+    bridge collapse's missing for a storm's dead) never leads; where the question `named` what it
+    asks about, the others are left out: such a figure is no update of this one either."""
     out: list[str] = []
     conflicts: list[Conflict] = []
     used: set[tuple[str, int]] = set()
@@ -210,6 +212,8 @@ def render(parts: list[Part], disagreement: Disagreement | None, articles: dict[
 
     rest = [p for p in parts if not any(_key(c) in used for c in p.candidates())]
     if changing and disagreement is None:  # newest report with a figure leads
+        if named and on_subject:  # another story's figure is no update ("Eight people were shot in Summerton")
+            rest = [p for p in rest if p.lead.article_id in on_subject] or rest
         rest.sort(key=lambda p: (on_subject is not None and p.lead.article_id not in on_subject,
                                  not quantities(p.lead.sentence.text),
                                  -(_newest(arts_of(p.candidates())) or date.min).toordinal()))

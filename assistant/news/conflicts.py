@@ -16,9 +16,9 @@ figures is a story developing, not outlets disagreeing):
   ("... stadium in Tampa, Florida" vs "... stadium in Glendale, Arizona") contradict each other
   (see `contradiction`); other relevant sentences stating exactly one of the two values join its side.
 
-Only sentences of articles that name every name the question gives (in headline or text) make
-claims: "How much did the James Webb Space Telescope cost?" does not set a lunar mission's cost
-against the telescope's.
+Only sentences about every name the question gives make claims (their article names it in its
+headline or opening, or they do, `naming`): "How much did the James Webb Space
+Telescope cost?" does not set a lunar mission's cost against the telescope's.
 
 Limits: surface rules, no language model: a figure about something else that shares the
 question's focus word, in a story naming the same names, can still be compared; differently
@@ -225,15 +225,27 @@ def subject_of(question: str) -> str:
     return rest if len(rest) >= 3 else q
 
 
+UP_FRONT = 400  # characters of an article's text read as its opening, beside the headline
+
+
+def paragraph_of(text: str, start: int, end: int) -> str:
+    """The line (a paragraph, in the text the loaders keep) holding `text[start:end]`."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    return text[first:last if last >= 0 else len(text)]
+
+
 def naming(q: Question, relevant: list[Candidate], articles: dict[str, Article]) -> list[Candidate]:
-    """The candidates whose article (headline or text) names every name the question gives
-    (`name_stems`), all of them when it gives none; each article's words are read once."""
+    """The candidates about what the question names (every one of its `name_stems`; all of them
+    when it gives none): their article names it up front (headline or opening), or they do. A
+    page covering several stories (a daily digest, often one line per item) names "Uvalde" in
+    one item; its count of another shooting's dead, even beside it, is not about Uvalde."""
     names = set(name_stems(q))
     if not names:
         return relevant
-    ok = {a for a in {c.article_id for c in relevant}
-          if names <= stems(articles[a].title + " " + articles[a].text)}
-    return [c for c in relevant if c.article_id in ok]
+    up_front = {a: names <= stems(articles[a].title + " " + articles[a].text[:UP_FRONT])
+                for a in {c.article_id for c in relevant}}
+    return [c for c in relevant if up_front[c.article_id] or names <= stems(c.sentence.text)]
 
 
 def _opposed(groups: list[list[Claim]], lead: list[Claim]) -> list[list[Claim]]:

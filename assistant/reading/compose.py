@@ -197,7 +197,7 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
             if name_stems(q) else frozenset({best.article_id})
     text, conflicts = render(parts, disagreement, articles, cites.cite, changing=changing,
                              max_sentences=settings.max_sentences, same_fact=same, ranked=ranked,
-                             on_subject=on_subject)
+                             on_subject=on_subject, named=bool(name_stems(q)))
     return Answer(question, text, citations=cites.items, abstained=False, confidence=confidence, query=query.text,
                   conflicts=conflicts, short_answer=_short_answer(ranking, cites, settings, articles))
 
