@@ -33,6 +33,7 @@ from assistant.errors import EmptyQuestionError, LLMError
 from assistant.news.outlet_ref import resolve as resolve_outlet
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
+from assistant.reading.keywords import as_question
 from assistant.reading.ranking import Ranker, Reading
 from assistant.reading.rules import RuleRanker
 from assistant.records import Answer, Filters, Query
@@ -108,7 +109,9 @@ class Assistant:
         if more is not None:
             text, llm_failed = more.query, None
         else:
-            text, llm_failed = self._understand(small_talk.without_greeting(question), history, llm)
+            plain = small_talk.without_greeting(question)
+            # "artemis launch date" is read as "When was the artemis launch?"
+            text, llm_failed = self._understand(as_question(plain) or plain, history, llm)
         query = self._locate_outlet(self._locate_in_time(Query(question, text, asked.filters)))
         if more is not None:
             query = replace(query, notes=(*query.notes, MORE_NOTE.format(query=more.query)))

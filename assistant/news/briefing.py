@@ -11,7 +11,8 @@ the news.
 A request for the latest on a subject named by its name alone ("What's the latest on Homs?", "Any
 news on the Ever Given?", "Anything new on Homs?") is briefed the same way from what retrieval
 found: the openings of the newest retrieved stories whose headline or opening names the subject
-(`about`). Any other word ("the latest on the bridge collapse") sends the question down the
+(`about`); so is a name typed alone ("Ever Given", "Homs"). Any other word ("the latest on the
+bridge collapse") sends the question down the
 reading path, and so does "What happened to X?": that asks for an event, not for the news.
 
 Limits: a story's opening is its first sentence of at least `MIN_WORDS` words (a dateline or a
@@ -28,7 +29,7 @@ from index import Article
 from index.text.words import REPORT_NOUNS, TERM, stems, words
 
 from assistant.news.attribution import capitalised, label
-from assistant.reading.question import Question, analyse
+from assistant.reading.question import Question, analyse, is_question
 from assistant.records import Answer, Citation, Passages, Query
 
 STORIES = 3  # stories a briefing quotes (an answer's usual most sentences)
@@ -63,7 +64,8 @@ def asks_for_news_about(query: Query, q: Question) -> bool:
     names = {w.lower() for w in TERM.findall(query.text) if w[:1].isupper()}
     subject = _subject(q)
     return (q.kind == "other" and bool(subject) and all(t in names for t in subject)
-            and (_says_new(q.text) or any(w in LATEST_WORDS for w in words(query.text))))
+            and (_says_new(q.text) or any(w in LATEST_WORDS for w in words(query.text))
+                 or not is_question(query.text)))  # a name typed alone: "Ever Given", "Homs"
 
 
 def asks_for_latest(text: str) -> bool:

@@ -23,7 +23,8 @@ from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, naming, subject_of
 from assistant.news.attribution import Part, is_changing, render
-from assistant.reading.question import asks_how_or_why, fits_kind, fits_unit, name_stems, restates_question
+from assistant.reading.question import (asks_how_or_why, fits_kind, fits_unit, is_question, name_stems,
+                                       restates_question)
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
 from assistant.reading.sentences import Sentence
@@ -245,6 +246,8 @@ def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings,
         return None  # a name marked for "when", a noun for "how many": the sentence states no such answer
     if asks_how_or_why(ranking.analysis.text):
         return None  # "Why were the SUVs recalled?": a reason is a clause, not a phrase to mark
+    if not is_question(ranking.analysis.text):
+        return None  # "chandrayaan landing": a topic asks for no one thing to mark
     after = articles[s.article_id].text[s.end:s.end + 16] if s.article_id in articles else ""
     if not fits_unit(ranking.analysis.text, s.text, after):
         return None  # "How long is the canal?" - "29 March 2021": a date, not a length
@@ -252,5 +255,18 @@ def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings,
         return None  # "The James Webb Space Telescope" for "Which rocket launched the James Webb telescope?"
     if ranking.analysis.kind == "person" and ranking.ranked and _PRONOUN_OPENING.match(ranking.ranked[0].sentence.text):
         return None  # "Who scored ...?" - "He became the first player to score ...": the answer is "he"
+    if ranking.analysis.kind == "date" and s.article_id in articles:
+        s = _whole_date(s, articles[s.article_id].text)
     n = next((c.n for c in cites.items if c.article_id == s.article_id and c.start <= s.start and s.end <= c.end), 0)
     return replace(s, citation=n) if n else None
+
+
+def _whole_date(s: ShortAnswer, text: str) -> ShortAnswer:
+    """The mark widened to the whole date it is part of: "16 November 2022" where the reader
+    marked "2022" (a year alone answers "when" less well than the day the sentence gives)."""
+    lo = max(0, s.start - 24)
+    for d in dates(text[lo:s.end + 24]):
+        start, end = lo + d.start, lo + d.end
+        if start <= s.start and s.end <= end and (start, end) != (s.start, s.end):
+            return replace(s, text=text[start:end], start=start, end=end)
+    return s

@@ -185,6 +185,10 @@ _UNIT_HINTS = [
     (re.compile(r"\bhow long\b", re.I),
      re.compile(r"\b(second|minute|hour|day|week|month|year|decade|centur)s?\b|\b(km|kilomet|mile|metre|meter|feet)", re.I)),
     (re.compile(r"\bhow old\b", re.I), re.compile(r"\b(\d+|\w+)[- ]year[- ]old\b|\baged?\b", re.I)),
+    (re.compile(r"\bhow (high|tall|deep)\b|\b(height|depth)\b", re.I),
+     re.compile(r"\d[\d,.]*\s*(km|kilomet|mile|metre|meter|feet|foot|ft|m)\b|\b(kilomet|mile|metre|meter|feet)", re.I)),
+    # "What was the score?" wants "4–2", not the year a record was set
+    (re.compile(r"\bwhat (is|was) the (final )?score\b|\bscore of\b", re.I), re.compile(r"\d\s*[-–—]\s*\d")),
     (re.compile(r"\bhow much (money|did|does|do|is|was|will|would)\b|\bwhat (price|cost)\b", re.I),
      re.compile(r"[$€£¥]|\b(dollar|euro|pound|yen|yuan|rupee|franc)s?\b|\b(cost|price|worth|paid|fund)", re.I)),
 ]
@@ -223,6 +227,17 @@ _MANNER = re.compile(r"^\s*(?:why\b|how\s+(?:did|does|do|was|were|is|are|can|cou
 
 def asks_how_or_why(text: str) -> bool:
     return bool(_MANNER.match(asking_part(text)))
+
+
+def is_question(text: str) -> bool:
+    """`text` asks something: it ends with "?" or ":" (a quiz's "... was started by:"), opens as a
+    question does, has a question word ("drought in what year") or runs to more than six words. A
+    topic typed alone ("chandrayaan landing", "explain the Suez blockage") asks for no one thing."""
+    asking = uncontracted(unframed(asking_part(text))).strip()
+    if asking.endswith(("?", ":")) or opens_a_question(asking):
+        return True
+    ws = words(asking)
+    return len(ws) > 6 or any(w in QUESTION_WORDS for w in ws)
 
 
 def has_answer_type(kind: str, sentence: str, question: Question) -> bool:

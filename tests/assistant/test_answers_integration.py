@@ -130,6 +130,19 @@ def test_a_request_is_answered_like_the_question_inside_it(assistant, request_, 
     assert not ans.abstained and expected in ans.text
 
 
+def test_a_search_box_query_is_answered_like_the_question_it_stands_for(assistant):
+    ans = assistant.ask("artemis launch date")  # abstained: no question for the reader to read
+    assert not ans.abstained and ans.short_answer is not None and ans.short_answer.text == "16 November 2022"
+    ans = assistant.ask("chandrayaan-3 landing date")
+    assert not ans.abstained and "23 August 2023" in ans.citations[0].quote
+
+
+def test_a_name_typed_alone_gets_the_newest_stories_naming_it(assistant):
+    ans = assistant.ask("Ever Given")  # led with who owns the ship
+    assert not ans.abstained and ans.text.startswith("Meridian Wire (30 Mar 2021)")
+    assert ans.short_answer is None
+
+
 def test_filters_on_the_sample_articles(assistant):
     q = "When was the Ever Given refloated?"
     ans = assistant.ask(q, sources=["harbor ledger"])

@@ -48,7 +48,9 @@ def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text
     ("Any updates on NASA?", True),
     ("What's the latest on the ferry strike?", False),  # words to look for: the reading path
     ("What happened to Coral Bay?", False),  # asks for an event
-    ("Coral Bay", False),  # no news word
+    ("Coral Bay", True),  # a name typed alone, as into a news search box
+    ("Coral Bay ferry strike", False),  # words to look for beside the name
+    ("Did Coral Bay vote?", False),  # no news word: a question about it
     ("Who is the latest Coral Bay mayor?", False),  # asks for a name
     ("Anything new on Coral Bay?", True),
     ("What's new in New Harbour?", True),  # a capitalised "New" is part of the name

@@ -207,6 +207,33 @@ def test_an_unsure_short_answer_is_not_marked():
         assert not ans.abstained and (ans.short_answer is not None) == shown
 
 
+def mark(question: str, article: Article, sentence: int, marked: str) -> ShortAnswer | None:
+    """The short answer shown when the reader marks `marked` in `article`'s sentence."""
+    at = article.text.index(marked)
+    short = ShortAnswer(marked, article.id, at, at + len(marked), probability=0.9)
+    hits = {0: Hit(0, article.id, 0, len(article.text), article.text, 0.05)}
+    s = split_sentences(article.text)[sentence]
+    ranked = [Candidate(article.id, s, 0, 0, score=0.9, stems=frozenset(stems(s.text)))]
+    return compose(Query(question, question), Ranking(analyse(question), ranked, 0.9, short=short),
+                   Passages(list(hits.values()), {article.id: article}), AnswerSettings(news=False)).short_answer
+
+
+LAUNCH = Article("f-launch", "Rocket Lifts Off", "The rocket lifted off at dawn on 16 November 2022 from the coast.",
+                 "Meridian Wire", "", date(2022, 11, 16))
+
+
+def test_a_year_marked_for_when_is_widened_to_the_whole_date_it_ends():
+    short = mark("When did the rocket launch?", LAUNCH, 0, "2022")
+    assert short.text == "16 November 2022"
+    assert LAUNCH.text[short.start:short.end] == "16 November 2022"
+    assert mark("What number closes the sentence?", LAUNCH, 0, "2022").text == "2022"  # no date asked
+
+
+def test_a_topic_typed_alone_gets_no_mark():
+    assert mark("rocket launch", LAUNCH, 0, "16 November 2022") is None
+    assert mark("rocket launch?", LAUNCH, 0, "16 November 2022") is not None
+
+
 FINAL = Article("e-final", "Harbour Cup Final",
                 "Coral Bay won the Harbour Cup on Sunday. Mara Quist scored twice in extra time. "
                 "She became the first player to score in three finals since Ida Holm in 1998.\n\n"

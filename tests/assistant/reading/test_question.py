@@ -189,6 +189,10 @@ def test_a_mark_made_mostly_of_the_questions_own_words_restates_it(question, spa
     ("How much did the telescope cost?", "about 10", " billion euros", True),
     ("How much did the telescope cost?", "NASA", " and partners", False),
     ("Who won?", "Argentina", "", True),  # no unit asked
+    ("What was the height of the eruption?", "15 January 2022", "", False),  # a date is no height
+    ("How high did the ash rise?", "about 58", " kilometres", True),
+    ("What was the score of the final?", "1966", "", False),
+    ("What was the score of the final?", "4–2", " in a penalty", True),
 ])
 def test_a_mark_must_give_the_unit_a_how_long_far_old_or_much_question_asks_for(question, span, after, fits):
     from assistant.reading.question import fits_unit
@@ -205,3 +209,16 @@ def test_questions_of_manner_or_reason(question, manner):
     from assistant.reading.question import asks_how_or_why
 
     assert asks_how_or_why(question) is manner
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("When did it land?", True), ("it landed when", True), ("Was it freed", True),
+    ("Boston pitcher Chris Sale broke his wrist in:", True),  # a quiz's question
+    ("Amazon rain forest had a drought in what year", True),
+    ("Officials say the fire that burned sixty acres was started by a man", True),  # more than six words
+    ("chandrayaan landing", False), ("Ever Given", False), ("explain the Suez blockage", False),
+])
+def test_a_question_is_told_from_a_topic_typed_alone(text, asks):
+    from assistant.reading.question import is_question
+
+    assert is_question(text) is asks
