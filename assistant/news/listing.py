@@ -24,7 +24,7 @@ from index import Article
 from index.text.words import STOPWORDS, stems
 
 from assistant.news.attribution import capitalised, day, join, label
-from assistant.news.briefing import SCANNED, brief
+from assistant.news.briefing import SCANNED, brief, opening
 from assistant.records import Answer, Citation, Query
 from assistant.retrieve import articles_matching
 
@@ -32,6 +32,7 @@ SHOWN = 5  # stories quoted in a list; the rest are counted
 LOOKED_UP = 200  # BM25 passages read to find the stories naming a subject
 NOTE = "The question asks which articles name {subject}: those whose headline or text names it, newest first."
 NOTE_ALL = "The question asks what the index holds: its counts and the openings of the newest stories."
+NOTE_EDGE = "The question asks for the {which} article: by the date it was published (undated ones left out)."
 
 _NOUNS = r"(?:stories|story|articles?|reports?|pieces?|news items?|items?|coverage)"
 _INDEX = r"(?:the|your|this) (?:index|collection|library|archive|database)"
@@ -44,7 +45,10 @@ _SUBJECT = re.compile(
     rf"|(?:are there|do you have|have you got|is there|got|any|show me|list|find|give me)(?: any| all| the)? {_NOUNS}"
     rf"|how many {_NOUNS}(?: are there| do you have| have you got)?"
     rf"|what do you have|what have you got)"
-    rf" {_NAMING} (?P<subject>.+)$", re.I)
+    rf" {_NAMING} (?P<subject>.+)$"
+    # "Who reported on the fire?", "Which outlets covered the launch?": the listing names them
+    rf"|^(?P<who>who|(?:which|what) (?:outlets?|sources?|newspapers?|papers?|publications?|media))"
+    rf" (?:has |have )?(?:(?:reported|wrote|written|reports|writes) (?:on|about)|covered|covers) (?P<about>.+)$", re.I)
 # "What stories do you have?", "How many articles are there?", "What's in the index?"
 _HELD = rf"(?:{_NOUNS[3:-1]}|outlets?|sources?|newspapers?|publications?)"  # also what the index is made of
 _ALL = re.compile(
@@ -55,6 +59,12 @@ _ALL = re.compile(
     # "Which stories did Meridian Wire publish?" once the outlet is read as a filter (no subject left)
     rf"|(?:which|what|how many)(?: {_NOUNS})? (?:did|does|has|have) (?:publish|published|run|print|printed|carry|"
     rf"carried|have))$", re.I)
+
+# "What's the oldest story?", "Which is the most recent article about the canal?"
+_EDGE = re.compile(
+    rf"^(?:what|which)(?:'s| is| was)? (?:the |your )?(?P<edge>oldest|earliest|first|newest|latest|most recent|"
+    rf"last|freshest) {_NOUNS}(?: in {_INDEX}| (?:do )?you have| you've got)?(?: {_NAMING} (?P<subject>.+))?$", re.I)
+_OLDEST = ("oldest", "earliest", "first")
 
 
 _SAYING = re.compile(r"\b(?:say|says|said|claim|claims|claimed|report|reported|state|states|stated|put|"
@@ -74,10 +84,28 @@ def subject_asked(text: str) -> str | None:
     m = _SUBJECT.match(t)
     if m is None:
         return None
-    subject = re.sub(r"^(?:the|a|an)\s+", "", m.group("subject").strip(), flags=re.I)
+    subject = re.sub(r"^(?:the|a|an)\s+", "", (m.group("subject") or m.group("about")).strip(), flags=re.I)
     if _SAYING.search(subject):
         return None  # "Which reports on the quake say 50,000 died?" asks what they say, not a list
     return subject if stems(subject) else None
+
+
+def edge_asked(text: str) -> tuple[bool, str] | None:
+    """(oldest?, subject) where the question asks for the oldest or newest story, of a subject
+    ("the oldest story about the canal") or of the whole collection (subject ""); else None."""
+    m = _EDGE.match(_plain(text))
+    if m is None:
+        return None
+    subject = re.sub(r"^(?:the|a|an)\s+", "", (m.group("subject") or "").strip(), flags=re.I)
+    if subject and not stems(subject):
+        return None
+    return m.group("edge").lower() in _OLDEST, subject
+
+
+def asks_who_reported(text: str) -> bool:
+    """"Who reported on the fire?", "Which outlets covered it?": the outlets are asked for."""
+    m = _SUBJECT.match(_plain(text))
+    return m is not None and m.group("who") is not None
 
 
 def _count(n: int, noun: str = "article") -> str:
@@ -115,7 +143,7 @@ def _naming_sentence(article: Article, names: Callable[[str], bool], sentences_o
 def list_subject(query: Query, subject: str, articles: Sequence[Article],
                  sentences_of: Callable[[Article], Sequence], listed: int = 0) -> Answer:
     """`articles` naming `subject`, newest first; `listed`: how many an earlier answer listed
-    already ("Tell me more": these are the others)."""
+    already ("Tell me more": these are the others). Asked who reported it, the outlets lead."""
     note = NOTE.format(subject=f"“{subject}”")
     if not articles:
         text = (f"No other article names “{subject}”: all {listed} were listed." if listed
@@ -140,6 +168,10 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
         f"“{subject}”" + (", newest first" if dated else "") + ". "
     rest = len(articles) - len(parts)
     tail = f" And {rest} more." if rest > 0 else ""
+    if asks_who_reported(query.text):
+        outlets = list(dict.fromkeys(a.source for a in articles if a.source))
+        none = "The report names no outlet. " if len(articles) == 1 else "The reports name no outlet. "
+        head = (f"{join(outlets)} reported on it. " if outlets else none) + head
     # nothing was guessed: each listed article names the subject
     return Answer(query.question, head + " ".join(parts) + tail, citations=cites, confidence=1.0,
                   query=query.text, notes=[*query.notes, note])
@@ -175,6 +207,48 @@ def overview(index, query: Query, sentences_of, listed: Callable[[str], bool] | 
     return briefed
 
 
+def edge_story(index, query: Query, oldest: bool, subject: str, sentences_of,
+               listed: Callable[[str], bool] | None = None) -> Answer:
+    """The oldest or newest dated article (of those naming `subject`, where one is given), with
+    its opening sentence (the first naming the subject), cited."""
+    which = "oldest" if oldest else "newest"
+    if subject:
+        found = stories_naming(index, subject, query)
+        of = f" of the {_count(len(found))} naming “{subject}”" if len(found) > 1 else ""
+    else:
+        f = query.filters
+        total, found = index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=SCANNED,
+                                           offset=max(0, total_of(index, query) - SCANNED) if oldest else 0)
+        where = " within the filters" if f.narrowed else " in the index"
+        of = f" of the {_count(total)}{where}" if total > 1 else ""
+    dated = [a for a in found if a.published and not (listed and listed(a.id))]  # newest first
+    note = NOTE_EDGE.format(which=which)
+    if not dated:
+        if listed and found:
+            text = "No other dated article to give."
+        elif subject:
+            text = f"No dated article names “{subject}”." if found else f"No article in the index names “{subject}”."
+        else:
+            text = "No article has a publication date to tell." if found else "No article matches."
+        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=[*query.notes, note])
+    a = dated[-1] if oldest else dated[0]
+    names = namer(subject) if subject else None
+    sents = list(sentences_of(a))
+    s = _naming_sentence(a, names, sentences_of) if names else (opening(sents) or (sents[0] if sents else None))
+    who = f"{label(a)}, “{a.title}”" if a.source and a.title else label(a)
+    if s is None:
+        return Answer(query.question, f"The {which}{of or ' article'} is {who}.", confidence=1.0, query=query.text,
+                      notes=[*query.notes, note])
+    cite = Citation.of_sentence(1, a, s.start, s.end, s.text)
+    return Answer(query.question, f"The {which}{of or ' article'} is {who}: {s.text} [1]", citations=[cite],
+                  confidence=1.0, query=query.text, notes=[*query.notes, note])
+
+
+def total_of(index, query: Query) -> int:
+    f = query.filters
+    return index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=1)[0]
+
+
 def _dates(since, until) -> str:
     if since and until:
         return f" published {day(since)} to {day(until)}"
@@ -185,6 +259,8 @@ def answer(index, query: Query, sentences_of, listed: Callable[[str], bool] | No
     """The listing or overview `query` asks for, or None where it asks something else; after
     "Tell me more", `listed(article_id)` says which articles the earlier answers listed, and the
     others are listed."""
+    if (edge := edge_asked(query.text)) is not None:
+        return edge_story(index, query, *edge, sentences_of, listed)
     subject = subject_asked(query.text)
     if subject is None:
         return None

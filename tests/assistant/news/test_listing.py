@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.news.listing import NOTE_ALL, subject_asked
+from assistant.news.listing import NOTE_ALL, edge_asked, subject_asked
 
 ARTICLES = [
     {"title": "Ferry Strike Ends", "text": "The Coral Bay ferry strike ended on Monday after talks. Crews "
@@ -27,6 +27,9 @@ ARTICLES = [
     ("Which stories did Coral Bay publish?", None), ("What did the council say about the stories?", None),
     ("Who won the match?", None), ("Which story is about?", None), ("How many ferries sailed?", None),
     ("Which reports on the strike say the crews went back?", None),  # what they say, not a list
+    ("Who reported on the ferry strike?", "ferry strike"), ("Which outlets covered the harbour?", "harbour"),
+    ("What newspapers wrote about Coral Bay?", "Coral Bay"),
+    ("Who reported the fire to the police?", None),  # "reported" without "on": a person is asked for
 ])
 def test_the_question_forms_that_ask_about_the_collection(text, subject):
     assert subject_asked(text) == subject
@@ -107,3 +110,33 @@ def test_a_name_must_stand_whole_other_words_each_anywhere():
     assert namer("Notre Dame")("Notre-Dame Cathedral burned.")
     assert namer("bridge collapse")("The collapse of the bridge closed the port.")  # by stem, anywhere
     assert namer("earthquake")("Two earthquakes struck.")
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("What's the oldest story?", (True, "")), ("What is the most recent article?", (False, "")),
+    ("Which is the newest story about the Coral Bay ferry?", (False, "Coral Bay ferry")),
+    ("what's the earliest report on the harbour", (True, "harbour")), ("What was the first story you have?", (True, "")),
+    ("What's the oldest bridge?", None),  # no story asked for
+    ("Which stories mention Coral Bay?", None),
+])
+def test_the_question_forms_that_ask_for_the_oldest_or_newest_story(text, asked):
+    assert edge_asked(text) == asked
+
+
+def test_the_oldest_and_newest_story_of_the_collection_or_of_a_subject(assistant):
+    oldest = assistant.ask("What's the oldest story?")
+    assert oldest.text == ("The oldest of the 3 articles in the index is Meridian Wire (1 Oct 2030), “Orchard Harvest "
+                           "Falls”: Apple growers in the valley picked a third less fruit this autumn after a dry summer. [1]")
+    assert [c.article_id for c in oldest.citations] and not oldest.abstained
+    newest = assistant.ask("What is the most recent article about Coral Bay?")
+    assert newest.text.startswith("The newest of the 2 articles naming “Coral Bay” is Meridian Wire (10 Apr 2031), "
+                                  "“Harbour Dredging Begins”: The Coral Bay council paid for the work. [1]")
+    after = assistant.ask("Tell me more", history=[("What is the most recent article about Coral Bay?", newest)])
+    assert "Ferry Strike Ends" in after.text  # the next one
+    assert assistant.ask("What's the oldest story about the volcano?").abstained
+
+
+def test_asked_who_reported_on_a_subject_the_outlets_lead_the_listing(assistant):
+    got = assistant.ask("Which outlets covered the harbour?")
+    assert got.text.startswith("Meridian Wire and Harbor Ledger reported on it. 2 articles name “harbour”, newest first.")
+    assert not assistant.ask("Which stories mention the harbour?").text.startswith("Meridian Wire and")
