@@ -23,7 +23,7 @@ from typing import Sequence
 from index.errors import ConfigError
 from index.text.dates import parse_day
 
-from assistant import shortcuts
+from assistant import second_pass, shortcuts
 from assistant.conversation import smalltalk as small_talk
 from assistant.conversation.grounding import located
 from assistant.conversation.history import HistoryLike
@@ -106,12 +106,14 @@ class Assistant:
             return answer  # "Who reported that?": the previous answer's outlets and dates
         # "Tell me more": the previous question again, less what its answer quoted
         more = more_of(question, history)
+        own = None  # the question read on its own, where earlier turns may change it
         if more is not None:
             text, llm_failed = more.query, None
         else:
             plain = small_talk.without_greeting(question)
             # "artemis launch date" is read as "When was the artemis launch?"
-            text, llm_failed = self._understand(as_question(plain) or plain, history, llm)
+            own = as_question(plain) or plain
+            text, llm_failed = self._understand(own, history, llm)
         query = self._locate_outlet(self._locate_in_time(Query(question, text, asked.filters)))
         if more is not None:
             query = replace(query, notes=(*query.notes, MORE_NOTE.format(query=more.query)))
@@ -137,8 +139,13 @@ class Assistant:
         answer.notes.extend(query.notes)
         if not passages.hits and query.filters.narrowed:
             answer.notes.append("No article matches the outlet/date filters.")
+        if answer.abstained and more is None and \
+                (fixed := second_pass.respelt(self.ask, self.index, question, passages, history, filters)):
+            return fixed  # "When did the Ever Givn get freed?" asked again with "Given"
         if history and answer.abstained:
-            return self._lean_on_history(question, history, answer, filters)
+            if own is not None and text != own and second_pass.names_a_new_subject(self.index, own, history):
+                return second_pass.on_its_own(self.ask, question, answer, filters)  # a new subject in lower case
+            return second_pass.lean_on_history(self.ask, question, history, answer, filters)
         if llm is not None and not answer.abstained:
             # an abstention stays one: the LLM is only asked when the passages answer
             return llm.answer(query, answer, ranking, passages, on_delta=on_delta, failed=llm_failed)
@@ -162,23 +169,6 @@ class Assistant:
         if ref is None:
             return query
         return Query(query.question, ref.text, replace(query.filters, sources=(ref.outlet,)), (*query.notes, ref.note))
-
-    def _lean_on_history(self, question: str, history: History, answer: Answer, filters: dict) -> Answer:
-        """Second pass: a question searched as is that found nothing on its own is tried
-        once more with the names of recent turns (`followup.retry_query`: never for a question
-        naming its own subject); the retry is kept only if it answers."""
-        try:
-            from assistant.conversation.followup import retry_query
-        except ImportError:
-            return answer
-        query = retry_query(question, history)
-        if not query:
-            return answer
-        second = self.ask(query, None, **filters)
-        if second.abstained:
-            return answer
-        second.question = question
-        return second
 
     def _understand(self, question: str, history: History | None, llm) -> tuple[str, LLMError | None]:
         """(query, error): the LLM rewrites a question asked after earlier turns when configured;

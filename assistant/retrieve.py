@@ -19,6 +19,7 @@ it off. Fitted on nothing but this rule of thumb; its effect on RealTimeQA is in
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Protocol, Sequence
@@ -96,6 +97,24 @@ def articles_matching(index: "SearchableIndex", text: str, k: int, filters: Filt
     ids = [i for i in dict.fromkeys(h.chunk.article_id for h in hits) if i not in skip]
     by_id = {a.id: a for a in index.articles(ids)} if ids else {}
     return [by_id[i] for i in ids if i in by_id]
+
+
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\n]\W*)$")  # what comes before a word that opens a sentence
+
+
+def written_as_names(index: "SearchableIndex", terms: Iterable[str], k: int = 5) -> list[str]:
+    """Those of `terms` (lower-case words) that the index's text writes capitalised inside its
+    sentences wherever BM25 finds them (at least four in five times, in the `k` best chunks; a
+    word opening a sentence says nothing): a name typed in lower case ("artemis"), which the
+    question's own capitals cannot show."""
+    out = []
+    for term in terms:
+        seen = [m.group(0) for h in index.lexical_search(term, k)
+                for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", h.chunk.text, re.I)
+                if not _OPENS_SENTENCE.search(h.chunk.text[max(0, m.start() - 4):m.start()])]
+        if seen and 5 * sum(w[:1].isupper() for w in seen) >= 4 * len(seen):
+            out.append(term)
+    return out
 
 
 class SearchableIndex(Protocol):

@@ -137,6 +137,13 @@ def test_a_search_box_query_is_answered_like_the_question_it_stands_for(assistan
     assert not ans.abstained and "23 August 2023" in ans.citations[0].quote
 
 
+def test_a_misspelt_word_is_read_as_the_word_of_the_passages_when_the_question_abstains(assistant):
+    ans = assistant.ask("When did the Ever Givn get freed?")  # abstained: no article holds "Givn"
+    assert not ans.abstained and "29 March 2021" in ans.text and "Read “Givn” as “Given”." in ans.notes
+    assert ans.question == "When did the Ever Givn get freed?"
+    assert not any(n.startswith("Read “") for n in assistant.ask("When was the Ever Given freed?").notes)
+
+
 def test_a_name_typed_alone_gets_the_newest_stories_naming_it(assistant):
     ans = assistant.ask("Ever Given")  # led with who owns the ship
     assert not ans.abstained and ans.text.startswith("Meridian Wire (30 Mar 2021)")

@@ -242,3 +242,20 @@ def test_articles_matching_are_in_bm25_order_each_once_within_the_filters():
     index = Index()
     got = articles_matching(index, "canal", 9, Filters(sources=("Outlet",)), leave_out={"c"})
     assert [a.id for a in got] == ["b", "a"] and index.asked == ("canal", 9, ("Outlet",))
+
+
+def test_words_the_articles_write_as_names_are_told_from_common_words():
+    from types import SimpleNamespace
+
+    from assistant.retrieve import written_as_names
+
+    chunks = {"artemis": ["Artemis I flew. The Artemis crew waits.", "NASA named it Artemis."],
+              "launch": ["The launch slipped. Launch crews waited.", "A launch window opened."],
+              "nasa": ["It was Nasa. The NASA team agreed.", "See nasa.gov for NASA's site"],  # 3 of 4: not enough
+              "schools": ["Schools reopened. Schools were shut."]}  # capitalised only where a sentence opens
+
+    class Index:
+        def lexical_search(self, text, k):
+            return [SimpleNamespace(chunk=SimpleNamespace(text=t)) for t in chunks.get(text, [])][:k]
+
+    assert written_as_names(Index(), ["artemis", "launch", "nasa", "schools", "unseen"]) == ["artemis"]

@@ -117,8 +117,9 @@ def test_cited_in_prefers_support_not_related_reading():
     assert cited_in(None) is None and cited_in([history[1]]) is None
 
 
-def test_second_pass_is_kept_only_when_it_answers(monkeypatch):
-    a = object.__new__(Assistant)  # no index: only the second-pass logic is exercised
+def test_second_pass_is_kept_only_when_it_answers():
+    from assistant.second_pass import lean_on_history
+
     history = [("Which container ship blocked the Suez Canal?",
                 Answer("q", "x", query="Which container ship blocked the Suez Canal?"))]
     first = Answer("How many crew members were aboard during the whole blockage?", "n/a", abstained=True)
@@ -128,12 +129,11 @@ def test_second_pass_is_kept_only_when_it_answers(monkeypatch):
         calls.append((question, history, filters))
         return Answer(question, "25 crew members", query=question)
 
-    monkeypatch.setattr(a, "ask", fake_ask)
-    second = a._lean_on_history(first.question, history, first, {"k": None})
+    second = lean_on_history(fake_ask, first.question, history, first, {"k": None})
     assert second.text == "25 crew members" and second.question == first.question
     assert second.query == calls[0][0] != first.question and calls[0][1] is None
-    monkeypatch.setattr(a, "ask", lambda q, h=None, **f: Answer(q, "no", abstained=True))
-    assert a._lean_on_history(first.question, history, first, {}) is first
+    assert lean_on_history(lambda q, h=None, **f: Answer(q, "no", abstained=True), first.question, history, first,
+                           {}) is first
 
 
 # -- with the model -----------------------------------------------------------------------------
@@ -186,6 +186,18 @@ def test_followups_do_at_least_as_well_as_the_full_questions(assistant):
             history.append((t["question"], answer))
     assert n >= 20
     assert followup_hits >= full_hits, (followup_hits, full_hits, n)
+
+
+@pytest.mark.integration
+def test_a_new_subject_typed_in_lower_case_is_answered_on_its_own(assistant):
+    from assistant.second_pass import NOTE_ON_ITS_OWN
+
+    chat = assistant.chat()
+    chat.ask("What happened to the Ever Given?")
+    launch = chat.ask("artemis launch date")  # read as a follow-up on the Ever Given, it found nothing
+    assert not launch.abstained and "16 November 2022" in launch.text and NOTE_ON_ITS_OWN in launch.notes
+    unnamed = chat.ask("who paid for the rescue?")  # no new name: it stays a follow-up, and abstains
+    assert unnamed.abstained and NOTE_ON_ITS_OWN not in unnamed.notes
 
 
 @pytest.mark.integration
