@@ -16,8 +16,8 @@ figures is a story developing, not outlets disagreeing):
   ("... stadium in Tampa, Florida" vs "... stadium in Glendale, Arizona") contradict each other
   (see `contradiction`); other relevant sentences stating exactly one of the two values join its side.
 
-Only sentences about every name the question gives make claims (their article names it in its
-headline or opening, or they do, `naming`): "How much did the James Webb Space
+Only sentences about the names the question gives make claims (their article names them all in
+its headline or opening, or anywhere while the sentence names one, `naming`): "How much did the James Webb Space
 Telescope cost?" does not set a lunar mission's cost against the telescope's.
 
 Limits: surface rules, no language model: a figure about something else that shares the
@@ -236,16 +236,19 @@ def paragraph_of(text: str, start: int, end: int) -> str:
 
 
 def naming(q: Question, relevant: list[Candidate], articles: dict[str, Article]) -> list[Candidate]:
-    """The candidates about what the question names (every one of its `name_stems`; all of them
-    when it gives none): their article names it up front (headline or opening), or they do. A
-    page covering several stories (a daily digest, often one line per item) names "Uvalde" in
-    one item; its count of another shooting's dead, even beside it, is not about Uvalde."""
+    """The candidates about what the question names (its `name_stems`; all candidates when it
+    gives none): their article names every one up front (headline or opening), or names every
+    one anywhere and the candidate itself names one of them. A page covering several stories (a
+    daily digest, often one line per item) names "Uvalde" in one item; its count of another
+    shooting's dead, even beside it, is not about Uvalde."""
     names = set(name_stems(q))
     if not names:
         return relevant
-    up_front = {a: names <= stems(articles[a].title + " " + articles[a].text[:UP_FRONT])
-                for a in {c.article_id for c in relevant}}
-    return [c for c in relevant if up_front[c.article_id] or names <= stems(c.sentence.text)]
+    ids = {c.article_id for c in relevant}
+    up_front = {a: names <= stems(articles[a].title + " " + articles[a].text[:UP_FRONT]) for a in ids}
+    anywhere = {a: up_front[a] or names <= stems(articles[a].title + " " + articles[a].text) for a in ids}
+    return [c for c in relevant if up_front[c.article_id]
+            or (anywhere[c.article_id] and names & stems(c.sentence.text))]
 
 
 def _opposed(groups: list[list[Claim]], lead: list[Claim]) -> list[list[Claim]]:
