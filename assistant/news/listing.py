@@ -21,10 +21,10 @@ import re
 from typing import Callable, Sequence
 
 from index import Article
-from index.text.words import STOPWORDS, stems
+from index.text.words import CAPITALISED_RUN, STOPWORDS, stems, words
 
 from assistant.news.attribution import capitalised, day, join, label
-from assistant.news.briefing import SCANNED, brief, opening
+from assistant.news.briefing import MIN_WORDS, SCANNED, brief, opening
 from assistant.records import Answer, Citation, Query
 from assistant.retrieve import articles_matching
 
@@ -113,16 +113,22 @@ def _count(n: int, noun: str = "article") -> str:
 
 
 def namer(subject: str) -> Callable[[str], bool]:
-    """Does a text name `subject`? A name of capitalised words ("Highland Park", "Suez Canal")
-    must stand whole, in order (a digest with a "highland" story and a "park" one does not name
+    """Does a text name `subject`? A name of capitalised words ("Highland Park", "Suez Canal"),
+    alone or within the subject ("the Highland Park shooting"), must stand whole, in order (a digest with a "highland" story and a "park" one does not name
     it; "Notre Dame" stands in "Notre-Dame"); other words ("bridge collapse") each anywhere, by
     stem ("earthquakes" names "earthquake")."""
     parts = subject.split()
     if len(parts) > 1 and all(p[:1].isupper() for p in parts if p.lower() not in STOPWORDS):
-        phrase = re.compile(r"\b" + r"\W+".join(re.escape(p) for p in parts) + r"(?:['’]s)?\b", re.I)
+        phrase = _phrase(parts)
         return lambda text: phrase.search(text) is not None
-    want = stems(subject)
-    return lambda text: want <= stems(text)
+    # "Highland Park shooting": the name whole, "shooting" anywhere
+    whole = [_phrase(m.group(0).split()) for m in CAPITALISED_RUN.finditer(subject)]
+    want = stems(CAPITALISED_RUN.sub(" ", subject))
+    return lambda text: all(p.search(text) for p in whole) and want <= stems(text)
+
+
+def _phrase(parts: list[str]) -> re.Pattern:
+    return re.compile(r"\b" + r"\W+".join(re.escape(p) for p in parts) + r"(?:['’]s)?\b", re.I)
 
 
 def stories_naming(index, subject: str, query: Query) -> list[Article]:
@@ -133,11 +139,22 @@ def stories_naming(index, subject: str, query: Query) -> list[Article]:
     return sorted(named, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
 
 
-def _naming_sentence(article: Article, names: Callable[[str], bool], sentences_of):
-    """The first sentence naming the subject; the article's first sentence where only its
-    headline does."""
+def _naming_sentence(article: Article, subject: str, names: Callable[[str], bool], sentences_of):
+    """The first sentence naming the subject, a whole one (`MIN_WORDS` words or more) before a
+    heading or caption ("Uvalde"); where none names all of it (its words stand in different
+    sentences), the first naming the most of them; where none names any (only the headline
+    does), the article's opening."""
     sents = list(sentences_of(article))
-    return next((s for s in sents if names(s.text)), sents[0] if sents else None)
+    naming = [s for s in sents if names(s.text)]
+    if whole := [s for s in naming if len(words(s.text)) >= MIN_WORDS]:
+        return whole[0]
+    if naming:
+        return naming[0]
+    want = stems(subject)
+    best = max(sents, key=lambda s: len(want & stems(s.text)), default=None)
+    if best is not None and want & stems(best.text):
+        return best
+    return opening(sents) or (sents[0] if sents else None)
 
 
 def list_subject(query: Query, subject: str, articles: Sequence[Article],
@@ -152,7 +169,7 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
     names = namer(subject)
     parts, cites = [], []
     for a in articles:
-        s = _naming_sentence(a, names, sentences_of)
+        s = _naming_sentence(a, subject, names, sentences_of)
         if s is None:
             continue
         n = len(cites) + 1
@@ -234,7 +251,7 @@ def edge_story(index, query: Query, oldest: bool, subject: str, sentences_of,
     a = dated[-1] if oldest else dated[0]
     names = namer(subject) if subject else None
     sents = list(sentences_of(a))
-    s = _naming_sentence(a, names, sentences_of) if names else (opening(sents) or (sents[0] if sents else None))
+    s = _naming_sentence(a, subject, names, sentences_of) if names else (opening(sents) or (sents[0] if sents else None))
     who = f"{label(a)}, “{a.title}”" if a.source and a.title else label(a)
     if s is None:
         return Answer(query.question, f"The {which}{of or ' article'} is {who}.", confidence=1.0, query=query.text,

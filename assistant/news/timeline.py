@@ -31,7 +31,7 @@ from datetime import date
 from typing import Callable
 
 from index.text.dates import WEEKDAY
-from index.text.words import stems
+from index.text.words import CAPITALISED_RUN, stems
 
 from assistant.errors import EmptyQuestionError
 from assistant.news.attribution import capitalised, label
@@ -73,7 +73,7 @@ def build(assistant, subject: str, k: int = 20, sources=None, since=None, until=
     # a name of two words or more ("Highland Park" of "Highland Park shooting") counts as one
     # word that must stand whole: "park" and "shooting" alone fit another town's shooting, and
     # "Highland Park" alone its park works
-    runs = [m.group(0) for m in _NAME_RUN.finditer(subject)]
+    runs = [m.group(0) for m in CAPITALISED_RUN.finditer(subject)]
     names = [namer(r) for r in runs]
     rest = want - set().union(*(stems(r) for r in runs))
     units = len(names) + len(rest)
@@ -116,9 +116,6 @@ def build(assistant, subject: str, k: int = 20, sources=None, since=None, until=
     # a sentence's own date orders statements of one day; one without borrows its article's date
     return sorted(kept, key=lambda e: (e.date is None, e.date or date.min, e.mentioned or e.date or date.min,
                                        e.article_id, e.start))
-
-
-_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'’-]*)+")
 
 
 # -- asked in a chat ---------------------------------------------------------------------------------

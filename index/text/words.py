@@ -14,6 +14,7 @@ Three shapes are not words of that family, and say so in their names:
 - ALNUM: runs of letters and digits only ("_" splits too): the words of MinHash shingles;
 - NAME_RUN: any run of letters, digits and ' ’ & -, so "&" of "Research & Development" is a
   word: the words of a name before a bracketed acronym;
+- CAPITALISED_RUN: two or more capitalised words ("Highland Park"), a name read whole;
 - DIFF_TOKEN: a number grouped by thousands ("21,000"), a word whose joiners stand alone
   between letters ("U.S." keeps its closing "."), or one punctuation mark: what the word-level
   diff of two near-identical sentences compares.
@@ -52,6 +53,9 @@ TOKEN = _word(APOSTROPHES + ".,-")
 SEARCH_WORD = _word(APOSTROPHES + "-")
 ALNUM = re.compile(r"[^\W_]+")
 NAME_RUN = re.compile(rf"[\w{APOSTROPHES}&-]+")
+# two or more capitalised words, linked by "of", "the" or "de" at most: a name that must stand
+# whole ("Highland Park", "Bank of England"), though each of its words may stand apart elsewhere
+CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'’-]*)+")
 DIFF_TOKEN = re.compile(rf"{GROUPED_NUMBER}|\w+(?:[.{APOSTROPHES}-]\w+)*\.?|[^\w\s]")
 
 # A question word, pronoun or "that" with its verb run in ("What's the latest?"): a word of its

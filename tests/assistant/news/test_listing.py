@@ -110,6 +110,24 @@ def test_a_name_must_stand_whole_other_words_each_anywhere():
     assert namer("Notre Dame")("Notre-Dame Cathedral burned.")
     assert namer("bridge collapse")("The collapse of the bridge closed the port.")  # by stem, anywhere
     assert namer("earthquake")("Two earthquakes struck.")
+    shooting = namer("Highland Park shooting")  # the name whole, the other word anywhere
+    assert shooting("A shooting marred the parade. Highland Park mourned.")
+    assert not shooting("Highland cattle grazed. The park closed after a shooting.")
+
+
+def test_a_listed_article_is_quoted_at_a_whole_sentence_naming_the_subject():
+    from assistant.news.listing import _naming_sentence, namer
+    from assistant.reading.sentences import split_sentences
+    from index import Article
+
+    digest = Article("d", "Five things", "Coral Bay\n\nThe Coral Bay ferry crews went back to work on Monday.\n\n"
+                     "Parks reopened. A new harbour wall is planned.", "Daily Digest")
+    def split(a):
+        return split_sentences(a.text)
+    got = _naming_sentence(digest, "Coral Bay", namer("Coral Bay"), split)
+    assert got.text == "The Coral Bay ferry crews went back to work on Monday."  # not the heading "Coral Bay"
+    got = _naming_sentence(digest, "harbour wall works", namer("harbour wall works"), split)
+    assert got.text == "A new harbour wall is planned."  # no sentence names it all: the one naming most of it
 
 
 @pytest.mark.parametrize("text, asked", [
