@@ -11,9 +11,10 @@ the news.
 A request for the latest on a subject named by its name alone ("What's the latest on Homs?", "Any
 news on the Ever Given?", "Anything new on Homs?") is briefed the same way from what retrieval
 found: the openings of the newest retrieved stories whose headline or opening names the subject
-(`about`); so is a name typed alone ("Ever Given", "Homs"). Any other word ("the latest on the
-bridge collapse") sends the question down the
-reading path, and so does "What happened to X?": that asks for an event, not for the news.
+(`about`); so is a name typed alone ("Ever Given", "Homs"), and a request for a summary of
+anything ("Summarize the Artemis launch", "Give me an overview of the bridge collapse"). Any
+other word ("the latest on the bridge collapse") sends the question down the reading path, and
+so does "What happened to X?": that asks for an event, not for the news.
 
 Limits: a story's opening is its first sentence of at least `MIN_WORDS` words (a dateline or a
 one-word line is passed over); stories are told apart by headline only, so two outlets' reports of
@@ -44,6 +45,12 @@ LATEST_WORDS = NEWS_WORDS - {"happened", "happening"}  # "What happened to X?" a
 # "What's new?", "Anything new on Homs?": a word to look for elsewhere ("the new law"), but the
 # question's only one (beside a subject's name) asks for the news
 NEW = "new"
+# "Summarize the Artemis launch", "Give me a quick summary of the Suez story", "Recap the collapse"
+_SUMMARY = re.compile(r"^\s*(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:summari[sz]e|sum up|recap|"
+                      r"(?:give|tell) me (?:a |an )?(?:quick |short |brief )?(?:summary|overview|recap|rundown) of|"
+                      r"(?:what is|what's) the (?:summary|gist) of)\b", re.I)
+SUMMARY_WORDS = frozenset("summary summarize summarise overview recap rundown gist quick short brief".split())
+NOTE_SUMMARY = "The question asks for a summary: the opening sentence of the newest stories about it."
 
 
 def asks_for_news(query: Query) -> bool:
@@ -63,9 +70,17 @@ def asks_for_news_about(query: Query, q: Question) -> bool:
     as read (`analyse`; the ranking holds it, so it is not read again)."""
     names = {w.lower() for w in TERM.findall(query.text) if w[:1].isupper()}
     subject = _subject(q)
+    if asks_for_summary(query.text):
+        return bool(subject)
     return (q.kind == "other" and bool(subject) and all(t in names for t in subject)
             and (_says_new(q.text) or any(w in LATEST_WORDS for w in words(query.text))
                  or not is_question(query.text)))  # a name typed alone: "Ever Given", "Homs"
+
+
+def asks_for_summary(text: str) -> bool:
+    """"Summarize the Artemis launch", "Give me a summary of the Suez story": the stories about
+    it are briefed, whatever words (not only names) say what it is."""
+    return _SUMMARY.match(text) is not None
 
 
 def asks_for_latest(text: str) -> bool:
@@ -78,8 +93,10 @@ def _says_new(text: str) -> bool:
 
 
 def _subject(q: Question) -> list[str]:
-    """What the latest is asked on: the question's terms, less "new" where it asks what is new."""
-    return [t for t in q.terms if t != NEW] if _says_new(q.text) else list(q.terms)
+    """What the latest is asked on: the question's terms, less "new" where it asks what is new
+    and the words asking for a summary ("summary", "overview")."""
+    terms = [t for t in q.terms if t not in SUMMARY_WORDS] if asks_for_summary(q.text) else list(q.terms)
+    return [t for t in terms if t != NEW] if _says_new(q.text) else terms
 
 
 def about(q: Question, passages: Passages, sentences_of) -> list[Article]:

@@ -144,6 +144,14 @@ def test_a_misspelt_word_is_read_as_the_word_of_the_passages_when_the_question_a
     assert not any(n.startswith("Read “") for n in assistant.ask("When was the Ever Given freed?").notes)
 
 
+def test_a_summary_of_a_story_is_the_openings_of_its_reports(assistant):
+    from assistant.news.briefing import NOTE_SUMMARY
+
+    ans = assistant.ask("Give me a summary of the Artemis launch")  # quoted a sounding-rocket launch at the eclipse
+    assert NOTE_SUMMARY in ans.notes and {c.source for c in ans.citations} == {"Meridian Wire", "Northwind Post"}
+    assert all("Artemis" in c.title for c in ans.citations)
+
+
 def test_a_name_typed_alone_gets_the_newest_stories_naming_it(assistant):
     ans = assistant.ask("Ever Given")  # led with who owns the ship
     assert not ans.abstained and ans.text.startswith("Meridian Wire (30 Mar 2021)")

@@ -55,6 +55,9 @@ def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text
     ("Anything new on Coral Bay?", True),
     ("What's new in New Harbour?", True),  # a capitalised "New" is part of the name
     ("Anything new on the ferry?", False),  # a word to look for
+    ("Summarize the ferry strike", True),  # a summary of anything, not only of a name
+    ("Can you give me a quick summary of the ferry strike?", True),
+    ("Summarize", False),  # of nothing
 ])
 def test_the_latest_on_a_name_alone_is_a_briefing_about_it(text, expected):
     assert asks_for_news_about(Query(text, text, Filters()), analyse(text)) is expected
@@ -139,3 +142,12 @@ def test_asking_what_happened_in_a_month_gives_that_months_newest_stories(dated_
             "Coral Bay Schools Reopen", "Storm Floods Old Town"]
     finally:
         a.close()
+
+
+def test_a_summary_is_of_the_stories_about_it_less_the_words_asking_for_it():
+    arts = [art(1, "Ferry Strike Ends", "The Coral Bay ferry strike ended on Monday after talks.", 12),
+            art(2, "Ferry Timetable Changes", "The ferry timetable changes in April for the summer.", 20)]
+    passages = Passages([Hit(i, a.id, 0, 10, a.text[:10], 1.0 / i) for i, a in enumerate(arts, 1)],
+                        {a.id: a for a in arts})
+    q = analyse("Give me a summary of the ferry strike")
+    assert [a.id for a in about(q, passages, lambda a: split_sentences(a.text))] == ["a1"]
