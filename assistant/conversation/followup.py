@@ -8,7 +8,8 @@ so, what is actually searched (the query, which ends up in `Answer.query`).
    refers ("How much does it weigh?", not "how long did it take");
 3. the question names its own subject (capitalised names past the first word, numbers): it is
    self-contained and searched as is: a new topic must not drag the old one along;
-4. otherwise this/that/these/those/there, or a very short question (<= 3 content words).
+4. otherwise this/that/these/those/there, or a very short question (<= 3 content words) that is
+   no request for a summary ("summarize the situation in homs" names what it asks about).
 
 `rewrite(question, history)`:
 - a question word alone ("When?", "And where exactly?") asks the previous question with it
@@ -46,7 +47,7 @@ from index.text.words import STOPWORDS, TOKEN
 from assistant.conversation.history import HistoryLike
 from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, WEAK, content_words, has_digit, has_name,
                                               it_refers, names, own_entities, pronoun_kind, referents, refers_with_it)
-from assistant.news.briefing import asks_for_latest
+from assistant.news.briefing import asks_for_latest, asks_for_summary
 from assistant.news.listing import subject_asked as collection_asked
 from assistant.reading.question import analyse, opens_a_question
 
@@ -100,7 +101,10 @@ def is_followup(question: str, history: HistoryLike | None) -> bool:
         return True
     if own_entities(question):
         return False
-    return any(w in WEAK for w in low) or len(content_words(question)) <= 3
+    if any(w in WEAK for w in low):
+        return True
+    # "summarize the situation in homs" says what to summarize, in lower case or not
+    return not asks_for_summary(question) and len(content_words(question)) <= 3
 
 
 # -- pronoun questions -----------------------------------------------------------------------------

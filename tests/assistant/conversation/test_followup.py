@@ -33,7 +33,7 @@ OFFENSIVE = [turn("Which armed group is leading the offensive?", HTS)]
 @pytest.mark.parametrize("question", [
     "Who is its leader?", "What did he tell the residents?", "Where are they heading?", "How much does it weigh?",
     "And in Hama?", "What about Hama?", "How about the death toll?", "What else did he say?", "Hama?",
-    "How many people died?", "Why did that happen?",
+    "How many people died?", "Why did that happen?", "Summarize it", "Give me a summary of that",
 ])
 def test_followups_are_recognised(question):
     assert is_followup(question, OFFENSIVE)
@@ -50,6 +50,11 @@ def test_self_contained_questions_are_not_followups(question):
     assert not is_followup(question, OFFENSIVE)
     assert rewrite(question, OFFENSIVE) == question
     assert retry_query(question, OFFENSIVE) is None  # a new subject is never dragged back
+
+
+def test_a_summary_of_what_it_names_is_searched_as_asked():
+    question = "summarize the situation in homs"  # in lower case: no name the rules can see
+    assert not is_followup(question, OFFENSIVE) and rewrite(question, OFFENSIVE) == question
 
 
 def test_without_history_nothing_is_a_followup():
