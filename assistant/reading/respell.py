@@ -7,8 +7,9 @@ a correct question is never changed.
 
 A word is misspelt when it has four letters or more, is no stopword and no article in the index
 holds it (`known`, a BM25 lookup); it is read as the word of the retrieved passages nearest in
-spelling (`index.text.spelling`: one edit up to six letters, two from seven), with the same first
-letter, the most frequent among equals, written as the passages write it most often.
+spelling (`index.text.spelling`: one edit up to eight letters, two from nine), with the same
+first letter and not one the other begins with ("Korea" is no typo of "Korean"), the most
+frequent among equals, written as the passages write it most often.
 
 Limits: English; a typo in the first letter, or a word the retrieved passages do not hold, is not
 corrected; a rare word the index lacks may be "corrected" to a near one, which is why the answer
@@ -55,8 +56,10 @@ def respelt(question: str, known: Callable[[str], bool], passages: Iterable[str]
         if len(low) < MIN_LETTERS or not low.isalpha() or low in STOPWORDS or low in counts or known(low):
             continue
         most = allowed(low)
+        # a word the other begins with is another form of it ("Korea", "Korean"), not a typo
         near = [(edits(low, c, most), -n, c) for c, n in counts.items()
-                if c[:1] == low[:1] and c != low and c.isalpha() and abs(len(c) - len(low)) <= most]
+                if c[:1] == low[:1] and c.isalpha() and abs(len(c) - len(low)) <= most
+                and not c.startswith(low) and not low.startswith(c)]
         near = [x for x in near if x[0] <= most]
         if not near:
             continue

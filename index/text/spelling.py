@@ -4,7 +4,8 @@ articles use ("Givn" as "Given", "earthqauke" as "earthquake").
 `edits(a, b, most)`: the optimal-string-alignment distance (insertions, deletions, substitutions
 and swaps of two neighbouring letters each count one), or `most + 1` as soon as it must exceed
 `most`, so comparing against many candidates stays cheap. `allowed(word)`: how many edits a word
-of that length may carry (one up to six letters, two from seven).
+of that length may carry (one up to eight letters, two from nine: most typos are one edit, and
+two in a short word reach other words, "suburban" and "suburbs").
 
 Limits: letters are compared as they are (case-folded by the caller); no keyboard or sound model.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 
 def allowed(word: str) -> int:
-    return 1 if len(word) <= 6 else 2
+    return 1 if len(word) <= 8 else 2
 
 
 def edits(a: str, b: str, most: int) -> int:

@@ -26,3 +26,4 @@ def test_words_the_index_holds_short_words_and_far_ones_are_left_alone():
     assert respelt("Did the bnk fall?", known, PASSAGES) is None  # "bnk": under four letters (else "bank")
     assert respelt("What did Rotterdam say?", known, PASSAGES) is None  # nothing near it
     assert respelt("When did the Ever Fiven sail?", known, PASSAGES) is None  # the first letter differs
+    assert respelt("Was the vessel freed?", known, PASSAGES) is None  # "vessels" is another form of it
