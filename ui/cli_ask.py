@@ -21,12 +21,16 @@ def add_ask(sub) -> None:
                     "question ('last week', 'in 2022', 'news from March 2024') filters by publication date, "
                     "and a question about a time, the news or the latest on a name alone ('What happened "
                     "last week?', 'What happened on 3 March?', 'Any news?', 'What's new?', 'What's the "
-                    "latest on Homs?') gets the opening sentence of the newest stories. An outlet named as "
+                    "latest on Homs?') or a summary ('Summarize the Suez story') gets the opening sentence "
+                    "of the newest stories. An outlet named as "
                     "the source ('What did Northwind Post say about ...?') works like --source. 'Which "
-                    "stories mention NASA?' lists the articles naming it, newest first, and 'What stories do "
-                    "you have?' tells what the index holds; 'How do the Suez reports differ?' sets the figures "
-                    "a story's reports give side by side, and 'Timeline of the Suez blockage' lists dated "
-                    "statements as --timeline does. A "
+                    "stories mention NASA?' lists the articles naming it, newest first ('Who reported on "
+                    "NASA?' with their outlets first), 'What stories do you have?' tells what the index "
+                    "holds and 'What's the oldest story?' gives that one; 'How do the Suez reports differ?' "
+                    "sets the figures a story's reports give side by side, and 'Timeline of the Suez "
+                    "blockage' lists dated statements as --timeline does. Keywords work as a question "
+                    "('artemis launch date'), a name alone ('Ever Given') as the latest on it, and a "
+                    "misspelt word is read as the articles' word where the question would abstain. A "
                     "greeting or thanks gets a line of its own, nothing searched.",
         epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")
