@@ -31,7 +31,7 @@ def add_ask(sub) -> None:
                     "blockage' lists dated statements as --timeline does. Keywords work as a question "
                     "('artemis launch date'), a name alone ('Ever Given') as the latest on it, and a "
                     "misspelt word is read as the articles' word where the question would abstain. A "
-                    "greeting or thanks gets a line of its own, nothing searched.",
+                    "greeting, thanks or 'What can you do?' gets a line of its own, nothing searched.",
         epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")
     add_index_arg(p)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation.smalltalk import (ACK, GOODBYE, GREETING, NOTE, THANKS, answer, kind_of,
-                                              without_greeting)
+from assistant.conversation.smalltalk import (ACK, GOODBYE, GREETING, HELP, HELP_TEXT, NOTE, THANKS, answer,
+                                              kind_of, without_greeting)
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -14,6 +14,8 @@ from assistant.conversation.smalltalk import (ACK, GOODBYE, GREETING, NOTE, THAN
     ("thanks", THANKS), ("Thank you so much!", THANKS), ("ok thanks", THANKS), ("thanks for the help", THANKS),
     ("ok", ACK), ("Got it.", ACK), ("great", ACK),
     ("bye", GOODBYE), ("thanks, bye!", GOODBYE), ("See you", GOODBYE),
+    ("help", HELP), ("What can you do?", HELP), ("Who are you?", HELP), ("what can I ask you", HELP),
+    ("How does this work?", HELP), ("Help with the ferry timetable?", None), ("Who are you voting for?", None),
     # questions, however short
     ("Who?", None), ("Hi, who won?", None), ("thanks, and who owns it?", None), ("Hama?", None),
     ("Thank you for what?", None), ("great wall", None), ("Greetings card sales in 2024", None),
@@ -42,6 +44,8 @@ def test_a_greeting_suggests_two_of_the_indexes_questions_and_the_others_say_a_l
     assert answer("hi", GREETING).text == "Hello. Ask me about the indexed articles."
     assert answer("thanks", THANKS).text.startswith("You're welcome.")
     assert answer("ok", ACK).text and answer("bye", GOODBYE).text == "Goodbye."
+    helped = answer("What can you do?", HELP, lambda: ["Who won?"])
+    assert helped.text == HELP_TEXT + " For example: “Who won?”" and not helped.citations
 
 
 @pytest.fixture
