@@ -30,6 +30,7 @@ from assistant.conversation.history import HistoryLike
 from assistant.conversation.more import NOTE as MORE_NOTE
 from assistant.conversation.more import more_of, sources_of
 from assistant.errors import EmptyQuestionError, LLMError
+from assistant.news.comparison import outlets_asked
 from assistant.news.outlet_ref import resolve as resolve_outlet
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
@@ -165,7 +166,10 @@ class Assistant:
         the outlet filter when the caller gave none (see `news.outlet_ref`)."""
         if query.filters.sources:
             return query
-        ref = resolve_outlet(query.text, self.index.outlets())
+        outlets = self.index.outlets()
+        if outlets_asked(query.text, outlets) is not None:
+            return query  # "How do Meridian Wire and Harbor Ledger differ on ...?": both, compared
+        ref = resolve_outlet(query.text, outlets)
         if ref is None:
             return query
         return Query(query.question, ref.text, replace(query.filters, sources=(ref.outlet,)), (*query.notes, ref.note))

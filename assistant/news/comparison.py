@@ -25,7 +25,7 @@ not compared, however related; a report's figure with no counterpart elsewhere i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -302,11 +302,38 @@ def reports_about(index, subject: str, query: Query, sentences_of) -> list[Artic
     return turns[:MAX_REPORTS]
 
 
+# "Compare Meridian Wire and Harbor Ledger on the canal", "How do Meridian Wire and Harbor Ledger
+# differ on the canal?", "Do Meridian Wire and Harbor Ledger agree about the canal?"
+_OUTLETS = re.compile(r"^(?:(?:compare|contrast) (?P<a>.+?) (?:and|with|to|vs\.?|versus) (?P<b>.+?)|"
+                      r"(?:how|where) do (?P<a2>.+?) and (?P<b2>.+?) (?:differ|compare|disagree)|"
+                      r"do (?P<a3>.+?) and (?P<b3>.+?) (?:agree|differ|disagree))"
+                      r" (?:on|about|over|regarding|in their coverage of) (?:the )?(?P<subject>.+)$", re.I)
+
+
+def outlets_asked(text: str, outlets: Sequence[str]) -> tuple[tuple[str, str], str] | None:
+    """((outlet, outlet), subject) where the question compares two outlets of `outlets` (named as
+    the index names them, any case) on a subject; None otherwise."""
+    m = _OUTLETS.match(" ".join(text.replace("’", "'").split()).rstrip(" ?.!"))
+    if m is None:
+        return None
+    known = {o.lower(): o for o in outlets if o}
+    a, b = (next(g for g in (m[f"a{i}"] for i in ("", "2", "3")) if g),
+            next(g for g in (m[f"b{i}"] for i in ("", "2", "3")) if g))
+    a, b = known.get(re.sub(r"^the\s+", "", a.lower())), known.get(re.sub(r"^the\s+", "", b.lower()))
+    if not a or not b or a == b or not stems(m["subject"]):
+        return None
+    return (a, b), m["subject"]
+
+
 def answer(index, query: Query, sentences_of, quoted: Callable[[str, int, int], bool] | None = None) -> Answer | None:
     """The comparison `query` asks for, or None where it asks something else (`quoted`: see
-    `compare`)."""
+    `compare`). Two outlets named ("Compare Meridian Wire and Harbor Ledger on the canal") keep
+    the comparison to their reports."""
     subject = subject_asked(query.text)
     if subject is None:
-        return None
+        if query.filters.sources or (asked := outlets_asked(query.text, index.outlets())) is None:
+            return None
+        pair, subject = asked
+        query = replace(query, filters=replace(query.filters, sources=pair))
     return compare(query, subject, reports_about(index, subject, query, sentences_of), sentences_of,
                    index.embedder.embed, quoted)

@@ -146,6 +146,36 @@ def test_ask_compares_the_reports_naming_the_subject(tmp_path):
         a.close()
 
 
+@pytest.mark.parametrize("text, asked", [
+    ("Compare Meridian Wire and Harbor Ledger on the canal", (("Meridian Wire", "Harbor Ledger"), "canal")),
+    ("How do meridian wire and the Harbor Ledger differ on the canal?", (("Meridian Wire", "Harbor Ledger"), "canal")),
+    ("Do Harbor Ledger and Meridian Wire agree about the ship's size?", (("Harbor Ledger", "Meridian Wire"),
+                                                                          "ship's size")),
+    ("Compare Messi and Mbappé on penalties", None),  # not outlets
+    ("Compare Meridian Wire and Meridian Wire on the canal", None),
+])
+def test_two_outlets_compared_on_a_subject(text, asked):
+    from assistant.news.comparison import outlets_asked
+
+    assert outlets_asked(text, ["Harbor Ledger", "Meridian Wire", "Atlas Morning News"]) == asked
+
+
+def test_ask_compares_two_named_outlets_only(tmp_path):
+    from assistant import Assistant
+    from tests.fakes import FakeEmbedder, fake_index
+
+    third = report("c3", "Atlas Morning News", "2031-03-31", "The canal reopened. About 500 vessels waited at the canal.")
+    rows = [{"title": a.title, "text": a.text, "source": a.source, "url": a.url, "published": a.published.isoformat()}
+            for a in (LEDGER, WIRE, third)]
+    a = Assistant(fake_index(tmp_path, rows), embedder=FakeEmbedder())
+    try:
+        got = a.ask("How do Harbor Ledger and Meridian Wire differ on the canal?")  # read as one outlet's question
+        assert got.text.startswith("Compared 2 reports naming “canal”: Meridian Wire (30 Mar 2031) and Harbor Ledger")
+        assert {c.source for c in got.citations} <= {"Harbor Ledger", "Meridian Wire"}
+    finally:
+        a.close()
+
+
 def test_what_an_earlier_comparison_quoted_is_not_compared_again():
     first = ask("How do the canal reports differ?", WIRE, LEDGER)
     quoted = {(c.article_id, c.start) for c in first.citations}
