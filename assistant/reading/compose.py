@@ -23,7 +23,7 @@ from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, naming, subject_of
 from assistant.news.attribution import Part, is_changing, render
-from assistant.reading.question import (asks_how_or_why, fits_kind, fits_unit, is_question, name_stems,
+from assistant.reading.question import (asks_for_a_clause, fits_kind, fits_unit, is_question, name_stems,
                                        restates_question)
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
@@ -244,8 +244,8 @@ def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings,
         return None
     if not fits_kind(ranking.analysis.kind, s.text):
         return None  # a name marked for "when", a noun for "how many": the sentence states no such answer
-    if asks_how_or_why(ranking.analysis.text):
-        return None  # "Why were the SUVs recalled?": a reason is a clause, not a phrase to mark
+    if asks_for_a_clause(ranking.analysis.text):
+        return None  # "Why were the SUVs recalled?", "What did X say?": a clause, not a phrase to mark
     if not is_question(ranking.analysis.text):
         return None  # "chandrayaan landing": a topic asks for no one thing to mark
     after = articles[s.article_id].text[s.end:s.end + 16] if s.article_id in articles else ""

@@ -221,12 +221,16 @@ _NEXT_WORDS = re.compile(r"(?:[ -]+\w+){0,2}")
 
 
 # a question of manner or reason ("How did the ship get stuck?", "Why were the SUVs recalled?")
-# is answered by a clause, not a phrase to mark
-_MANNER = re.compile(r"^\s*(?:why\b|how\s+(?:did|does|do|was|were|is|are|can|could|will|would|has|have|had)\b)", re.I)
+# or one asking what someone said about something ("What did Harbor Ledger say about the canal?";
+# not "What did he say in his email?", which a quote answers) is answered by a clause, not a
+# phrase to mark
+_CLAUSE = re.compile(r"^\s*(?:why\b|how\s+(?:did|does|do|was|were|is|are|can|could|will|would|has|have|had)\b|"
+                     r"what\s+(?:did|does|do|has|have|had|will|would)\s+.+?\s+(?:say|said|report|reported|write|"
+                     r"written|wrote|claim|claimed|state|stated)\s+(?:about|on|of)\b)", re.I)
 
 
-def asks_how_or_why(text: str) -> bool:
-    return bool(_MANNER.match(asking_part(text)))
+def asks_for_a_clause(text: str) -> bool:
+    return bool(_CLAUSE.match(asking_part(text)))
 
 
 def is_question(text: str) -> bool:

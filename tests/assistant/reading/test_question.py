@@ -200,15 +200,18 @@ def test_a_mark_must_give_the_unit_a_how_long_far_old_or_much_question_asks_for(
     assert fits_unit(question, span, after) is fits
 
 
-@pytest.mark.parametrize("question, manner", [
+@pytest.mark.parametrize("question, clause", [
     ("Why were the SUVs recalled?", True), ("How did the Ever Given get stuck?", True),
+    ("What did Harbor Ledger say about the canal?", True), ("What has the agency reported on the toll?", True),
+    ("What did he say in his email?", False),  # a quote answers it
     ("Can you tell me why the bridge fell?", False),  # the asking part opens with "why" only after the request
     ("How many ships waited?", False), ("How long did it last?", False), ("Who won?", False),
+    ("What did the ship hit?", False),  # a thing, not a statement
 ])
-def test_questions_of_manner_or_reason(question, manner):
-    from assistant.reading.question import asks_how_or_why
+def test_questions_answered_by_a_clause(question, clause):
+    from assistant.reading.question import asks_for_a_clause
 
-    assert asks_how_or_why(question) is manner
+    assert asks_for_a_clause(question) is clause
 
 
 @pytest.mark.parametrize("text, asks", [
