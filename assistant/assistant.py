@@ -30,8 +30,7 @@ from assistant.conversation.history import HistoryLike
 from assistant.conversation.more import NOTE as MORE_NOTE
 from assistant.conversation.more import more_of, sources_of
 from assistant.errors import EmptyQuestionError, LLMError
-from assistant.news.comparison import outlets_asked
-from assistant.news.outlet_ref import resolve as resolve_outlet
+from assistant.news.outlet_ref import outlets_asked, resolve as resolve_outlet
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
 from assistant.reading.keywords import as_question

@@ -37,6 +37,7 @@ from assistant.news.attribution import agreement_prefix, day, is_update, join, l
 from assistant.news.conflicts import DEATHS, compatible, near, paragraph_of, unit_class
 from assistant.news.contradiction import contradiction
 from assistant.news.listing import stories_naming
+from assistant.news.outlet_ref import outlets_asked
 from assistant.reading.values import Quantity, dates, quantities, same_value
 from assistant.records import Answer, Citation, Conflict, ConflictValue, Query
 
@@ -300,29 +301,6 @@ def reports_about(index, subject: str, query: Query, sentences_of) -> list[Artic
     turns = [group[i] for i in range(max(map(len, by_outlet.values()), default=0))
              for group in by_outlet.values() if i < len(group)]
     return turns[:MAX_REPORTS]
-
-
-# "Compare Meridian Wire and Harbor Ledger on the canal", "How do Meridian Wire and Harbor Ledger
-# differ on the canal?", "Do Meridian Wire and Harbor Ledger agree about the canal?"
-_OUTLETS = re.compile(r"^(?:(?:compare|contrast) (?P<a>.+?) (?:and|with|to|vs\.?|versus) (?P<b>.+?)|"
-                      r"(?:how|where) do (?P<a2>.+?) and (?P<b2>.+?) (?:differ|compare|disagree)|"
-                      r"do (?P<a3>.+?) and (?P<b3>.+?) (?:agree|differ|disagree))"
-                      r" (?:on|about|over|regarding|in their coverage of) (?:the )?(?P<subject>.+)$", re.I)
-
-
-def outlets_asked(text: str, outlets: Sequence[str]) -> tuple[tuple[str, str], str] | None:
-    """((outlet, outlet), subject) where the question compares two outlets of `outlets` (named as
-    the index names them, any case) on a subject; None otherwise."""
-    m = _OUTLETS.match(" ".join(text.replace("’", "'").split()).rstrip(" ?.!"))
-    if m is None:
-        return None
-    known = {o.lower(): o for o in outlets if o}
-    a, b = (next(g for g in (m[f"a{i}"] for i in ("", "2", "3")) if g),
-            next(g for g in (m[f"b{i}"] for i in ("", "2", "3")) if g))
-    a, b = known.get(re.sub(r"^the\s+", "", a.lower())), known.get(re.sub(r"^the\s+", "", b.lower()))
-    if not a or not b or a == b or not stems(m["subject"]):
-        return None
-    return (a, b), m["subject"]
 
 
 def answer(index, query: Query, sentences_of, quoted: Callable[[str, int, int], bool] | None = None) -> Answer | None:

@@ -114,9 +114,10 @@ def _count(n: int, noun: str = "article") -> str:
 
 def namer(subject: str) -> Callable[[str], bool]:
     """Does a text name `subject`? A name of capitalised words ("Highland Park", "Suez Canal"),
-    alone or within the subject ("the Highland Park shooting"), must stand whole, in order (a digest with a "highland" story and a "park" one does not name
-    it; "Notre Dame" stands in "Notre-Dame"); other words ("bridge collapse") each anywhere, by
-    stem ("earthquakes" names "earthquake")."""
+    alone or within the subject ("the Highland Park shooting"), must stand whole, in order (a
+    digest with a "highland" story and a "park" one does not name it; "Notre Dame" stands in
+    "Notre-Dame"); other words ("bridge collapse") each anywhere, by stem ("earthquakes" names
+    "earthquake")."""
     parts = subject.split()
     if len(parts) > 1 and all(p[:1].isupper() for p in parts if p.lower() not in STOPWORDS):
         phrase = _phrase(parts)
@@ -165,7 +166,8 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
     if not articles:
         text = (f"No other article names “{subject}”: all {listed} were listed." if listed
                 else f"No article in the index names “{subject}”.")
-        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=[*query.notes, note])
+        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text,
+                      notes=[*query.notes, note])
     names = namer(subject)
     parts, cites = [], []
     for a in articles:
@@ -244,14 +246,18 @@ def edge_story(index, query: Query, oldest: bool, subject: str, sentences_of,
         if listed and found:
             text = "No other dated article to give."
         elif subject:
-            text = f"No dated article names “{subject}”." if found else f"No article in the index names “{subject}”."
+            text = (f"No dated article names “{subject}”." if found
+                    else f"No article in the index names “{subject}”.")
         else:
             text = "No article has a publication date to tell." if found else "No article matches."
         return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=[*query.notes, note])
     a = dated[-1] if oldest else dated[0]
     names = namer(subject) if subject else None
     sents = list(sentences_of(a))
-    s = _naming_sentence(a, subject, names, sentences_of) if names else (opening(sents) or (sents[0] if sents else None))
+    if names:
+        s = _naming_sentence(a, subject, names, sentences_of)
+    else:
+        s = opening(sents) or (sents[0] if sents else None)
     who = f"{label(a)}, “{a.title}”" if a.source and a.title else label(a)
     if s is None:
         return Answer(query.question, f"The {which}{of or ' article'} is {who}.", confidence=1.0, query=query.text,

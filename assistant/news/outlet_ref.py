@@ -9,6 +9,9 @@ Only a name said as a source counts: after "according to", "did", "does", "has",
 "Which company bought CNN?" asks about CNN and is searched as words. The caller's own outlet
 filter always wins.
 
+Two outlets compared on a subject ("Do Meridian Wire and Harbor Ledger agree on the canal?",
+`outlets_asked`) are neither's question: the comparison keeps to both (`news.comparison`).
+
 Limits: outlets as the index names them (case-insensitive, whole words; a URL host such as
 "cnn.com" only as written); one outlet per question, the longest name found first.
 """
@@ -17,7 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
+
+from index.text.words import stems
 
 from assistant.news.timeref import cut
 
@@ -49,3 +54,26 @@ def resolve(question: str, outlets: Iterable[str]) -> OutletRef | None:
             return OutletRef(name, m["name"], cut(question, start, end),
                              f"“{m['name']}” read as the outlet: only its articles are used.")
     return None
+
+
+# "Compare Meridian Wire and Harbor Ledger on the canal", "How do Meridian Wire and Harbor Ledger
+# differ on the canal?", "Do Meridian Wire and Harbor Ledger agree about the canal?"
+_OUTLETS = re.compile(r"^(?:(?:compare|contrast) (?P<a>.+?) (?:and|with|to|vs\.?|versus) (?P<b>.+?)|"
+                      r"(?:how|where) do (?P<a2>.+?) and (?P<b2>.+?) (?:differ|compare|disagree)|"
+                      r"do (?P<a3>.+?) and (?P<b3>.+?) (?:agree|differ|disagree))"
+                      r" (?:on|about|over|regarding|in their coverage of) (?:the )?(?P<subject>.+)$", re.I)
+
+
+def outlets_asked(text: str, outlets: Sequence[str]) -> tuple[tuple[str, str], str] | None:
+    """((outlet, outlet), subject) where the question compares two outlets of `outlets` (named as
+    the index names them, any case) on a subject; None otherwise."""
+    m = _OUTLETS.match(" ".join(text.replace("’", "'").split()).rstrip(" ?.!"))
+    if m is None:
+        return None
+    known = {o.lower(): o for o in outlets if o}
+    a, b = (next(g for g in (m[f"a{i}"] for i in ("", "2", "3")) if g),
+            next(g for g in (m[f"b{i}"] for i in ("", "2", "3")) if g))
+    a, b = known.get(re.sub(r"^the\s+", "", a.lower())), known.get(re.sub(r"^the\s+", "", b.lower()))
+    if not a or not b or a == b or not stems(m["subject"]):
+        return None
+    return (a, b), m["subject"]

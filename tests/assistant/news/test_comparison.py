@@ -155,7 +155,7 @@ def test_ask_compares_the_reports_naming_the_subject(tmp_path):
     ("Compare Meridian Wire and Meridian Wire on the canal", None),
 ])
 def test_two_outlets_compared_on_a_subject(text, asked):
-    from assistant.news.comparison import outlets_asked
+    from assistant.news.outlet_ref import outlets_asked
 
     assert outlets_asked(text, ["Harbor Ledger", "Meridian Wire", "Atlas Morning News"]) == asked
 
