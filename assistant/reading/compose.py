@@ -262,11 +262,13 @@ def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings,
 
 
 def _whole_date(s: ShortAnswer, text: str) -> ShortAnswer:
-    """The mark widened to the whole date it is part of: "16 November 2022" where the reader
-    marked "2022" (a year alone answers "when" less well than the day the sentence gives)."""
+    """The mark made the whole date it is part of, or holds: "16 November 2022" where the reader
+    marked "2022" (a year alone answers "when" less well than the day the sentence gives) or
+    "container ship Ever Given on 29 March 2021" (words around a date answer no "when")."""
     lo = max(0, s.start - 24)
     for d in dates(text[lo:s.end + 24]):
         start, end = lo + d.start, lo + d.end
-        if start <= s.start and s.end <= end and (start, end) != (s.start, s.end):
+        inside = s.start <= start and end <= s.end
+        if (start <= s.start and s.end <= end or inside) and (start, end) != (s.start, s.end):
             return replace(s, text=text[start:end], start=start, end=end)
     return s

@@ -222,11 +222,13 @@ LAUNCH = Article("f-launch", "Rocket Lifts Off", "The rocket lifted off at dawn 
                  "Meridian Wire", "", date(2022, 11, 16))
 
 
-def test_a_year_marked_for_when_is_widened_to_the_whole_date_it_ends():
+def test_a_mark_for_when_is_the_whole_date_it_is_part_of_or_holds():
     short = mark("When did the rocket launch?", LAUNCH, 0, "2022")
     assert short.text == "16 November 2022"
     assert LAUNCH.text[short.start:short.end] == "16 November 2022"
     assert mark("What number closes the sentence?", LAUNCH, 0, "2022").text == "2022"  # no date asked
+    assert mark("When did the rocket launch?", LAUNCH, 0, "lifted off at dawn on 16 November 2022").text == \
+        "16 November 2022"  # the words around the date answer no "when"
 
 
 def test_a_topic_typed_alone_gets_no_mark():
