@@ -23,7 +23,7 @@ from typing import Sequence
 from index.errors import ConfigError
 from index.text.dates import parse_day
 
-from assistant import second_pass, shortcuts
+from assistant import compound, second_pass, shortcuts
 from assistant.conversation import smalltalk as small_talk
 from assistant.conversation.grounding import located
 from assistant.conversation.history import HistoryLike
@@ -97,6 +97,11 @@ class Assistant:
             history = [t for t in history if not small_talk.is_small_talk(t[0])]
             # turns rebuilt from a reply's text (the OpenAI-compatible API) lack article ids
             history = located(history, self.index, self.cache.sentences)
+        if (pair := compound.split(question)) is not None:  # "When did it sink and when was it raised?"
+            each = {**filters, "on_delta": None}  # an LLM's two streams would run together: the joined answer only
+            first = self.ask(pair[0], history, **each)
+            second = self.ask(pair[1], [*(history or []), (pair[0], first)], **each)
+            return compound.joined(question, [(pair[0], first), (pair[1], second)])
         self._asked += 1
         if self._asked == 2:
             self.warm(background=True)  # one-off questions (the CLI's ask) never pay for it

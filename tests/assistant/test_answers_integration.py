@@ -152,6 +152,14 @@ def test_a_summary_of_a_story_is_the_openings_of_its_reports(assistant):
     assert all("Artemis" in c.title for c in ans.citations)
 
 
+def test_a_question_asking_two_things_answers_both(assistant):
+    from assistant.compound import NOTE
+
+    ans = assistant.ask("How many vessels were stuck at the Suez Canal and who owns the Ever Given?")
+    assert NOTE in ans.notes and "369" in ans.text and "Shoei Kisen Kaisha" in ans.text  # the owner was left out
+    assert sorted(c.n for c in ans.citations) == list(range(1, len(ans.citations) + 1))
+
+
 def test_a_name_typed_alone_gets_the_newest_stories_naming_it(assistant):
     ans = assistant.ask("Ever Given")  # led with who owns the ship
     assert not ans.abstained and ans.text.startswith("Meridian Wire (30 Mar 2021)")
