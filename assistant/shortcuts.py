@@ -30,7 +30,7 @@ from dataclasses import replace
 from assistant.conversation.more import More
 from assistant.news import comparison, listing as stories, timeline as story_timeline
 from assistant.news.briefing import (NOTE_ABOUT, NOTE_SUMMARY, SCANNED, about, asks_for_news, asks_for_news_about,
-                                     asks_for_summary, brief)
+                                     asks_for_summary, brief, subject_stems)
 from assistant.reading.longform import (NOTE_UNDEFINED, answer as defining_answer, articles_to_search,
                                         asked_about_acronym, asked_acronym)
 from assistant.reading.ranking import Reading
@@ -63,7 +63,8 @@ def latest_on_a_name(query: Query, reading: Reading, sentences_of, more: More | 
     if not asks_for_news_about(query, q):
         return None
     note = NOTE_SUMMARY if asks_for_summary(query.text) else NOTE_ABOUT
-    return brief(query, _unseen(about(q, reading.passages, sentences_of), more), sentences_of, note=note)
+    return brief(query, _unseen(about(q, reading.passages, sentences_of), more), sentences_of, note=note,
+                 about_stems=subject_stems(q))
 
 
 def _unseen(articles: list, more: More | None) -> list:

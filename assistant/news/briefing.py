@@ -99,12 +99,17 @@ def _subject(q: Question) -> list[str]:
     return [t for t in terms if t != NEW] if _says_new(q.text) else terms
 
 
+def subject_stems(q: Question) -> frozenset[str]:
+    """The stems of what the latest or a summary is asked on (`q` as read)."""
+    subject = set(_subject(q))
+    return frozenset(s for t, s in zip(q.terms, q.term_stems) if t in subject)
+
+
 def about(q: Question, passages: Passages, sentences_of) -> list[Article]:
     """The retrieved stories whose headline or opening sentence names every word of the subject
     (the terms of the question as read, `q`), newest first (undated last; retrieval order among
     equals)."""
-    subject = set(_subject(q))
-    want = {s for t, s in zip(q.terms, q.term_stems) if t in subject}
+    want = subject_stems(q)
     seen, out = set(), []
     for h in passages.hits:
         a = passages.articles[h.article_id]
@@ -123,16 +128,22 @@ def opening(sentences: Sequence, min_words: int = MIN_WORDS):
 
 
 def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = STORIES,
-          note: str | None = None) -> Answer | None:
+          note: str | None = None, about_stems: frozenset[str] = frozenset()) -> Answer | None:
     """The briefing from `newest` (the filters' articles, newest first; `sentences_of(article)`
     splits one); None when none of them has an opening sentence. Its notes: the query's (how its
-    time was read), then `note`, what was briefed (default: a time's or the newest stories)."""
+    time was read), then `note`, what was briefed (default: a time's or the newest stories).
+    Briefed on a subject (`about_stems`), a story whose opening does not name it (a digest whose
+    headline does: "5 things to know: Brittney Griner, …", opening "If your day doesn't start
+    until …") is quoted at its first whole sentence that does."""
     picked, headlines = [], set()
     for a in newest:
         key = " ".join(a.title.lower().split())
         if key and key in headlines:
             continue  # a wire copy or a re-run under the same headline
-        s = opening(sentences_of(a))
+        sents = list(sentences_of(a))
+        s = opening(sents)
+        if s is not None and about_stems and not about_stems <= stems(s.text):
+            s = next((x for x in sents if len(words(x.text)) >= MIN_WORDS and about_stems <= stems(x.text)), s)
         if s is None:
             continue
         headlines.add(key)

@@ -151,3 +151,16 @@ def test_a_summary_is_of_the_stories_about_it_less_the_words_asking_for_it():
                         {a.id: a for a in arts})
     q = analyse("Give me a summary of the ferry strike")
     assert [a.id for a in about(q, passages, lambda a: split_sentences(a.text))] == ["a1"]
+
+
+def test_a_story_briefed_on_a_subject_its_opening_does_not_name_is_quoted_where_it_does():
+    from assistant.news.briefing import subject_stems
+
+    digest = art(1, "Five things to know: Coral Bay, the budget", "If your day starts early, here is your morning fix. "
+                 "The Coral Bay ferry strike ended on Monday after long talks.", 12)
+    q = analyse("What's the latest on Coral Bay?")
+    got = brief(Query(q.text, q.text, Filters()), [digest], lambda a: split_sentences(a.text),
+                about_stems=subject_stems(q))
+    assert got.citations[0].quote == "The Coral Bay ferry strike ended on Monday after long talks."
+    plain = brief(Query(q.text, q.text, Filters()), [digest], lambda a: split_sentences(a.text))
+    assert plain.citations[0].quote == "If your day starts early, here is your morning fix."  # no subject: the opening
