@@ -9,7 +9,7 @@ opening writes with "the" keeps it ("the Francis Scott Key Bridge"). A single
 word opening a sentence is a name only if the story never writes it in lower case and it is no
 number word ("Baltimore", not "Opposition" or "Thousands"). The newest
 story is asked about as a person following the news would ("What's the latest on ...?"), the
-others as "What happened with ...?". One question per subject, newest stories first.
+others as "What happened with ...?". One question per story, newest stories first.
 Limits: a story whose opening names nothing (no capitalised run of two or more words) gives no
 example; English only.
 """
@@ -118,12 +118,16 @@ def shared_run(title: str, opening: str) -> str:
 
 
 def example_questions(index, n: int = 4) -> list[str]:
-    out, seen = [], set()
+    """Up to `n` questions, one per story: a subject an earlier example's story names in its
+    headline or opening ("the Francis Scott Key Bridge" after "Baltimore", both of the bridge's
+    collapse) is that story again."""
+    out, told = [], []
     for a in index.newest(SCANNED):
         subject = subject_of(a.text, a.title, a.source)
-        if subject and subject.lower() not in seen:
-            seen.add(subject.lower())
+        want = stems(subject)
+        if subject and not any(want <= t for t in told):
             out.append(f"What's the latest on {subject}?" if not out else f"What happened with {subject}?")
+            told.append(stems(a.title + " " + " ".join(s.text for s in split_sentences(a.text)[:2])))
         if len(out) >= n:
             break
     return out

@@ -69,3 +69,13 @@ def test_newest_story_first_as_the_latest_then_one_question_per_subject():
     ])
     assert example_questions(idx, 4) == ["What's the latest on Coral Bay?", "What happened with the Harbor Bridge?"]
     assert example_questions(idx, 1) == ["What's the latest on Coral Bay?"]
+
+
+def test_a_subject_an_earlier_examples_story_names_is_that_story_again():
+    idx = Newest([
+        art(1, "Divers Search Coral Bay Bridge Wreckage", "Divers searched the wreck of the Harbor Bridge in Coral "
+            "Bay on Tuesday.", 12),
+        art(2, "Harbor Bridge Collapses", "The Harbor Bridge in Coral Bay collapsed into the river on Monday.", 11),
+        art(3, "Ferry Strike Ends in Port Vale", "The Port Vale ferry strike ended after talks on Friday.", 10),
+    ])
+    assert example_questions(idx, 4) == ["What's the latest on Coral Bay?", "What happened with Port Vale?"]
