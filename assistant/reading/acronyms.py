@@ -7,7 +7,9 @@ Electric Reliability Council of Texas, known as ERCOT". Only
 such definitions count: the bracketed capitals must be the initials of the capitalised words
 just before them (small linking words such as "for", "of", "the" skipped; "al-Sham" gives S),
 so "(AFP)" after an unrelated name is no definition. Limits: one definition form (name then
-bracket, or name then ", known as ACR"); acronyms of 2 to 8 letters; an acronym defined twice keeps its first meaning.
+bracket, or name then ", known as ACR"); acronyms of 2 to 8 letters; an acronym defined twice
+keeps its first meaning. `spelled_out` finds a name for an acronym no text defines, by its
+initials alone (a question's "WFP" against a report's "World Food Programme").
 """
 
 from __future__ import annotations
@@ -73,6 +75,20 @@ def _name_before(text: str, end: int, acronym: str) -> tuple[int, int] | None:
     while taken[-1].group(0).lower() in _LINKS:  # a name starts with a name word, not "the"
         taken.pop()
     return taken[-1].start(), taken[0].end()
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+def spelled_out(acronym: str, text: str) -> str | None:
+    """A name in `text` whose initials spell `acronym` ("World Food Programme" for "WFP"), where
+    the text uses the name but never defines the acronym; the first such, or None. Two words or
+    more."""
+    for m in _CAPITALISED.finditer(text):
+        found = _name_before(text, m.end(), acronym.upper())
+        if found is not None and " " in text[found[0]:found[1]]:
+            return text[found[0]:found[1]]
+    return None
 
 
 def expanded(sentence_stems: frozenset[str], defined: dict[str, frozenset[str]]) -> frozenset[str]:

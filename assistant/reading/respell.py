@@ -11,6 +11,9 @@ spelling (`index.text.spelling`: one edit up to eight letters, two from nine), w
 first letter and not one the other begins with ("Korea" is no typo of "Korean"), the most
 frequent among equals, written as the passages write it most often.
 
+An acronym no article holds ("WFP") is read as the name of the retrieved passages whose initials
+spell it ("World Food Programme", `acronyms.spelled_out`).
+
 Limits: English; a typo in the first letter, or a word the retrieved passages do not hold, is not
 corrected; a rare word the index lacks may be "corrected" to a near one, which is why the answer
 says what it read ("Read “Givn” as “Given”.").
@@ -18,6 +21,7 @@ says what it read ("Read “Givn” as “Given”.").
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -25,7 +29,10 @@ from typing import Callable, Iterable
 from index.text.spelling import allowed, edits
 from index.text.words import STOPWORDS, TERM
 
+from assistant.reading.acronyms import spelled_out
+
 MIN_LETTERS = 4
+_ACRONYM = re.compile(r"[A-Z]{2,8}")
 NOTE = "Read {changes}."
 
 
@@ -44,15 +51,23 @@ def respelt(question: str, known: Callable[[str], bool], passages: Iterable[str]
     texts); None when nothing was changed."""
     counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
-    for text in passages:
+    texts = list(passages)
+    for text in texts:
         for w in TERM.findall(text):
             low = w.lower()
             counts[low] += 1
             forms.setdefault(low, Counter())[w] += 1
     out, changes, last = [], [], 0
+    joined = " ".join(texts)
     for m in TERM.finditer(question):
         typed = m.group(0)
         low = typed.lower()
+        if _ACRONYM.fullmatch(typed) and low not in counts and not known(low):
+            if (name := spelled_out(typed, joined)) is not None:  # "WFP": "World Food Programme"
+                out.append(question[last:m.start()] + name)
+                last = m.end()
+                changes.append((typed, name))
+            continue
         if len(low) < MIN_LETTERS or not low.isalpha() or low in STOPWORDS or low in counts or known(low):
             continue
         most = allowed(low)

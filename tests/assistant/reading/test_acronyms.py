@@ -48,3 +48,16 @@ def test_a_name_known_as_its_initials_and_a_linking_word_that_gives_one_of_them(
     assert definitions(text) == {"ercot": "Electric Reliability Council of Texas",  # "of" gives the O
                                  "pla": "Port of London Authority",  # "of" is no letter of PLA
                                  "dod": "Department of Defense"}  # not BOB: "A driver" spells nothing
+
+
+def test_a_name_is_found_for_an_acronym_no_text_defines_by_its_initials():
+    from assistant.reading.acronyms import spelled_out
+
+    text = "Samer Haddad, of the World Food Programme, said aid was running out. The Harbour Board met."
+    assert spelled_out("WFP", text) == "World Food Programme"
+    assert spelled_out("wfp", text) == "World Food Programme"
+    assert spelled_out("SOHR", "The Syrian Observatory for Human Rights counted the dead.") == \
+        "Syrian Observatory for Human Rights"
+    assert spelled_out("HB", text) == "Harbour Board"
+    assert spelled_out("UN", text) is None  # no such name
+    assert spelled_out("S", "Samer spoke.") is None  # one word is no spelled-out name

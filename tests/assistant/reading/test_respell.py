@@ -27,3 +27,11 @@ def test_words_the_index_holds_short_words_and_far_ones_are_left_alone():
     assert respelt("What did Rotterdam say?", known, PASSAGES) is None  # nothing near it
     assert respelt("When did the Ever Fiven sail?", known, PASSAGES) is None  # the first letter differs
     assert respelt("Was the vessel freed?", known, PASSAGES) is None  # "vessels" is another form of it
+
+
+def test_an_acronym_no_article_holds_is_read_as_the_name_its_initials_spell():
+    passages = ["Samer Haddad, of the World Food Programme, said aid was running out."]
+    fix = respelt("What did the WFP say?", lambda w: False, passages)
+    assert fix.text == "What did the World Food Programme say?" and fix.note == "Read “WFP” as “World Food Programme”."
+    assert respelt("What did the WFP say?", lambda w: w == "wfp", passages) is None  # the index holds it
+    assert respelt("What did the IMF say?", lambda w: False, passages) is None  # no name spells it
