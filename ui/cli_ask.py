@@ -30,9 +30,9 @@ def add_ask(sub) -> None:
                     "sets the figures a story's reports give side by side, and 'Timeline of the Suez "
                     "blockage' lists dated statements as --timeline does. Keywords work as a question "
                     "('artemis launch date'), a name alone ('Ever Given') as the latest on it, two questions "
-                    "joined by 'and' are answered in turn, and a "
-                    "misspelt word is read as the articles' word where the question would abstain. A "
-                    "greeting, thanks or 'What can you do?' gets a line of its own, nothing searched.",
+                    "joined by 'and' are answered in turn, and a misspelt word (or an acronym the articles "
+                    "never use) is read as the articles' word where the question would abstain. A greeting, "
+                    "thanks or 'What can you do?' gets a line of its own, nothing searched.",
         epilog=LLM_EPILOG)
     p.add_argument("question", nargs="?", help="the question, in quotes")
     add_index_arg(p)
