@@ -142,6 +142,8 @@ def test_a_misspelt_word_is_read_as_the_word_of_the_passages_when_the_question_a
     assert not ans.abstained and "29 March 2021" in ans.text and "Read “Givn” as “Given”." in ans.notes
     assert ans.question == "When did the Ever Givn get freed?"
     assert not any(n.startswith("Read “") for n in assistant.ask("When was the Ever Given freed?").notes)
+    ans = assistant.ask("When did the SLS first fly?")  # the reports say "Space Launch System", never "SLS"
+    assert not ans.abstained and "16 November 2022" in ans.text and "Read “SLS” as “Space Launch System”." in ans.notes
 
 
 def test_a_summary_of_a_story_is_the_openings_of_its_reports(assistant):
