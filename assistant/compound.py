@@ -1,8 +1,8 @@
 """A question that asks two things ("When did the Ever Given get stuck and when was it freed?",
 "Who won the World Cup and what was the score?") is asked as two: the first, then the second
 as its follow-up (so its "it" is the first's subject), and the answers are joined, the second's
-[n] marks numbered on from the first's (a sentence both quote keeps one number). Asked whole, the answer was the sentence that best fit
-both, which answered one.
+[n] marks numbered on from the first's (a sentence both quote keeps one number). Asked whole,
+the answer was the sentences that best fit both, which answered one.
 
 Only ", and" or "and" followed by a question word ("who", "what", "when", ...) splits, and only
 where the text before it opens as a question does, so "How many people died in Türkiye and
