@@ -34,7 +34,7 @@ from index import Article
 from index.text.words import REPORT_NOUNS, STOPWORDS, stems, words
 
 from assistant.news.attribution import agreement_prefix, day, is_update, join, label, mid_sentence
-from assistant.news.conflicts import DEATHS, compatible, near, paragraph_of, unit_class
+from assistant.news.conflicts import DEATHS, compatible, near, unit_class
 from assistant.news.contradiction import contradiction
 from assistant.news.listing import stories_naming
 from assistant.news.outlet_ref import outlets_asked
@@ -153,7 +153,11 @@ def _same_kind(x: Quantity, x_text: str, y: Quantity, y_text: str) -> bool:
 def _on_subject(text: str, start: int, end: int, want: set[str]) -> bool:
     """The sentence at `start:end` names the subject, or its paragraph does: a page that covers
     several stories (a daily digest, a photo gallery) mentions the subject in one of them."""
-    return want <= stems(text[start:end]) or want <= stems(paragraph_of(text, start, end))
+    if want <= stems(text[start:end]):
+        return True
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    return want <= stems(text[first:last if last >= 0 else len(text)])
 
 
 def _distinctive(x: Quantity) -> bool:

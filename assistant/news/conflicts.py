@@ -17,8 +17,8 @@ figures is a story developing, not outlets disagreeing):
   (see `contradiction`); other relevant sentences stating exactly one of the two values join its side.
 
 Only sentences about the names the question gives make claims (their article names them all in
-its headline or opening, or anywhere while the sentence names one, `naming`): "How much did the James Webb Space
-Telescope cost?" does not set a lunar mission's cost against the telescope's.
+its headline or opening, or anywhere while the sentence names one, `naming`): "How much did the
+James Webb Space Telescope cost?" does not set a lunar mission's cost against the telescope's.
 
 Limits: surface rules, no language model: a figure about something else that shares the
 question's focus word, in a story naming the same names, can still be compared; differently
@@ -226,13 +226,6 @@ def subject_of(question: str) -> str:
 
 
 UP_FRONT = 400  # characters of an article's text read as its opening, beside the headline
-
-
-def paragraph_of(text: str, start: int, end: int) -> str:
-    """The line (a paragraph, in the text the loaders keep) holding `text[start:end]`."""
-    first = text.rfind("\n", 0, start) + 1
-    last = text.find("\n", end)
-    return text[first:last if last >= 0 else len(text)]
 
 
 def naming(q: Question, relevant: list[Candidate], articles: dict[str, Article]) -> list[Candidate]:
