@@ -12,7 +12,9 @@ stories. Outlet and date filters (given, or read from the question) narrow both.
 Limits: "about" is read as "names": a story about the earthquake that never says "earthquake" is
 not listed; at most `LOOKED_UP` BM25 passages are looked at, so a subject named in thousands of
 articles is counted from those; the collection's outlets and first date are the whole index's
-(only the count and the newest stories follow the filters).
+(only the count and the newest stories follow the filters); the oldest story is looked for
+among the last `SCANNED` articles in date order, so an index with more undated articles than
+that finds none.
 """
 
 from __future__ import annotations
@@ -236,8 +238,10 @@ def edge_story(index, query: Query, oldest: bool, subject: str, sentences_of,
         of = f" of the {_count(len(found))} naming “{subject}”" if len(found) > 1 else ""
     else:
         f = query.filters
-        total, found = index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=SCANNED,
-                                           offset=max(0, total_of(index, query) - SCANNED) if oldest else 0)
+        total, found = index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=SCANNED)
+        if oldest and total > SCANNED:  # the last page: the oldest dated ones, then the undated
+            _, found = index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=SCANNED,
+                                           offset=total - SCANNED)
         where = " within the filters" if f.narrowed else " in the index"
         of = f" of the {_count(total)}{where}" if total > 1 else ""
     dated = [a for a in found if a.published and not (listed and listed(a.id))]  # newest first
@@ -252,11 +256,10 @@ def edge_story(index, query: Query, oldest: bool, subject: str, sentences_of,
             text = "No article has a publication date to tell." if found else "No article matches."
         return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=[*query.notes, note])
     a = dated[-1] if oldest else dated[0]
-    names = namer(subject) if subject else None
-    sents = list(sentences_of(a))
-    if names:
-        s = _naming_sentence(a, subject, names, sentences_of)
+    if subject:
+        s = _naming_sentence(a, subject, namer(subject), sentences_of)
     else:
+        sents = list(sentences_of(a))
         s = opening(sents) or (sents[0] if sents else None)
     who = f"{label(a)}, “{a.title}”" if a.source and a.title else label(a)
     if s is None:
@@ -265,11 +268,6 @@ def edge_story(index, query: Query, oldest: bool, subject: str, sentences_of,
     cite = Citation.of_sentence(1, a, s.start, s.end, s.text)
     return Answer(query.question, f"The {which}{of or ' article'} is {who}: {s.text} [1]", citations=[cite],
                   confidence=1.0, query=query.text, notes=[*query.notes, note])
-
-
-def total_of(index, query: Query) -> int:
-    f = query.filters
-    return index.list_articles(sources=f.sources, since=f.since, until=f.until, limit=1)[0]
 
 
 def _dates(since, until) -> str:
