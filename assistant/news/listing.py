@@ -254,7 +254,8 @@ def edge_story(index, query: Query, oldest: bool, subject: str, sentences_of,
                     else f"No article in the index names “{subject}”.")
         else:
             text = "No article has a publication date to tell." if found else "No article matches."
-        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text, notes=[*query.notes, note])
+        return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text,
+                      notes=[*query.notes, note])
     a = dated[-1] if oldest else dated[0]
     if subject:
         s = _naming_sentence(a, subject, namer(subject), sentences_of)
