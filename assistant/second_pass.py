@@ -4,9 +4,9 @@ another way, and the second answer is kept only if it answers.
 - `respelt`: a word no article holds, read as the nearest word of the retrieved passages ("When
   did the Ever Givn get freed?" with "Given"; `reading.respell`), the answer noting what was read;
 - `on_its_own`: a follow-up rewritten with the conversation's subject that found nothing, but
-  has a word no earlier turn used that the articles write as a name (`names_a_new_subject`: a new
-  subject typed in lower case, "artemis launch date" after questions on the Ever Given), asked
-  without the conversation;
+  has a word no earlier turn used that the articles write as a name, or is a topic typed alone
+  (`names_a_new_subject`: a new subject typed in lower case, "artemis launch date" or
+  "earthquake" after questions on the Ever Given), asked without the conversation;
 - `lean_on_history`: a question searched as is that found nothing, tried with the names of
   recent turns (`followup.retry_query`: never for a question naming its own subject).
 
@@ -23,6 +23,8 @@ from index.text.words import STOPWORDS, words
 
 from assistant.conversation.followup import retry_query
 from assistant.conversation.history import HistoryLike
+from assistant.reading.longform import asked_acronym
+from assistant.reading.question import is_question
 from assistant.reading.respell import respelt as respelling
 from assistant.records import Answer, Passages
 from assistant.retrieve import SearchableIndex, written_as_names
@@ -34,7 +36,10 @@ Ask = Callable[..., Answer]  # Assistant.ask(question, history, **filters)
 def respelt(ask: Ask, index: SearchableIndex, question: str, passages: Passages, history: HistoryLike | None,
             filters: dict) -> Answer | None:
     """The answer to `question` with its misspelt words respelt; None where nothing was respelt
-    or the respelt question abstains too."""
+    or the respelt question abstains too, or where it asks what an acronym stands for (initials
+    are no definition: "What does CBFS stand for?" stays unanswered where no article defines it)."""
+    if asked_acronym(question) is not None:
+        return None
     fix = respelling(question, lambda w: bool(index.lexical_search(w, 1)), (h.text for h in passages.hits))
     if fix is None:
         return None
@@ -47,8 +52,11 @@ def respelt(ask: Ask, index: SearchableIndex, question: str, passages: Passages,
 
 
 def names_a_new_subject(index: SearchableIndex, question: str, history: HistoryLike) -> bool:
-    """`question` has a word no earlier turn used that the articles write as a name, which the
-    follow-up rules, reading capitals, cannot see."""
+    """`question` is a topic typed alone ("earthquake", read as a fragment of the last question),
+    or has a word no earlier turn used that the articles write as a name, which the follow-up
+    rules, reading capitals, cannot see."""
+    if not is_question(question):
+        return True
     said = set(words(" ".join(f"{q} {a.text}" for q, a in history)))
     new = [w for w in dict.fromkeys(words(question)) if w not in STOPWORDS and w not in said and len(w) > 2]
     return bool(new) and bool(written_as_names(index, new))

@@ -11,10 +11,12 @@ the news.
 A request for the latest on a subject named by its name alone ("What's the latest on Homs?", "Any
 news on the Ever Given?", "Anything new on Homs?") is briefed the same way from what retrieval
 found: the openings of the newest retrieved stories whose headline or opening names the subject
-(`about`); so is a name typed alone ("Ever Given", "Homs"), and a request for a summary of
-anything ("Summarize the Artemis launch", "Give me an overview of the bridge collapse"). Any
-other word ("the latest on the bridge collapse") sends the question down the reading path, and
-so does "What happened to X?": that asks for an event, not for the news.
+(`about`); so is a topic typed alone, as into a news search box ("Ever Given", "earthquake",
+"news about the eclipse"), and a request for a summary of anything ("Summarize the Artemis
+launch", "Give me an overview of the bridge collapse"). In a question, any other word ("the
+latest on the bridge collapse") sends it down the reading path, and so does "What happened to
+X?": that asks for an event, not for the news. Where no retrieved story names the subject up
+front, the reading path answers.
 
 Limits: a story's opening is its first sentence of at least `MIN_WORDS` words (a dateline or a
 one-word line is passed over); stories are told apart by headline only, so two outlets' reports of
@@ -70,11 +72,10 @@ def asks_for_news_about(query: Query, q: Question) -> bool:
     as read (`analyse`; the ranking holds it, so it is not read again)."""
     names = {w.lower() for w in TERM.findall(query.text) if w[:1].isupper()}
     subject = _subject(q)
-    if asks_for_summary(query.text):
-        return bool(subject)
+    if asks_for_summary(query.text) or not is_question(query.text):
+        return bool(subject)  # a summary, or a topic typed alone: "Ever Given", "earthquake"
     return (q.kind == "other" and bool(subject) and all(t in names for t in subject)
-            and (_says_new(q.text) or any(w in LATEST_WORDS for w in words(query.text))
-                 or not is_question(query.text)))  # a name typed alone: "Ever Given", "Homs"
+            and (_says_new(q.text) or any(w in LATEST_WORDS for w in words(query.text))))
 
 
 def asks_for_summary(text: str) -> bool:

@@ -60,8 +60,8 @@ def as_question(text: str) -> str | None:
     else:
         *rest, asked = query.split()
         asked, topic = asked.lower(), " ".join(rest)
-        if asked == "toll" and topic.lower().endswith(" death"):
-            topic = topic[:-len(" death")]  # "earthquake death toll"
+        if asked == "toll" and (topic.lower() == "death" or topic.lower().endswith(" death")):
+            topic = topic[:-len("death")].strip()  # "earthquake death toll"; "death toll" names nothing
     topic = _DETERMINER.sub("", topic.strip(), count=1)
     n = len(query.split())
     if asked not in _ASKS or not topic or topic.split()[-1].lower() in STOPWORDS or not 2 <= n <= 8:

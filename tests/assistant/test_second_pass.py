@@ -34,6 +34,9 @@ def test_a_respelt_question_is_kept_only_where_it_answers_and_says_what_was_read
     ask, _ = asked({})
     assert respelt(ask, Index(), "Was the Ever Givn freed?", passages, None, {}) is None  # abstained again
     assert respelt(ask, Index(), "Was the Ever Given freed?", passages, None, {}) is None  # nothing to respell
+    named = Passages([Hit(0, "a", 0, 40, "The Ever Given Freight Service sailed.", 1.0)], {})
+    ask, calls = asked({})
+    assert respelt(ask, Index(), "What does EGFS stand for?", named, None, {}) is None and not calls  # initials define nothing
 
 
 def test_a_new_subject_is_a_word_no_turn_used_that_the_articles_write_as_a_name():
@@ -41,6 +44,7 @@ def test_a_new_subject_is_a_word_no_turn_used_that_the_articles_write_as_a_name(
     assert names_a_new_subject(Index(), "When was the artemis launch?", history)
     assert not names_a_new_subject(Index(), "When was the given launch?", history)  # "given": said before
     assert not names_a_new_subject(Index(), "who paid for the rescue?", history)  # no name in the articles
+    assert names_a_new_subject(Index(), "earthquake", history)  # a topic typed alone
 
 
 def test_asked_on_its_own_is_kept_only_where_it_answers():

@@ -49,7 +49,7 @@ def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text
     ("What's the latest on the ferry strike?", False),  # words to look for: the reading path
     ("What happened to Coral Bay?", False),  # asks for an event
     ("Coral Bay", True),  # a name typed alone, as into a news search box
-    ("Coral Bay ferry strike", False),  # words to look for beside the name
+    ("Coral Bay ferry strike", True), ("ferry strike", True),  # any topic typed alone
     ("Did Coral Bay vote?", False),  # no news word: a question about it
     ("Who is the latest Coral Bay mayor?", False),  # asks for a name
     ("Anything new on Coral Bay?", True),

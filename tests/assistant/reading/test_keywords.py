@@ -31,6 +31,7 @@ def test_a_query_naming_what_it_asks_for_is_read_as_that_question(typed, asked):
     "was the launch date moved",  # opens as a question does
     "suez canal",  # a topic alone: nothing asked for
     "date",  # nothing to ask it about
+    "death toll",  # nor here: "How many people died in the death?"
     "the person of the year",  # "year" ends no topic ("person of the")
     "Lloyd's List estimated the cost, the journal said",  # a sentence, not a query
     "one two three four five six seven eight nine date",  # too long for a search-box query
