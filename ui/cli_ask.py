@@ -29,7 +29,7 @@ def add_ask(sub) -> None:
                     "holds and 'What's the oldest story?' gives that one; 'How do the Suez reports differ?' "
                     "sets the figures a story's reports give side by side, and 'Timeline of the Suez "
                     "blockage' lists dated statements as --timeline does. Keywords work as a question "
-                    "('artemis launch date'), a name alone ('Ever Given') as the latest on it, two questions "
+                    "('artemis launch date'), a topic alone ('Ever Given') as the latest on it, two questions "
                     "joined by 'and' are answered in turn, and a misspelt word (or an acronym the articles "
                     "never use) is read as the articles' word where the question would abstain. A greeting, "
                     "thanks or 'What can you do?' gets a line of its own, nothing searched.",
