@@ -47,9 +47,9 @@ def add_chat(sub) -> None:
                     "sentences with [n] marks and a short source list; follow-up questions can refer to "
                     "earlier turns ('When?', 'Any updates on that?'), 'Tell me more' answers from what was "
                     "not quoted yet, and 'Who reported that?' names the last answer's outlets. 'Which stories "
-                    "mention NASA?', 'How do the Suez reports differ?' and 'Timeline of the Suez blockage' "
-                    "work as they do in 'assistant ask'. Type /help "
-                    "for the commands.",
+                    "mention NASA?', 'Summarize the Suez story', 'How do the Suez reports differ?', "
+                    "'Timeline of the Suez blockage', keywords ('artemis launch date') and two questions in "
+                    "one work as they do in 'assistant ask'. Type /help for the commands.",
         epilog="Questions can also be piped, one per line: printf 'Q1\\nQ2\\n' | assistant chat. " + LLM_EPILOG)
     add_index_arg(p)
     p.add_argument("--source", action="append", default=[], metavar="OUTLET",
