@@ -13,10 +13,12 @@ news on the Ever Given?", "Anything new on Homs?") is briefed the same way from 
 found: the openings of the newest retrieved stories whose headline or opening names the subject
 (`about`); so is a topic typed alone, as into a news search box ("Ever Given", "earthquake",
 "news about the eclipse"), and a request for a summary of anything ("Summarize the Artemis
-launch", "Give me an overview of the bridge collapse"). In a question, any other word ("the
-latest on the bridge collapse") sends it down the reading path, and so does "What happened to
-X?": that asks for an event, not for the news. Where no retrieved story names the subject up
-front, the reading path answers.
+launch", "Give me an overview of the bridge collapse"). So is "What happened to / with X?" of
+a name ("What happened with Baltimore?": the news of it is what happened; the reading path led
+with who owns the Ever Given, or the launch of a mission that later landed). In a question, any
+other word ("the latest on the bridge collapse", "What happened to the rate of flow?") sends
+it down the reading path. Where no retrieved story names the subject up front ("What happened to
+him?" of a chief executive named deep in a story), the reading path answers.
 
 Limits: a story's opening is its first sentence of at least `MIN_WORDS` words (a dateline or a
 one-word line is passed over); stories are told apart by headline only, so two outlets' reports of
@@ -43,7 +45,9 @@ NOTE_NEWEST = "The question asks for the news: the opening sentence of the newes
 NOTE_ABOUT = "The question asks for the latest on a name: the opening sentence of the newest stories naming it."
 # the words of a question that asks for the news itself (all of them stopwords: they name nothing)
 NEWS_WORDS = frozenset("happened happening latest newest update updates".split()) | REPORT_NOUNS
-LATEST_WORDS = NEWS_WORDS - {"happened", "happening"}  # "What happened to X?" asks for an event
+LATEST_WORDS = NEWS_WORDS - {"happened", "happening"}  # "What happened to the rate of flow?" asks for an event
+# "What happened with Baltimore?", "What happened to the Ever Given?": of a name, the news of it
+_HAPPENED = re.compile(r"^\s*what(?:'s|’s| is| has)? happen(?:ed|ing) (?:to|with|in|at) ", re.I)
 # "What's new?", "Anything new on Homs?": a word to look for elsewhere ("the new law"), but the
 # question's only one (beside a subject's name) asks for the news
 NEW = "new"
@@ -75,7 +79,8 @@ def asks_for_news_about(query: Query, q: Question) -> bool:
     if asks_for_summary(query.text) or not is_question(query.text):
         return bool(subject)  # a summary, or a topic typed alone: "Ever Given", "earthquake"
     return (q.kind == "other" and bool(subject) and all(t in names for t in subject)
-            and (_says_new(q.text) or any(w in LATEST_WORDS for w in words(query.text))))
+            and (_says_new(q.text) or any(w in LATEST_WORDS for w in words(query.text))
+                 or _HAPPENED.match(query.text) is not None))
 
 
 def asks_for_summary(text: str) -> bool:

@@ -162,6 +162,12 @@ def test_a_question_asking_two_things_answers_both(assistant):
     assert sorted(c.n for c in ans.citations) == list(range(1, len(ans.citations) + 1))
 
 
+def test_what_happened_with_a_name_gets_the_newest_stories_naming_it(assistant):
+    ans = assistant.ask("What happened to the Ever Given?")  # led with who owns the ship
+    assert ans.text.startswith("Meridian Wire (30 Mar 2021): Traffic through the Suez Canal resumed")
+    assert "owned by" not in ans.text
+
+
 def test_a_name_typed_alone_gets_the_newest_stories_naming_it(assistant):
     ans = assistant.ask("Ever Given")  # led with who owns the ship
     assert not ans.abstained and ans.text.startswith("Meridian Wire (30 Mar 2021)")

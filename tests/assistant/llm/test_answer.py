@@ -105,7 +105,7 @@ def test_invented_figure_is_unsupported_even_with_matching_words(llm_index, fake
 def test_planted_instruction_cannot_break_the_delimiters_and_obeying_it_is_flagged(llm_index, fake_llm):
     fake_llm.script(citing(("Traffic through the Suez Canal resumed after the Ever Given was freed", "Traffic"),
                            ("The Ever Given was sunk by pirates", "pirates")))
-    ans = make(llm_index, fake_llm.url).ask("What happened to the Ever Given in the Suez Canal?")
+    ans = make(llm_index, fake_llm.url).ask("How did the Ever Given come free in the Suez Canal?")
     (req,) = fake_llm.requests
     system, user = (m["content"] for m in req["body"]["messages"])
     assert system == SYSTEM

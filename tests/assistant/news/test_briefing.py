@@ -47,7 +47,9 @@ def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text
     ("Any news on the Ever Given?", True),
     ("Any updates on NASA?", True),
     ("What's the latest on the ferry strike?", False),  # words to look for: the reading path
-    ("What happened to Coral Bay?", False),  # asks for an event
+    ("What happened to Coral Bay?", True),  # of a name: the news of it is what happened
+    ("What happened with the Coral Bay ferry?", False),  # of anything else: an event, read for
+    ("What happened to the rate of flow?", False),
     ("Coral Bay", True),  # a name typed alone, as into a news search box
     ("Coral Bay ferry strike", True), ("ferry strike", True),  # any topic typed alone
     ("Did Coral Bay vote?", False),  # no news word: a question about it
