@@ -199,9 +199,12 @@ class Answer:
     `short_answer` is the answer's few words inside its lead sentence, when the reader marked them.
     A question about a time, the news, the latest on a name alone, "What happened with" a name, a
     topic typed alone or a request for a summary gets a briefing (`assistant.news.briefing`): the
-    opening sentence of the newest stories, with confidence 1.0 (nothing was judged) and a note; so does "What does HTS stand for?" answered from a defining
-    sentence (`assistant.reading.longform`). Small talk ("hi", "thanks") gets a line of its own,
-    no citations, an empty `query` and a note (`assistant.conversation.smalltalk`)."""
+    opening sentence of the newest stories, with confidence 1.0 (nothing was judged) and a note;
+    so does "What does HTS stand for?" answered from a defining sentence
+    (`assistant.reading.longform`). Small talk ("hi", "thanks") gets a line of its own, no
+    citations, an empty `query` and a note (`assistant.conversation.smalltalk`). A question
+    asking two things gets its parts' answers joined (`assistant.compound`); a note says what a
+    second pass read differently ("Read “Givn” as “Given”.", `assistant.second_pass`)."""
 
     question: str
     text: str
