@@ -28,7 +28,7 @@ one event under different headlines both appear.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from index import Article
 from index.text.words import REPORT_NOUNS, TERM, stems, words
@@ -128,9 +128,11 @@ def about(q: Question, passages: Passages, sentences_of) -> list[Article]:
     return sorted(out, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
 
 
-def opening(sentences: Sequence, min_words: int = MIN_WORDS):
-    """The story's first sentence of at least `min_words` words, or None."""
-    return next((s for s in sentences if len(words(s.text)) >= min_words), None)
+def opening(sentences: Sequence, min_words: int = MIN_WORDS, naming: Callable[[str], bool] | None = None):
+    """The story's first sentence of at least `min_words` words (of those `naming` accepts, where
+    given: the first whole sentence naming a subject), or None."""
+    return next((s for s in sentences if len(words(s.text)) >= min_words and (naming is None or naming(s.text))),
+                None)
 
 
 def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = STORIES,
@@ -149,7 +151,7 @@ def brief(query: Query, newest: Sequence[Article], sentences_of, stories: int = 
         sents = list(sentences_of(a))
         s = opening(sents)
         if s is not None and about_stems and not about_stems <= stems(s.text):
-            s = next((x for x in sents if len(words(x.text)) >= MIN_WORDS and about_stems <= stems(x.text)), s)
+            s = opening(sents, naming=lambda text: about_stems <= stems(text)) or s
         if s is None:
             continue
         headlines.add(key)

@@ -23,10 +23,10 @@ import re
 from typing import Callable, Sequence
 
 from index import Article
-from index.text.words import CAPITALISED_RUN, STOPWORDS, stems, words
+from index.text.words import CAPITALISED_RUN, STOPWORDS, stems
 
 from assistant.news.attribution import capitalised, day, join, label
-from assistant.news.briefing import MIN_WORDS, SCANNED, brief, opening
+from assistant.news.briefing import SCANNED, brief, opening
 from assistant.records import Answer, Citation, Query
 from assistant.retrieve import articles_matching
 
@@ -143,16 +143,15 @@ def stories_naming(index, subject: str, query: Query) -> list[Article]:
 
 
 def _naming_sentence(article: Article, subject: str, names: Callable[[str], bool], sentences_of):
-    """The first sentence naming the subject, a whole one (`MIN_WORDS` words or more) before a
-    heading or caption ("Uvalde"); where none names all of it (its words stand in different
-    sentences), the first naming the most of them; where none names any (only the headline
-    does), the article's opening."""
+    """The first sentence naming the subject, a whole one (`briefing.MIN_WORDS` words or more)
+    before a heading or caption ("Uvalde"); where none names all of it (its words stand in
+    different sentences), the first naming the most of them; where none names any (only the
+    headline does), the article's opening."""
     sents = list(sentences_of(article))
-    naming = [s for s in sents if names(s.text)]
-    if whole := [s for s in naming if len(words(s.text)) >= MIN_WORDS]:
-        return whole[0]
-    if naming:
-        return naming[0]
+    if whole := opening(sents, naming=names):
+        return whole
+    if naming := next((s for s in sents if names(s.text)), None):
+        return naming
     want = stems(subject)
     best = max(sents, key=lambda s: len(want & stems(s.text)), default=None)
     if best is not None and want & stems(best.text):
