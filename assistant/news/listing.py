@@ -159,6 +159,12 @@ def _naming_sentence(article: Article, subject: str, names: Callable[[str], bool
     return opening(sents) or (sents[0] if sents else None)
 
 
+def _labelled(a: Article) -> str:
+    """'Harbor Ledger (29 Mar 2021), “Title”'; an article without an outlet is labelled by its
+    headline already."""
+    return f"{label(a)}, “{a.title}”" if a.source and a.title else label(a)
+
+
 def list_subject(query: Query, subject: str, articles: Sequence[Article],
                  sentences_of: Callable[[Article], Sequence], listed: int = 0) -> Answer:
     """`articles` naming `subject`, newest first; `listed`: how many an earlier answer listed
@@ -177,8 +183,7 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
             continue
         n = len(cites) + 1
         cites.append(Citation.of_sentence(n, a, s.start, s.end, s.text))
-        # an article without an outlet is labelled by its headline already
-        who = f"{label(a)}, “{a.title}”" if a.source and a.title else label(a)
+        who = _labelled(a)
         parts.append(f"{capitalised(who)}: {s.text} [{n}]")
         if n >= SHOWN:
             break
@@ -261,7 +266,7 @@ def edge_story(index, query: Query, oldest: bool, subject: str, sentences_of,
     else:
         sents = list(sentences_of(a))
         s = opening(sents) or (sents[0] if sents else None)
-    who = f"{label(a)}, “{a.title}”" if a.source and a.title else label(a)
+    who = _labelled(a)
     if s is None:
         return Answer(query.question, f"The {which}{of or ' article'} is {who}.", confidence=1.0, query=query.text,
                       notes=[*query.notes, note])
