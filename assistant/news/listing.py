@@ -23,7 +23,7 @@ import re
 from typing import Callable, Sequence
 
 from index import Article
-from index.text.words import CAPITALISED_RUN, STOPWORDS, stems
+from index.text.words import CAPITALISED_RUN, LEADING_ARTICLE, STOPWORDS, stems
 
 from assistant.news.attribution import capitalised, day, join, label
 from assistant.news.briefing import SCANNED, brief, opening
@@ -86,7 +86,7 @@ def subject_asked(text: str) -> str | None:
     m = _SUBJECT.match(t)
     if m is None:
         return None
-    subject = re.sub(r"^(?:the|a|an)\s+", "", (m.group("subject") or m.group("about")).strip(), flags=re.I)
+    subject = LEADING_ARTICLE.sub("", (m.group("subject") or m.group("about")).strip(), count=1)
     if _SAYING.search(subject):
         return None  # "Which reports on the quake say 50,000 died?" asks what they say, not a list
     return subject if stems(subject) else None
@@ -98,7 +98,7 @@ def edge_asked(text: str) -> tuple[bool, str] | None:
     m = _EDGE.match(_plain(text))
     if m is None:
         return None
-    subject = re.sub(r"^(?:the|a|an)\s+", "", (m.group("subject") or "").strip(), flags=re.I)
+    subject = LEADING_ARTICLE.sub("", (m.group("subject") or "").strip(), count=1)
     if subject and not stems(subject):
         return None
     return m.group("edge").lower() in _OLDEST, subject

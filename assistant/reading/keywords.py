@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from index.text.words import STOPWORDS
+from index.text.words import LEADING_ARTICLE, STOPWORDS
 
 from assistant.reading.question import opens_a_question, uncontracted, unframed
 
@@ -44,7 +44,6 @@ for _names, _template in [
         _ASKS[_name] = _template
 
 _OF = re.compile(r"^(\w+)\s+of\s+(.+)$", re.I)  # "date of the artemis launch"
-_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
 _PLAIN = re.compile(r"^[\w'’ -]+$")  # words only: a sentence or a list is no search-box query
 
 
@@ -54,7 +53,7 @@ def as_question(text: str) -> str | None:
     query = uncontracted(unframed(text)).strip().rstrip("?.! ").strip()
     if not query or opens_a_question(query) or not _PLAIN.match(query):
         return None
-    query = _DETERMINER.sub("", query, count=1)
+    query = LEADING_ARTICLE.sub("", query, count=1)
     if m := _OF.match(query):
         asked, topic = m.group(1).lower(), m.group(2)
     else:
@@ -62,7 +61,7 @@ def as_question(text: str) -> str | None:
         asked, topic = asked.lower(), " ".join(rest)
         if asked == "toll" and (topic.lower() == "death" or topic.lower().endswith(" death")):
             topic = topic[:-len("death")].strip()  # "earthquake death toll"; "death toll" names nothing
-    topic = _DETERMINER.sub("", topic.strip(), count=1)
+    topic = LEADING_ARTICLE.sub("", topic.strip(), count=1)
     n = len(query.split())
     if asked not in _ASKS or not topic or topic.split()[-1].lower() in STOPWORDS or not 2 <= n <= 8:
         return None

@@ -55,6 +55,8 @@ ALNUM = re.compile(r"[^\W_]+")
 NAME_RUN = re.compile(rf"[\w{APOSTROPHES}&-]+")
 # two or more capitalised words, linked by "of", "the" or "de" at most: a name that must stand
 # whole ("Highland Park", "Bank of England"), though each of its words may stand apart elsewhere
+# "the", "a" or "an" opening a phrase: "the Suez Canal" asked about is "Suez Canal"
+LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w'’-]*)+")
 DIFF_TOKEN = re.compile(rf"{GROUPED_NUMBER}|\w+(?:[.{APOSTROPHES}-]\w+)*\.?|[^\w\s]")
 
