@@ -29,12 +29,15 @@ suffix stemmer with the irregular past forms news uses most (`IRREGULAR`).
 Limits: English only. TERM opens a word only at an ASCII or Latin-1 letter or digit: in a word
 opening with another letter ("Łódź") that letter stands alone and the word starts after it.
 The stemmer is deliberately small (no dictionary): it conflates "displaced"/"displacement" and
-"casualties"/"casualty", and can also join unrelated words that share a stem.
+"casualties"/"casualty", and can also join unrelated words that share a stem. It folds diacritics
+("Türkiye" meets "Turkiye") and a place's old name to its new one (`PLACE_NAMES`: "Turkey" meets
+"Türkiye", "Kiev" meets "Kyiv"), one-word names only, whatever the case (the bird "turkey" too).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from index.text.numbers import GROUPED_NUMBER
 
@@ -114,6 +117,14 @@ IRREGULAR = {
     "swept": "sweep", "spent": "spend", "lent": "lend", "dealt": "deal", "meant": "mean",
 }
 
+# Places news writes by an old and a new name (one word each): a question typed with either meets
+# a report written with the other. Keyed by the folded old name; the stem is the new one's.
+PLACE_NAMES = {
+    "turkey": "turkiye", "kiev": "kyiv", "kharkov": "kharkiv", "odessa": "odesa", "lugansk": "luhansk",
+    "burma": "myanmar", "swaziland": "eswatini", "bombay": "mumbai", "madras": "chennai",
+    "calcutta": "kolkata", "peking": "beijing", "rangoon": "yangon",
+}
+
 
 def alternation(ws) -> str:
     """A regex alternation of the words `ws`, longest first (so "whose" is tried before "who")."""
@@ -125,13 +136,35 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in TERM.findall(text)]
 
 
+def strip_diacritics(text: str) -> str:
+    """`text` without combining marks ("Échos" -> "Echos"), as the FTS5 tokenizer's
+    remove_diacritics does; a letter with no decomposition ("ı", "ł") stays."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+# letters Unicode gives no accent-free decomposition, written as an English keyboard types them
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae",
+                               "œ": "oe", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics ("Türkiye" -> "turkiye", "Pazarcık" -> "pazarcik"): a name
+    typed without its accents meets the report's."""
+    low = text.lower()
+    return low if low.isascii() else strip_diacritics(low).translate(_UNDECOMPOSED)
+
+
 def stem(word: str) -> str:
-    """A deliberately small stemmer: enough to match 'displaced'/'displacement'/'displaces'."""
-    w = word.lower().strip("'’")
+    """A deliberately small stemmer: enough to match 'displaced'/'displacement'/'displaces'.
+    Diacritics are folded first (`fold`): "Mbappé" and "Mbappe" share a stem."""
+    w = fold(word).strip("'’")
     if w.endswith("'s") or w.endswith("’s"):
         w = w[:-2]
-    # an irregular form goes to its base, then on like a regular word: "struck" meets "strikes"
-    w = IRREGULAR.get(w, w)
+    # an irregular form goes to its base, then on like a regular word: "struck" meets "strikes";
+    # a place's old name to its new one
+    w = IRREGULAR.get(w) or PLACE_NAMES.get(w, w)
     if w.endswith("ies") and len(w) > 5:
         w = w[:-3] + "y"  # "casualties" -> "casualty", then on as the singular would
     for suf in ("ments", "ment", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from index.store import fts_terms
 from index.stores.milvus.schema import TEXT_MAX
+from index.text.words import strip_diacritics
 
 ANALYSIS = "porter-unicode61-1"
 _WORD = re.compile(r"[^\W_]+")
@@ -45,15 +45,9 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics ("Échos" -> "echos"), as remove_diacritics does."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def tokens(text: str) -> list[str]:
     """The analysed words of `text`, in order, repeats kept."""
-    return [stem(w) for w in _WORD.findall(fold(text))]
+    return [stem(w) for w in _WORD.findall(strip_diacritics(text.lower()))]
 
 
 def lexical_text(title: str, text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.text.words import (ALNUM, DIFF_TOKEN, NAME_RUN, SEARCH_STOPWORDS, SEARCH_WORD, STOPWORDS, TERM, TOKEN,
+from index.text.words import (ALNUM, fold, DIFF_TOKEN, NAME_RUN, SEARCH_STOPWORDS, SEARCH_WORD, STOPWORDS, TERM, TOKEN,
                               stem, stems, words)
 
 # -- tokenisers ------------------------------------------------------------------------------------
@@ -64,9 +64,16 @@ def test_the_search_stopwords_are_a_subset_of_the_reading_stopwords():
     ("died", "deaths", "death", "dead", "die"),
     ("ship's", "ship", "ships"),
     ("sank", "sunk", "sink"),
+    ("Türkiye", "Turkiye", "Turkey", "turkey's"),  # accents typed or not; a place's old name
+    ("Mbappé", "Mbappe"), ("Kiev", "Kyiv"),
 ])
 def test_forms_of_one_word_share_a_stem(forms):
     assert len({stem(w) for w in forms}) == 1, {w: stem(w) for w in forms}
+
+
+def test_fold_drops_diacritics_and_case_only():
+    assert fold("Türkiye") == "turkiye" and fold("Pazarcık Échos Łódź") == "pazarcik echos lodz"
+    assert fold("Syria") == "syria"
 
 
 def test_short_words_keep_their_suffix_and_different_words_differ():
