@@ -51,11 +51,14 @@ _HAPPENED = re.compile(r"^\s*what(?:'s|’s| is| has)? happen(?:ed|ing) (?:to|wi
 # "What's new?", "Anything new on Homs?": a word to look for elsewhere ("the new law"), but the
 # question's only one (beside a subject's name) asks for the news
 NEW = "new"
-# "Summarize the Artemis launch", "Give me a quick summary of the Suez story", "Recap the collapse"
+# "Summarize the Artemis launch", "Give me a quick summary of the Suez story", "Recap the collapse",
+# "Tell me about the earthquake", "What do you know about the Ever Given?", "Catch me up on it"
 _SUMMARY = re.compile(r"^\s*(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:summari[sz]e|sum up|recap|"
-                      r"(?:give|tell) me (?:a |an )?(?:quick |short |brief )?(?:summary|overview|recap|rundown) of|"
-                      r"(?:what is|what's) the (?:summary|gist) of)\b", re.I)
-SUMMARY_WORDS = frozenset("summary summarize summarise overview recap rundown gist quick short brief".split())
+                      r"(?:give|tell) me (?:a |an |the )?(?:quick |short |brief )?(?:summary|overview|recap|rundown|"
+                      r"background) (?:of|on)|(?:what is|what's) the (?:summary|gist|background) of|"
+                      r"tell me (?:more )?about|what do (?:you|we) know about|(?:fill|catch) me up on|fill me in on|brief me on)\b", re.I)
+SUMMARY_WORDS = frozenset("""summary summarize summarise overview recap rundown gist quick short brief background
+    fill catch""".split())
 NOTE_SUMMARY = "The question asks for a summary: the opening sentence of the newest stories about it."
 
 

@@ -152,6 +152,14 @@ def test_a_summary_of_a_story_is_the_openings_of_its_reports(assistant):
     ans = assistant.ask("Give me a summary of the Artemis launch")  # quoted a sounding-rocket launch at the eclipse
     assert NOTE_SUMMARY in ans.notes and {c.source for c in ans.citations} == {"Meridian Wire", "Northwind Post"}
     assert all("Artemis" in c.title for c in ans.citations)
+    ans = assistant.ask("Tell me about the earthquake in Turkey")  # the reports write "Türkiye": abstained
+    assert NOTE_SUMMARY in ans.notes and all("Earthquake" in c.title for c in ans.citations)
+
+
+def test_a_name_typed_without_its_accents_or_by_its_old_name_meets_the_reports(assistant):
+    for q in ("How many people died in Turkey?", "When did the earthquake hit Turkiye?"):  # abstained
+        ans = assistant.ask(q)
+        assert not ans.abstained and "Türkiye" in ans.text, q
 
 
 def test_a_question_asking_two_things_answers_both(assistant):

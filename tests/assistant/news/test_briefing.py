@@ -60,6 +60,9 @@ def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text
     ("Summarize the ferry strike", True),  # a summary of anything, not only of a name
     ("Can you give me a quick summary of the ferry strike?", True),
     ("Summarize", False),  # of nothing
+    ("What do you know about the ferry strike?", True), ("Catch me up on the ferry strike", True),
+    ("Give me the background on the ferry strike", True), ("Brief me on Coral Bay", True),
+    ("Tell me about the ferry strike", True), ("What do you know?", False),
 ])
 def test_the_latest_on_a_name_alone_is_a_briefing_about_it(text, expected):
     assert asks_for_news_about(Query(text, text, Filters()), analyse(text)) is expected
