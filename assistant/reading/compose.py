@@ -23,7 +23,7 @@ from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, naming, subject_of
 from assistant.news.attribution import Part, is_changing, render
-from assistant.reading.question import (asks_for_a_clause, fits_kind, fits_unit, is_question, name_stems,
+from assistant.reading.question import (asks_for_a_clause, asks_yes_or_no, fits_kind, fits_unit, is_question, name_stems,
                                        restates_question)
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
@@ -248,6 +248,8 @@ def _short_answer(ranking: Ranking, cites: _Citations, settings: AnswerSettings,
         return None  # "Why were the SUVs recalled?", "What did X say?": a clause, not a phrase to mark
     if not is_question(ranking.analysis.text):
         return None  # "chandrayaan landing": a topic asks for no one thing to mark
+    if asks_yes_or_no(ranking.analysis.text):
+        return None  # "Is Homs under rebel control?" marked "Hama": the sentence answers yes or no
     after = articles[s.article_id].text[s.end:s.end + 16] if s.article_id in articles else ""
     if not fits_unit(ranking.analysis.text, s.text, after):
         return None  # "How long is the canal?" - "29 March 2021": a date, not a length

@@ -233,6 +233,14 @@ def asks_for_a_clause(text: str) -> bool:
     return bool(_CLAUSE.match(asking_part(text)))
 
 
+def asks_yes_or_no(text: str) -> bool:
+    """"Is Homs under rebel control?", "Did anyone die?": an auxiliary opens it, and it names no
+    alternatives ("Was it Argentina or France?") and embeds no question word ("Do you know who
+    won?"). A sentence answers it; no phrase in it is the answer."""
+    ws = words(uncontracted(unframed(asking_part(text))))
+    return bool(ws) and ws[0] in AUXILIARIES and "or" not in ws and not any(w in QUESTION_WORDS for w in ws)
+
+
 def is_question(text: str) -> bool:
     """`text` asks something: it ends with "?" or ":" (a quiz's "... was started by:"), opens as a
     question does, has a question word ("drought in what year") or runs to more than six words. A

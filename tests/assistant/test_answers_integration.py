@@ -156,6 +156,11 @@ def test_a_summary_of_a_story_is_the_openings_of_its_reports(assistant):
     assert NOTE_SUMMARY in ans.notes and all("Earthquake" in c.title for c in ans.citations)
 
 
+def test_a_yes_or_no_question_gets_its_sentence_with_nothing_marked(assistant):
+    ans = assistant.ask("Was the Ever Given freed?")  # marked "Suez Canal"
+    assert not ans.abstained and "freed" in ans.text and ans.short_answer is None
+
+
 def test_a_name_typed_without_its_accents_or_by_its_old_name_meets_the_reports(assistant):
     for q in ("How many people died in Turkey?", "When did the earthquake hit Turkiye?"):  # abstained
         ans = assistant.ask(q)

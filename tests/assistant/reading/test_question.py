@@ -214,6 +214,19 @@ def test_questions_answered_by_a_clause(question, clause):
     assert asks_for_a_clause(question) is clause
 
 
+@pytest.mark.parametrize("question, yes_no", [
+    ("Is Homs under rebel control?", True), ("Did anyone die?", True), ("Has the canal reopened?", True),
+    ("Is it true that the ferry sank?", True),
+    ("Was it Argentina or France?", False),  # alternatives: one of them is the answer
+    ("Do you know who won?", False),  # a question word inside asks for a thing
+    ("Who won?", False), ("How many died?", False),
+])
+def test_questions_answered_yes_or_no(question, yes_no):
+    from assistant.reading.question import asks_yes_or_no
+
+    assert asks_yes_or_no(question) is yes_no
+
+
 @pytest.mark.parametrize("text, asks", [
     ("When did it land?", True), ("it landed when", True), ("Was it freed", True),
     ("Boston pitcher Chris Sale broke his wrist in:", True),  # a quiz's question
