@@ -12,7 +12,7 @@ from assistant.records import Answer, Citation
 @pytest.mark.parametrize("text, more", [
     ("Tell me more", True), ("tell me more please", True), ("More details?", True), ("What else?", True),
     ("go on", True), ("Anything else?", True), ("more on that", True), ("Can you tell me more?", True),
-    ("What else did he say?", False), ("More people died?", False), ("Tell me more about the ferry", False),
+    ("Tell me more about that", True), ("What else did he say?", False), ("More people died?", False), ("Tell me more about the ferry", False),
 ])
 def test_the_ways_of_asking_for_more(text, more):
     assert asks_for_more(text) is more

@@ -13,6 +13,7 @@ from assistant.reading.question import analyse
 from assistant.reading.sentences import split_sentences
 from assistant.records import Filters, Hit, Passages, Query
 from index import Article
+from index.text.words import stems
 
 MARCH = Filters(since=date(2031, 3, 1), until=date(2031, 3, 31))
 
@@ -156,6 +157,9 @@ def test_a_summary_is_of_the_stories_about_it_less_the_words_asking_for_it():
                         {a.id: a for a in arts})
     q = analyse("Give me a summary of the ferry strike")
     assert [a.id for a in about(q, passages, lambda a: split_sentences(a.text))] == ["a1"]
+    from assistant.news.briefing import subject_stems
+
+    assert subject_stems(analyse("Tell me about the situation in Coral Bay")) == stems("Coral Bay")
 
 
 def test_a_story_briefed_on_a_subject_its_opening_does_not_name_is_quoted_where_it_does():
