@@ -7,7 +7,9 @@ A subject is listed by its words, not its meaning: the articles whose headline o
 content word of it, found by BM25 over the whole index (not only the few passages retrieved for a
 question) and shown newest first, each with the first sentence that names it, cited. The whole
 collection is told by its counts (articles, outlets, dates) and the openings of its newest
-stories. Outlet and date filters (given, or read from the question) narrow both.
+stories. Outlet and date filters (given, or read from the question) narrow both. The oldest or
+newest story ("What's the oldest story about the canal?") is that one article, cited; "Which
+outlet reported first on the collapse?", "Who broke the Suez story?" ask for the oldest.
 
 Limits: "about" is read as "names": a story about the earthquake that never says "earthquake" is
 not listed; at most `LOOKED_UP` BM25 passages are looked at, so a subject named in thousands of
@@ -67,6 +69,14 @@ _EDGE = re.compile(
     rf"^(?:what|which)(?:'s| is| was)? (?:the |your )?(?P<edge>oldest|earliest|first|newest|latest|most recent|"
     rf"last|freshest) {_NOUNS}(?: in {_INDEX}| (?:do )?you have| you've got)?(?: {_NAMING} (?P<subject>.+))?$", re.I)
 _OLDEST = ("oldest", "earliest", "first")
+# "Which outlet reported first on the bridge collapse?", "Who was first to report the fire?", "Who
+# broke the Suez story?": the oldest story of the subject, its outlet named
+_OUTLET = r"(?:who|(?:which|what) (?:outlets?|sources?|newspapers?|papers?|publications?|media))"
+_REPORTED = r"(?:reported|covered|published|wrote)(?: on| about)?"
+_FIRST = re.compile(
+    rf"^{_OUTLET} (?:{_REPORTED} first (?:on |about )?(?P<a>.+)|{_REPORTED} (?P<b>.+) first|first {_REPORTED} (?P<c>.+)"
+    rf"|(?:was|were) (?:the )?first to (?:report|cover|publish|write)(?: on| about)? (?P<d>.+)"
+    rf"|broke (?:the )?(?:news|story) (?:of|about|on) (?P<e>.+)|broke (?:the )?(?P<f>.+?) (?:story|news))$", re.I)
 
 
 _SAYING = re.compile(r"\b(?:say|says|said|claim|claims|claimed|report|reported|state|states|stated|put|"
@@ -95,13 +105,18 @@ def subject_asked(text: str) -> str | None:
 def edge_asked(text: str) -> tuple[bool, str] | None:
     """(oldest?, subject) where the question asks for the oldest or newest story, of a subject
     ("the oldest story about the canal") or of the whole collection (subject ""); else None."""
-    m = _EDGE.match(_plain(text))
-    if m is None:
+    if (m := _EDGE.match(_plain(text))) is not None:
+        oldest, subject = m.group("edge").lower() in _OLDEST, m.group("subject") or ""
+    elif (m := _FIRST.match(_plain(text))) is not None:
+        oldest, subject = True, next(g for g in m.groups() if g)
+        if subject.lower().startswith("that "):
+            return None  # "Who reported that 50,000 died first?" asks who said it
+    else:
         return None
-    subject = LEADING_ARTICLE.sub("", (m.group("subject") or "").strip(), count=1)
+    subject = LEADING_ARTICLE.sub("", subject.strip(), count=1)
     if subject and not stems(subject):
         return None
-    return m.group("edge").lower() in _OLDEST, subject
+    return oldest, subject
 
 
 def asks_who_reported(text: str) -> bool:

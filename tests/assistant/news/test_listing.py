@@ -134,6 +134,11 @@ def test_a_listed_article_is_quoted_at_a_whole_sentence_naming_the_subject():
     ("What's the oldest story?", (True, "")), ("What is the most recent article?", (False, "")),
     ("Which is the newest story about the Coral Bay ferry?", (False, "Coral Bay ferry")),
     ("what's the earliest report on the harbour", (True, "harbour")), ("What was the first story you have?", (True, "")),
+    ("Which outlet reported first on the Coral Bay ferry?", (True, "Coral Bay ferry")),
+    ("Who was first to report the strike?", (True, "strike")), ("Who broke the ferry story?", (True, "ferry")),
+    ("Who reported the strike first?", (True, "strike")),
+    ("Who reported that the ferry sank first?", None),  # who said it, not which story came first
+    ("Who first landed on the moon?", None), ("Who reported on the strike?", None),  # the outlets, listed
     ("What's the oldest bridge?", None),  # no story asked for
     ("Which stories mention Coral Bay?", None),
 ])
@@ -152,6 +157,8 @@ def test_the_oldest_and_newest_story_of_the_collection_or_of_a_subject(assistant
     after = assistant.ask("Tell me more", history=[("What is the most recent article about Coral Bay?", newest)])
     assert "Ferry Strike Ends" in after.text  # the next one
     assert assistant.ask("What's the oldest story about the volcano?").abstained
+    first = assistant.ask("Which outlet reported first on Coral Bay?")  # abstained
+    assert first.text.startswith("The oldest of the 2 articles naming “Coral Bay” is ") and "Dredging" not in first.text
 
 
 def test_asked_who_reported_on_a_subject_the_outlets_lead_the_listing(assistant):
