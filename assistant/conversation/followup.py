@@ -22,8 +22,10 @@ so, what is actually searched (the query, which ends up in `Answer.query`).
   names, numbers and ordinals replace those of the same kind ("Who won the Golden Ball at the
   2022 World Cup?" + "And the Golden Boot?" -> "Who won the Golden Boot at the 2022 World Cup";
   "How many people fled Homs?" + "And Hama?" -> "How many people fled Hama"), other fragments
-  are appended to it; a fragment that asks its own thing ("What about the death toll?") is
-  expanded like a pronoun question;
+  are appended to it; a fragment naming a thing asked of the conversation's subject ("What about
+  the owner?", "And the death toll?") is asked as "<referent> <fragment>" typed into a search box
+  would be (`keywords.as_question`: "Who owns the Ever Given?"); another that asks its own thing
+  is expanded like a pronoun question;
 - otherwise the referent of the last turn (`referents`: a name the last question searched for
   or its answer found; the turn before only when the last names nothing, and not across a
   topic switch) replaces the pronoun ("Who is its leader?" -> "Who is HTS's leader?"), or is
@@ -42,13 +44,14 @@ from __future__ import annotations
 
 import re
 
-from index.text.words import STOPWORDS, TOKEN
+from index.text.words import LEADING_ARTICLE, STOPWORDS, TOKEN
 
 from assistant.conversation.history import HistoryLike
 from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, WEAK, content_words, has_digit, has_name,
                                               it_refers, names, own_entities, pronoun_kind, referents, refers_with_it)
 from assistant.news.briefing import asks_for_latest, asks_for_summary
 from assistant.news.listing import subject_asked as collection_asked
+from assistant.reading.keywords import as_question
 from assistant.reading.question import analyse, opens_a_question
 
 MAX_REFERENT = 8  # longest referent substituted or added, in words
@@ -213,6 +216,14 @@ def _swap(frame: str, rest: str) -> str:
     return " ".join([frame, *added, *extra])
 
 
+def _attribute(rest: str, history: HistoryLike) -> str | None:
+    """A fragment naming what is asked of the conversation's subject ("the owner", "the death
+    toll", "the cause"), asked as a search-box query of the referent would be ("Ever Given owner"
+    -> "Who owns the Ever Given?"); None when it names no such thing or no turn names a subject."""
+    referent, _ = _context(rest, history)
+    return as_question(f"{referent} {LEADING_ARTICLE.sub('', rest.strip(' ?!.'), count=1)}") if referent else None
+
+
 def rewrite(question: str, history: HistoryLike | None) -> str:
     """The query to search for `question` asked after `history` (earlier (question, Answer)
     pairs, oldest first). A self-contained question comes back unchanged."""
@@ -231,6 +242,8 @@ def rewrite(question: str, history: HistoryLike | None) -> str:
         return expand(news + ("?" if pronoun_kind(news) else " on it?"), history)
     if rest and opens_a_question(rest):
         return expand(rest + "?", history)  # "And who owns it?" asks a question of its own
+    if rest and not _slots(rest, fragment=True) and (asked := _attribute(rest, history)):
+        return asked  # "What about the owner?" after the Ever Given: "Who owns the Ever Given?"
     if rest and analyse(rest).kind == "other":
         frame = _frame(history)
         if _slots(rest, fragment=True):

@@ -172,7 +172,10 @@ def test_ellipsis_asking_its_own_thing_is_expanded():
     history = [turn("Which container ship blocked the Suez Canal?", EVER_GIVEN)]
     assert rewrite("And who owns it?", history) == "who owns Ever Given?"
     # without a pronoun the subject asked about is the referent, not the ship the answer found
-    assert rewrite("What about the death toll?", history) == "the death toll Suez Canal"
+    # a thing asked of it ("the death toll", "the owner") is asked as its search-box query would be
+    assert rewrite("What about the death toll?", history) == "How many people died in the Suez Canal?"
+    assert rewrite("And the owner?", [turn("When was the Ever Given freed?", EVER_GIVEN)]) == "Who owns the Ever Given?"
+    assert rewrite("What about the weather?", history) == "Which container ship blocked the Suez Canal the weather"
 
 
 @pytest.mark.parametrize("question, query", [
