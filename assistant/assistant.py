@@ -34,6 +34,7 @@ from assistant.news.outlet_ref import outlets_asked, resolve as resolve_outlet
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
 from assistant.reading.keywords import as_question
+from assistant.reading.question import fact_compared
 from assistant.reading.ranking import Ranker, Reading
 from assistant.reading.rules import RuleRanker
 from assistant.records import Answer, Filters, Query
@@ -116,8 +117,9 @@ class Assistant:
             text, llm_failed = more.query, None
         else:
             plain = small_talk.without_greeting(question)
-            # "artemis launch date" is read as "When was the artemis launch?"
-            own = as_question(plain) or plain
+            # "artemis launch date" is read as "When was the artemis launch?", "Do the reports agree
+            # on how many ships waited?" as "How many ships waited?" (its answer compares them)
+            own = as_question(plain) or fact_compared(plain) or plain
             text, llm_failed = self._understand(own, history, llm)
         query = self._locate_outlet(self._locate_in_time(Query(question, text, asked.filters)))
         if more is not None:

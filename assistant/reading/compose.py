@@ -23,7 +23,7 @@ from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, naming, subject_of
 from assistant.news.attribution import Part, is_changing, render
-from assistant.reading.question import (asks_for_a_clause, asks_yes_or_no, fits_kind, fits_unit, is_question, name_stems,
+from assistant.reading.question import (asks_for_a_clause, asks_whether_reports_agree, asks_yes_or_no, fits_kind, fits_unit, is_question, name_stems,
                                        restates_question)
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
@@ -51,6 +51,7 @@ class AnswerSettings:
     related: int = 3  # passages offered as related reading when abstaining
     news: bool = True  # attribution, agreement and disagreement wording (see `news`); False: plain quotes
     conflict_ratio: float = 0.65  # sentences compared for disagreement score at least this share of the best
+    asked_conflict_ratio: float = 0.5  # the same where the question asks whether reports agree
 
     def __post_init__(self):
         if self.ranker not in RANKER_THRESHOLDS:
@@ -58,7 +59,7 @@ class AnswerSettings:
         if not isinstance(self.max_sentences, int) or not 1 <= self.max_sentences <= 10:
             raise ConfigError(f"max_sentences must be an integer from 1 to 10, got {self.max_sentences!r}")
         for name in ("min_confidence", "follow_ratio", "duplicate_jaccard", "duplicate_cosine", "conflict_ratio",
-                     "reader_weight", "reader_confidence_weight", "short_min_probability"):
+                     "asked_conflict_ratio", "reader_weight", "reader_confidence_weight", "short_min_probability"):
             v = getattr(self, name)
             if name == "min_confidence" and v is None:
                 continue
@@ -154,7 +155,10 @@ def compose(query: Query, ranking: Ranking, passages: Passages, settings: Answer
                       citations=cites.items, abstained=True, confidence=confidence, query=query.text)
 
     q = ranking.analysis
-    floor = settings.conflict_ratio * float(best.score)
+    # "Do the outlets agree on the death toll?": the other side of a disagreement is what is asked,
+    # though the reader scores a sentence that answers "do they agree" low
+    ratio = settings.asked_conflict_ratio if asks_whether_reports_agree(question) else settings.conflict_ratio
+    floor = ratio * float(best.score)
     relevant = [c for c in ranked if c.score >= floor]
     found = find_disagreements(q, relevant, articles, subject_of(question), list(ranked)) if settings.news else []
     disagreement = found[0] if found else None

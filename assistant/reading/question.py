@@ -233,6 +233,26 @@ def asks_for_a_clause(text: str) -> bool:
     return bool(_CLAUSE.match(asking_part(text)))
 
 
+def asks_whether_reports_agree(text: str) -> bool:
+    """"Do the outlets agree on the death toll?", "Do the reports differ on the date?": a word for
+    reports and one for agreeing or differing."""
+    ws = set(words(text))
+    return bool(ws & REPORT_NOUNS) and bool(ws & COMPARING)
+
+
+_AGREE_ON = re.compile(rf"^\s*(?:do|did|does)\s+(?:the\s+)?(?:two\s+|all\s+|both\s+)?(?:{alternation(REPORT_NOUNS)})\s+"
+                       rf"(?:{alternation(COMPARING)})\s+(?:on|about|over|as\s+to)?\s*"
+                       rf"(?P<q>(?:{alternation(QUESTION_WORDS)})\b.+?)\s*\??\s*$", re.I)
+
+
+def fact_compared(text: str) -> str | None:
+    """The question inside "Do the reports agree on how many vessels were stuck?" ("How many
+    vessels were stuck?"), read as asked, while the answer sets the reports' figures side by side
+    (`asks_whether_reports_agree`); None for any other question."""
+    m = _AGREE_ON.match(text)
+    return f"{m['q'][0].upper()}{m['q'][1:]}?" if m else None
+
+
 def asks_yes_or_no(text: str) -> bool:
     """"Is Homs under rebel control?", "Did anyone die?": an auxiliary opens it, and it names no
     alternatives ("Was it Argentina or France?") and embeds no question word ("Do you know who

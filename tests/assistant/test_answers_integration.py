@@ -156,6 +156,13 @@ def test_a_summary_of_a_story_is_the_openings_of_its_reports(assistant):
     assert NOTE_SUMMARY in ans.notes and all("Earthquake" in c.title for c in ans.citations)
 
 
+def test_asked_whether_the_outlets_agree_both_figures_are_set_side_by_side(assistant):
+    ans = assistant.ask("Do the outlets agree on the death toll?")  # quoted the 21,000 report only
+    assert "50,000" in ans.text and "21,000" in ans.text
+    ans = assistant.ask("Do the reports agree on how many vessels were stuck?")  # abstained
+    assert not ans.abstained and "369" in ans.text and "400 vessels" in ans.text
+
+
 def test_a_yes_or_no_question_gets_its_sentence_with_nothing_marked(assistant):
     ans = assistant.ask("Was the Ever Given freed?")  # marked "Suez Canal"
     assert not ans.abstained and "freed" in ans.text and ans.short_answer is None

@@ -163,7 +163,7 @@ def test_nothing_retrieved_is_an_abstention_without_citations():
     ("max_sentences", 0), ("max_sentences", 11), ("max_sentences", 2.0), ("max_sentences", "3"),
     ("min_confidence", -0.1), ("min_confidence", 1.5), ("min_confidence", "0.3"), ("min_confidence", True),
     ("follow_ratio", 2), ("duplicate_jaccard", -1), ("duplicate_cosine", 1.01), ("conflict_ratio", "x"),
-    ("embed_top", 0), ("embed_top", 1.5), ("read_top", 0), ("related", 0), ("related", -3),
+    ("asked_conflict_ratio", 1.2), ("embed_top", 0), ("embed_top", 1.5), ("read_top", 0), ("related", 0), ("related", -3),
     ("ranker", "llm"), ("ranker", None),
 ])
 def test_bad_settings_are_config_errors_naming_the_field(field, bad):

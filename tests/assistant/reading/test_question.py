@@ -214,6 +214,18 @@ def test_questions_answered_by_a_clause(question, clause):
     assert asks_for_a_clause(question) is clause
 
 
+@pytest.mark.parametrize("question, inner, agree", [
+    ("Do the reports agree on how many vessels were stuck?", "How many vessels were stuck?", True),
+    ("Did the two stories differ about who owns the ship", "Who owns the ship?", True),
+    ("Do the outlets agree on the death toll?", None, True),  # a fact named, not asked
+    ("How many vessels were stuck?", None, False), ("Do they agree on a date?", None, False),  # no reports named
+])
+def test_a_question_comparing_reports_and_the_question_inside_it(question, inner, agree):
+    from assistant.reading.question import asks_whether_reports_agree, fact_compared
+
+    assert fact_compared(question) == inner and asks_whether_reports_agree(question) is agree
+
+
 @pytest.mark.parametrize("question, yes_no", [
     ("Is Homs under rebel control?", True), ("Did anyone die?", True), ("Has the canal reopened?", True),
     ("Is it true that the ferry sank?", True),
