@@ -19,6 +19,8 @@ figures is a story developing, not outlets disagreeing):
 Only sentences about the names the question gives make claims (their article names them all in
 its headline or opening, or anywhere while the sentence names one, `naming`): "How much did the
 James Webb Space Telescope cost?" does not set a lunar mission's cost against the telescope's.
+A question naming nothing compares the figures of articles naming one of its other words
+("How many hours did the fire burn?": not an earthquake report's "nine hours later").
 
 Limits: surface rules, no language model: a figure about something else that shares the
 question's focus word, in a story naming the same names, can still be compared; differently
@@ -244,6 +246,17 @@ def naming(q: Question, relevant: list[Candidate], articles: dict[str, Article])
             or (anywhere[c.article_id] and names & stems(c.sentence.text))]
 
 
+def _on_topic(q: Question, focus: Focus, relevant: list[Candidate], articles: dict[str, Article]) -> list[Candidate]:
+    """With no names asked (`naming` keeps every candidate), the candidates whose article names
+    one of the question's words besides the figure's unit: for "How many hours did the fire
+    burn?" an earthquake report's "nine hours later" is no figure of the fire's."""
+    topic = set(q.term_stems) - focus.words - {stem(w) for w in focus.classes}
+    if name_stems(q) or not topic:
+        return relevant
+    on = {a: bool(topic & stems(articles[a].title + " " + articles[a].text)) for a in {c.article_id for c in relevant}}
+    return [c for c in relevant if on[c.article_id]]
+
+
 def _opposed(groups: list[list[Claim]], lead: list[Claim]) -> list[list[Claim]]:
     """Groups that disagree with `lead`: each has an article the other lacks."""
     arts = {c.cand.article_id for c in lead}
@@ -263,7 +276,7 @@ def find_disagreements(q: Question, relevant: list[Candidate], articles: dict[st
     relevant_claims = naming(q, relevant, articles)
     if q.kind == "number":
         focus = Focus.of(q)
-        claims = [cl for c in relevant_claims if (cl := quantity_claim(c, q, focus))]
+        claims = [cl for c in _on_topic(q, focus, relevant_claims, articles) if (cl := quantity_claim(c, q, focus))]
         groups = _group(claims, lambda x, y: same_value(x.quantity.value, y.quantity.value)
                         and compatible(x.quantity, y.quantity))
         lead = groups[0] if groups else []

@@ -168,6 +168,18 @@ def test_unrelated_numbers_are_not_conflicts():
     assert find_disagreements(analyse(SUEZ_Q), w.ranked, w.articles) == []
 
 
+def test_with_no_names_asked_a_figure_of_a_story_sharing_none_of_the_questions_words_is_no_claim():
+    q = analyse("How many hours did the fire burn?")
+    w = World()
+    w.add("fire", "The fire was declared out on the morning of 16 April, roughly 15 hours after it began.", 0.9, "Post")
+    w.add("quake", "A second quake struck about nine hours later near Elbistan.", 0.8, "Review",
+          title="Quake Toll Passes 21,000")  # shares only the unit with the question: was "Reports differ"
+    assert find_disagreements(q, w.ranked, w.articles) == []
+    w.add("blaze", "Firefighters said the blaze burned for about 12 hours.", 0.8, "Wire")  # names "burn"
+    [d] = find_disagreements(q, w.ranked, w.articles)
+    assert {g[0].cand.article_id for g in d.groups} == {"fire", "blaze"}
+
+
 def test_figures_in_one_article_or_hedged_or_low_scoring_are_not_conflicts():
     q = analyse("How many people have been displaced?")
     w = World()
@@ -183,7 +195,7 @@ def test_figures_in_one_article_or_hedged_or_low_scoring_are_not_conflicts():
 def test_death_toll_question_compares_counts_with_and_without_units():
     w = World()
     w.add("nw", "The combined death toll rose to more than 21,000 on 10 February.", 0.7, "Northwind Post",
-          "2023-02-10")
+          "2023-02-10", title="Earthquake Toll Passes 21,000")
     w.add("cdr", "More than 50,000 people are now known to have died in the earthquakes.", 0.55,
           "Civic Daily Review", "2023-02-25")
     ans = w.answer("What is the latest death toll of the earthquakes?")
