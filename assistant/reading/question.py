@@ -189,6 +189,9 @@ _UNIT_HINTS = [
      re.compile(r"\d[\d,.]*\s*(km|kilomet|mile|metre|meter|feet|foot|ft|m)\b|\b(kilomet|mile|metre|meter|feet)", re.I)),
     # "What was the score?" wants "4–2", not the year a record was set
     (re.compile(r"\bwhat (is|was) the (final )?score\b|\bscore of\b", re.I), re.compile(r"\d\s*[-–—]\s*\d")),
+    # "What time did the bridge fall?" wants "1:28 a.m.", not the day
+    (re.compile(r"\b(what|which) time\b|\bat what hour\b", re.I),
+     re.compile(r"\d[:.]\d\d|\b\d{1,2}\s*([ap]\.?\s*m\b|[ap]\b|o'clock)|\b(noon|midnight)\b", re.I)),
     (re.compile(r"\bhow much (money|did|does|do|is|was|will|would)\b|\bwhat (price|cost)\b", re.I),
      re.compile(r"[$€£¥]|\b(dollar|euro|pound|yen|yuan|rupee|franc)s?\b|\b(cost|price|worth|paid|fund)", re.I)),
 ]

@@ -193,6 +193,8 @@ def test_a_mark_made_mostly_of_the_questions_own_words_restates_it(question, spa
     ("How high did the ash rise?", "about 58", " kilometres", True),
     ("What was the score of the final?", "1966", "", False),
     ("What was the score of the final?", "4–2", " in a penalty", True),
+    ("What time did the bridge collapse?", "26 March 2024", "", False),  # the day, not the time
+    ("What time did the bridge collapse?", "1:28", " a.m.", True), ("At what time did it land?", "6", " p.m.", True),
 ])
 def test_a_mark_must_give_the_unit_a_how_long_far_old_or_much_question_asks_for(question, span, after, fits):
     from assistant.reading.question import fits_unit
