@@ -44,13 +44,13 @@ from __future__ import annotations
 
 import re
 
-from index.text.words import LEADING_ARTICLE, STOPWORDS, TOKEN
+from index.text.words import LEADING_ARTICLE, STOPWORDS, TOKEN, stems
 
 from assistant.conversation.history import HistoryLike
 from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, WEAK, content_words, has_digit, has_name,
                                               it_refers, names, own_entities, pronoun_kind, referents, refers_with_it)
 from assistant.news.briefing import asks_for_latest, asks_for_summary
-from assistant.news.listing import subject_asked as collection_asked
+from assistant.news.listing import edge_asked, subject_asked as collection_asked
 from assistant.reading.keywords import as_question
 from assistant.reading.question import analyse, opens_a_question
 
@@ -93,16 +93,25 @@ def _ellipsis(question: str) -> str | None:
     return None
 
 
+def _lists_a_subject(question: str) -> bool:
+    """"Which outlet reported first on the bridge collapse?", "Which stories mention the canal?":
+    a question about the collection that names what to look for, in lower case or not."""
+    edge = edge_asked(question)
+    subject = edge[1] if edge is not None else collection_asked(question)
+    return subject is not None and bool(stems(subject))
+
+
 def is_followup(question: str, history: HistoryLike | None) -> bool:
     """Does `question` lean on the earlier turns? (Rules 1-4 of the module docstring.)"""
-    if not history or collection_asked(question) == "":
-        return False  # "What stories do you have?" asks about the whole index, whatever came before
+    edge = edge_asked(question)
+    if not history or collection_asked(question) == "" or (edge is not None and not edge[1]):
+        return False  # "What stories do you have?", "What's the oldest story?": the whole index, whatever came before
     if _MARKER.match(question) or _ellipsis(question) is not None:
         return True
     low = [w.lower().strip(".,'’") for w in TOKEN.findall(question)]
     if any(w in STRONG for w in low) or refers_with_it(question):
         return True
-    if own_entities(question):
+    if own_entities(question) or _lists_a_subject(question):
         return False
     if any(w in WEAK for w in low):
         return True

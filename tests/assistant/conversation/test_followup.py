@@ -89,6 +89,10 @@ def test_a_question_about_the_whole_collection_leans_on_nothing():
     history = [turn("How many vessels were stuck at the Suez Canal?", "About 369 vessels were queued.")]
     assert rewrite("What stories do you have?", history) == "What stories do you have?"
     assert rewrite("Which stories mention it?", history) == "Which stories mention Suez Canal?"
+    assert rewrite("What's the oldest story?", history) == "What's the oldest story?"
+    # one naming its own subject, in lower case, is no follow-up ("bridge collapse? Suez Canal" was listed)
+    for q in ("Which outlet reported first on the bridge collapse?", "Which stories mention the bridge?"):
+        assert rewrite(q, history) == q
 
 
 def test_a_request_to_compare_is_a_question_of_its_own_about_the_same_subject():
