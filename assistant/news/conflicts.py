@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from index.records import Article
 from index.text.words import AUXILIARIES, DIFF_TOKEN, QUESTION_WORDS, STOPWORDS, alternation, stem, stems, words
 
-from assistant.reading.question import Question, name_stems
+from assistant.reading.question import AGREEMENT_FRAME, Question, name_stems
 from assistant.reading.scoring import Candidate
 from assistant.reading.values import DateMention, Quantity, dates, quantities, same_date, same_value
 from assistant.news.contradiction import contradiction
@@ -222,7 +222,7 @@ _ASKING = re.compile(rf"^\s*(?:(?:how (?:many|much|long|far|old)|{alternation(QU
 
 def subject_of(question: str) -> str:
     """What a disagreement is about, from the question: "vessels were queued at the Suez Canal"."""
-    q = " ".join(question.split()).rstrip("?.! ")
+    q = AGREEMENT_FRAME.sub("", " ".join(question.split()).rstrip("?.! "), count=1)  # "Do the outlets agree on"
     rest = _ASKING.sub("", q, count=1)
     return rest if len(rest) >= 3 else q
 

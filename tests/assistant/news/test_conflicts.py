@@ -332,6 +332,8 @@ def test_subject_is_the_question_without_its_asking_words():
     # a word that merely starts like an auxiliary or an article is part of the subject
     assert subject_of("Who isolated the virus?") == "isolated the virus"
     assert subject_of("What about a ban?") == "about a ban"
+    assert subject_of("Do the outlets agree on the death toll?") == "the death toll"  # was the whole question
+    assert subject_of("Do the reports agree on how many ships waited?") == "ships waited"
 
 
 def test_money_figures_disagree_only_with_money():
