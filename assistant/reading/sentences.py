@@ -4,7 +4,8 @@ A rule-based splitter tuned for news prose: a sentence ends at . ! ? (optionally
 closing quotes or brackets) before whitespace and an upper-case letter, digit or opening quote,
 and at every line break (news text keeps one paragraph or one line per block). It does not
 split after common abbreviations (Mr., Dr., U.S., Jan., a.m.), initials ("J. Smith") or inside
-numbers ("1.5 million"). Limits: no language model, so a sentence ending in an abbreviation
+numbers ("1.5 million"). Page furniture run into a paragraph (a photo gallery's "Hide Caption 3
+of 31 Photos:", `index.loading.clean.INLINE_FURNITURE`) ends a sentence and is in none. Limits: no language model, so a sentence ending in an abbreviation
 ("... in the U.S. The next") stays joined to the next one.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.loading.clean import INLINE_FURNITURE
 from index.text.dates import MONTH_NAMES, MONTHS, WEEKDAY_ABBREVIATIONS
 
 # titles, business and Latin abbreviations, and the month and weekday ones; not "may": "May." is
@@ -55,8 +57,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     """Sentences of `text[start:end]`, with offsets into `text`; surrounding whitespace trimmed."""
     end = len(text) if end is None else end
     out: list[Sentence] = []
-    for line in _lines(text, start, end):
-        a, b = line
+    for a, b in _pieces(text, start, end):
         seg_start = a
         for m in _END.finditer(text, a, b):
             stop = m.end()
@@ -69,6 +70,16 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             seg_start = stop
         _emit(text, seg_start, b, out)
     return out
+
+
+def _pieces(text: str, start: int, end: int):
+    """The lines of `text[start:end]`, each cut where page furniture is run into it (a gallery's
+    "Hide Caption 14 of 29 Photos:"), the furniture left out."""
+    for a, b in _lines(text, start, end):
+        for m in INLINE_FURNITURE.finditer(text, a, b):
+            yield a, m.start()
+            a = m.end()
+        yield a, b
 
 
 def _lines(text: str, start: int, end: int):

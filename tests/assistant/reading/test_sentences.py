@@ -124,3 +124,12 @@ def test_sentences_of_a_range_stay_inside_it(text, data):
     end = data.draw(st.integers(start, len(text)))
     for s in split_sentences(text, start, end):
         assert start <= s.start < s.end <= end and text[s.start:s.end] == s.text
+
+
+def test_a_photo_gallerys_furniture_ends_a_sentence_and_is_in_none():
+    text = ("The mayor waved to the crowd. Hide Caption 3 of 12 Photos: Photos: Harbour festival Boats "
+            "sail past the pier at dusk. Hide Caption 4 of 12 Photos: A band plays on the quay")
+    got = split_sentences(text)
+    assert [s.text for s in got] == ["The mayor waved to the crowd.", "Harbour festival Boats sail past the pier at dusk.",
+                                     "A band plays on the quay"]  # "12 Photos" was read as a figure of the story
+    assert all(text[s.start:s.end] == s.text for s in got)
