@@ -67,8 +67,14 @@ def label(a: Article) -> str:
 
 
 def capitalised(text: str) -> str:
-    """`text` opening a sentence: "an undated report, …" -> "An undated report, …"."""
+    """`text` opening a sentence: "an undated report, …" -> "An undated report, …"; an outlet
+    named by its web address stays as written ("cnn.com (10 Aug 2022)", not "Cnn.com")."""
+    if _WEB_ADDRESS.match(text):
+        return text
     return text[:1].upper() + text[1:]
+
+
+_WEB_ADDRESS = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?=\s|$|[,:(])")
 
 
 def join(names: Sequence[str]) -> str:

@@ -173,3 +173,12 @@ def test_a_story_briefed_on_a_subject_its_opening_does_not_name_is_quoted_where_
     assert got.citations[0].quote == "The Coral Bay ferry strike ended on Monday after long talks."
     plain = brief(Query(q.text, q.text, Filters()), [digest], lambda a: split_sentences(a.text))
     assert plain.citations[0].quote == "If your day starts early, here is your morning fix."  # no subject: the opening
+
+
+def test_an_outlet_named_by_its_web_address_keeps_its_case_opening_a_sentence():
+    q = Query("What's new?", "What's new?", Filters())
+    got = brief(q, [art(1, "Ferry Strike Ends", "The Coral Bay ferry strike ended on Monday.", 12, "cnn.com"),
+                    art(2, "Budget Passed", "The council passed the harbour budget on Friday.", 11, "harbor ledger")],
+                lambda a: split_sentences(a.text))
+    assert got.text.startswith("cnn.com (12 Mar 2031): The Coral Bay")  # was "Cnn.com"
+    assert "Harbor ledger (11 Mar 2031): The council" in got.text  # a name still opens with a capital
