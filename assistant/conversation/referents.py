@@ -36,8 +36,13 @@ _CALENDAR = frozenset(MONTH_NAMES + WEEKDAYS)  # capitalised, yet no name: "May"
 
 
 def _is_name(tok: str) -> bool:
-    # "Homs", "HTS", and particle-led names like "al-Sham", "ez-Zor"
-    return bool(re.match(r"[A-ZÀ-ÖØ-Þ]|[a-z]{1,3}-[A-Z]", tok)) and tok.lower() not in _CALENDAR
+    # "Homs", "HTS", and particle-led names like "al-Sham", "ez-Zor"; not a capitalised word
+    # ending in a lower-case part, which qualifies a noun ("Islamist-led forces", "Iran-backed")
+    return (bool(re.match(r"[A-ZÀ-ÖØ-Þ]|[a-z]{1,3}-[A-Z]", tok)) and tok.lower() not in _CALENDAR
+            and not _QUALIFIER.search(tok))
+
+
+_QUALIFIER = re.compile(r"\w-[a-z]+$")
 
 
 def has_digit(tok: str) -> bool:

@@ -71,6 +71,12 @@ def test_names_join_particles_and_flag_sentence_openers():
     assert own_entities("What is happening in Deir ez-Zor?") == ["Deir ez-Zor"]
 
 
+def test_a_capitalised_word_qualifying_a_noun_is_no_name():
+    # "What did he say?" after "Islamist-led rebel forces" was asked as "What did Islamist-led say?"
+    found = names("Homs fell to Islamist-led rebel forces and Iran-backed militias, Jean-Claude Gallet said.")
+    assert [p for p, _, _ in found] == ["Homs", "Jean-Claude Gallet"]
+
+
 # -- pronouns -----------------------------------------------------------------------------------
 def test_pronoun_is_replaced_by_the_name_the_answer_found():
     # the acronym stands for the long name: one short referent dilutes the question least
