@@ -55,7 +55,8 @@ WIRE = report("w", "Meridian Wire", "2031-03-30", "More than 400 vessels were qu
     ("Compare the reports", None), ("How do the reports differ on the death toll?", None),
     ("Do the outlets agree on the toll?", None), ("Who won the final?", None),
     # in a conversation, the subject a follow-up appends after the question
-    ("Do the reports agree? Suez Canal", "Suez Canal"), ("Compare the reports Suez Canal", "Suez Canal"),
+    ("Do the reports agree? Suez Canal", "Suez Canal"), ("Do the reports agree on that? Homs", "Homs"),
+    ("Compare the reports Suez Canal", "Suez Canal"),
     ("Do the reports agree?", None), ("Do the two reports agree?", None),
     ("Compare Messi and Mbappé", None), ("Compare the death tolls in the two reports", None),
 ])
