@@ -13,7 +13,11 @@ without a year takes the end's); "from March 2024" is a period only after a word
 ("news from March 2024"; "prices rose from 2019" is left alone); "on 3 March" is that day only
 in a question that asks for nothing else ("What happened on 3 March?"): elsewhere it is as often
 the event's day as the reports' ("the quake that struck on 6 February", reported on the 7th).
-"by 12 February" is "as of 12 February". A question that asks about nothing but the event
+"by 12 February" is "as of 12 February". A month or day named without a year in a question about
+something ("How many died in the earthquake as of February 10?") is of that story's time: where
+the article best matching the rest of the question (BM25) is older than the reference date, its
+date is the reference instead (February 10 of the 2023 earthquake, not of the newest article's
+2024). A question that asks about nothing but the event
 ("What happened after the Ever Given was freed?") keeps the event's words to search.
 A phrase naming a year ("in 2019", "before March 2024") may mean the event's
 time rather than the reports': when no article was published in that range it is searched as
@@ -238,6 +242,22 @@ def earliest_mention(index, phrase: str, limit: int = 50) -> date | None:
     return best
 
 
+
+
+def _without_year(phrase: str) -> bool:
+    """A month or day named without a year ("as of February 10", "in June")."""
+    return re.search(rf"\b(?:{MONTH_PATTERN})", phrase, re.I) is not None and re.search(YEAR, phrase) is None
+
+
+def subject_date(index, text: str, ref: date) -> date | None:
+    """The publication date of the article of the best BM25 passage for `text` (the question, its
+    time phrase taken out) among those dated up to `ref`; None when it names nothing."""
+    if not any(w not in STOPWORDS for w in words(text)):
+        return None
+    hits = index.lexical_search(text, 1, until=ref)
+    return next((a.published for a in index.articles({h.chunk.article_id for h in hits})), None)
+
+
 def _any_published(index, tr: TimeRange) -> bool:
     return index.any_published(tr.since, tr.until)
 
@@ -253,6 +273,11 @@ def apply(index, query: str, since: date | None, until: date | None,
             ref, where = index.newest_date(), "the newest article's date"
         if ref is not None:
             tr = resolve(query, ref, lambda p: earliest_mention(index, p), where)
+            if tr is not None and _without_year(tr.phrase) and (own := subject_date(index, tr.text, ref)) \
+                    and own < ref:
+                # "as of February 10" in a question about the 2023 earthquake is February 10 of the
+                # story's time, not of the newest article's year
+                tr = resolve(query, own, lambda p: earliest_mention(index, p), "the date of the article best matching the question")
             if tr is not None and re.search(rf"\b{YEAR}\b", tr.phrase) and not _any_published(index, tr):
                 # "in 2019" may name the event's year rather than the reports': with no article
                 # published then, filtering would only hide the answer, so the phrase is searched

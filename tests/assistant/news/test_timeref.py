@@ -3,7 +3,9 @@ what `Assistant.ask` does with it (fake embedder, small index)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -88,10 +90,12 @@ def test_events_are_dated_by_the_caller_and_undatable_events_ignored():
 
 
 class FakeIndex:
-    """Articles published on the given days (the newest is the reference date)."""
+    """Articles published on the given days (the newest is the reference date); `stories` maps a
+    word to the day of the article BM25 finds first for a question with it."""
 
-    def __init__(self, newest, *days):
+    def __init__(self, newest, *days, stories=None):
         self.days = [d for d in (newest, *days) if d]
+        self.stories = stories or {}
 
     def newest_date(self):
         return max(self.days, default=None)
@@ -99,11 +103,12 @@ class FakeIndex:
     def any_published(self, since, until):
         return any((since is None or d >= since) and (until is None or d <= until) for d in self.days)
 
-    def lexical_search(self, text, k):
-        return []
+    def lexical_search(self, text, k, until=None):
+        return [SimpleNamespace(chunk=SimpleNamespace(article_id=w)) for w in re.findall(r"\w+", text.lower())
+                if w in self.stories and (until is None or self.stories[w] <= until)][:k]
 
     def articles(self, ids):
-        return []
+        return [SimpleNamespace(id=i, published=self.stories[i]) for i in ids]
 
 
 def test_apply_uses_the_newest_article_unless_given_and_never_overrides_the_caller():
@@ -129,6 +134,19 @@ def test_a_named_year_with_no_article_published_in_it_is_searched_as_words():
     assert (q, since, until) == ("What happened?", date(2023, 1, 1), date(2023, 12, 31))
     q, since, until, _ = apply(index, "What happened last month?", None, None, None)  # relative: still filtered
     assert (since, until) == (date(2024, 11, 1), date(2024, 11, 30))
+
+
+def test_a_day_or_month_without_a_year_is_of_the_time_of_the_story_asked_about():
+    index = FakeIndex(REF, date(2024, 2, 5), stories={"earthquake": date(2023, 2, 25)})
+    q, since, until, notes = apply(index, "How many died in the earthquake as of February 10?", None, None, None)
+    assert (since, until) == (None, date(2023, 2, 10))  # was 2024-02-10: every 2023 report came in
+    assert "best matching the question" in notes[0]
+    _, since, until, _ = apply(index, "What happened to the earthquake in March?", None, None, None)
+    assert (since, until) == (date(2022, 3, 1), date(2022, 3, 31))  # the March before the story's last report
+    _, since, until, _ = apply(index, "What happened in June?", None, None, None)  # no story: the newest article's
+    assert (since, until) == (date(2024, 6, 1), date(2024, 6, 30))
+    _, since, until, _ = apply(index, "How many died in the earthquake in February 2024?", None, None, None)
+    assert (since, until) == (date(2024, 2, 1), date(2024, 2, 29))  # a year given is kept
 
 
 def test_ask_filters_by_the_resolved_range(tmp_path, fake_embedder):
