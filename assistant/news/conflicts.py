@@ -19,8 +19,8 @@ figures is a story developing, not outlets disagreeing):
 Only sentences about the names the question gives make claims (their article names them all in
 its headline or opening, or anywhere while the sentence names one, `naming`): "How much did the
 James Webb Space Telescope cost?" does not set a lunar mission's cost against the telescope's.
-A question naming nothing compares the figures of articles naming one of its other words
-("How many hours did the fire burn?": not an earthquake report's "nine hours later").
+A question naming nothing compares the figures of articles naming a noun it says "the" of ("How
+many hours did the fire burn?": not an earthquake report's "nine hours later").
 
 Limits: surface rules, no language model: a figure about something else that shares the
 question's focus word, in a story naming the same names, can still be compared; differently
@@ -248,13 +248,28 @@ def naming(q: Question, relevant: list[Candidate], articles: dict[str, Article])
 
 def _on_topic(q: Question, focus: Focus, relevant: list[Candidate], articles: dict[str, Article]) -> list[Candidate]:
     """With no names asked (`naming` keeps every candidate), the candidates whose article names
-    one of the question's words besides the figure's unit: for "How many hours did the fire
-    burn?" an earthquake report's "nine hours later" is no figure of the fire's."""
-    topic = set(q.term_stems) - focus.words - {stem(w) for w in focus.classes}
+    one of the nouns the question says "the" of, besides the figure's unit: for "How many hours
+    did the fire burn?" an earthquake report's "nine hours later" is no figure of the fire's.
+    Nouns only: a verb ("stuck") is as often said another way ("wedged") by another report."""
+    topic = (_determined(q.text) & set(q.term_stems)) - focus.words - {stem(w) for w in focus.classes}
     if name_stems(q) or not topic:
         return relevant
     on = {a: bool(topic & stems(articles[a].title + " " + articles[a].text)) for a in {c.article_id for c in relevant}}
     return [c for c in relevant if on[c.article_id]]
+
+
+def _determined(text: str) -> set[str]:
+    """Stems of the words of the phrases `text` opens with "the", "a" or "this" ("the fire", "the
+    latest death toll": fire, death, toll)."""
+    out: set[str] = set()
+    for m in _DETERMINED.finditer(text):
+        out.update(stem(w) for w in words(m.group(1)) if w not in STOPWORDS)
+    return out
+
+
+_DETERMINED = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+((?:[\w'’-]+\s*){1,4}?)(?=\s+(?:of|in|at|on|for|"
+                         r"from|to|by|with|did|does|do|was|were|is|are|has|have|had|will|would|can|could)\b|[?.!,]|$)",
+                         re.I)
 
 
 def _opposed(groups: list[list[Claim]], lead: list[Claim]) -> list[list[Claim]]:

@@ -178,6 +178,10 @@ def test_with_no_names_asked_a_figure_of_a_story_sharing_none_of_the_questions_w
     w.add("blaze", "Firefighters said the blaze burned for about 12 hours.", 0.8, "Wire")  # names "burn"
     [d] = find_disagreements(q, w.ranked, w.articles)
     assert {g[0].cand.article_id for g in d.groups} == {"fire", "blaze"}
+    # a verb the question uses need not be the report's: only the nouns it says "the" of must be named
+    w = suez()
+    [d] = find_disagreements(analyse("How many vessels were stuck?"), w.ranked, w.articles)  # "queued", "waiting"
+    assert d.kind == "quantity"
 
 
 def test_figures_in_one_article_or_hedged_or_low_scoring_are_not_conflicts():
