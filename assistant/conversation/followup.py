@@ -105,7 +105,8 @@ def is_followup(question: str, history: HistoryLike | None) -> bool:
     """Does `question` lean on the earlier turns? (Rules 1-4 of the module docstring.)"""
     edge = edge_asked(question)
     if not history or collection_asked(question) == "" or (edge is not None and not edge[1]):
-        return False  # "What stories do you have?", "What's the oldest story?": the whole index, whatever came before
+        # "What stories do you have?", "What's the oldest story?": the whole index, whatever came before
+        return False
     if _MARKER.match(question) or _ellipsis(question) is not None:
         return True
     low = [w.lower().strip(".,'’") for w in TOKEN.findall(question)]

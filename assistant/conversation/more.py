@@ -29,7 +29,8 @@ from assistant.news.attribution import day, join
 from assistant.reading.ranking import Reading
 from assistant.records import Answer, Citation
 
-_MORE = re.compile(r"^\s*(?:(?:please\s+|ok(?:ay)?,?\s+|and\s+)?(?:(?:can\s+you\s+)?(?:tell|give|show)\s+(?:me|us)\s+more(?:\s+(?:about|on)\s+(?:that|this|it))?|"
+_MORE = re.compile(r"^\s*(?:(?:please\s+|ok(?:ay)?,?\s+|and\s+)?(?:(?:can\s+you\s+)?(?:tell|give|show)\s+(?:me|us)\s+more"
+                   r"(?:\s+(?:about|on)\s+(?:that|this|it))?|"
                    r"more(?:\s+(?:details|detail|info|information|please|on\s+(?:that|this|it)|about\s+(?:that|this|it)))?|"
                    r"go\s+on|continue|what\s+else|anything\s+else|keep\s+going)(?:,?\s+please)?)\s*[?.!]*\s*$", re.I)
 NOTE = "More on “{query}”: what the previous answer did not quote."

@@ -56,7 +56,8 @@ NEW = "new"
 _SUMMARY = re.compile(r"^\s*(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:summari[sz]e|sum up|recap|"
                       r"(?:give|tell) me (?:a |an |the )?(?:quick |short |brief )?(?:summary|overview|recap|rundown|"
                       r"background) (?:of|on)|(?:what is|what's) the (?:summary|gist|background) of|"
-                      r"tell me (?:more )?about|what do (?:you|we) know about|(?:fill|catch) me up on|fill me in on|brief me on)\b", re.I)
+                      r"tell me (?:more )?about|what do (?:you|we) know about|(?:fill|catch) me up on|"
+                      r"fill me in on|brief me on)\b", re.I)
 # the words asking for a summary, and the nouns it is asked of that name no story ("the situation in Homs")
 SUMMARY_WORDS = frozenset("""summary summarize summarise overview recap rundown gist quick short brief background
     fill catch situation developments events""".split())

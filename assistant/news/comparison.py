@@ -68,7 +68,8 @@ _ASKS = [re.compile(p, re.I) for p in (
 # "?" (`conversation.followup`)
 # (after a question mark only: "Do the outlets agree on the toll?" asks about a fact)
 _BARE = re.compile(rf"^(?:(?:do|how do|where do|what do) the(?: two| \d+)? {_REPORTS} (?:agree|differ|disagree|compare|vary)"
-                   rf"(?: (?:on|about) (?:that|this|it))?\?|(?:compare|contrast) the(?: two| \d+)? {_REPORTS}\??)\s+(?P<subject>.+)$", re.I)
+                   rf"(?: (?:on|about) (?:that|this|it))?\?|(?:compare|contrast) the(?: two| \d+)? {_REPORTS}\??)"
+                   rf"\s+(?P<subject>.+)$", re.I)
 
 
 _COUNTS = frozenset({"two", "both", "all", "three"})

@@ -43,6 +43,8 @@ _INDEX = r"(?:the|your|this) (?:index|collection|library|archive|database)"
 _NAMING = (r"(?:mention|mentions|mentioning|name|names|naming|cover|covers|covering|are about|is about|talk about|"
            r"discuss|discusses|deal with|refer to|about|on|concerning|regarding|that mention|which mention|"
            r"that name|which name|that cover|which cover|with)")
+# who is asked for when the outlets are: "Who reported on the fire?", "Which outlets covered it?"
+_OUTLET = r"(?:who|(?:which|what) (?:outlets?|sources?|newspapers?|papers?|publications?|media))"
 # "Which stories mention NASA?", "Any articles about Texas?", "Show me all reports on the canal"
 _SUBJECT = re.compile(
     rf"^(?:(?:which|what) {_NOUNS}(?: in {_INDEX})?(?: do you have| are there| have you got)?"
@@ -51,7 +53,7 @@ _SUBJECT = re.compile(
     rf"|what do you have|what have you got)"
     rf" {_NAMING} (?P<subject>.+)$"
     # "Who reported on the fire?", "Which outlets covered the launch?": the listing names them
-    rf"|^(?P<who>who|(?:which|what) (?:outlets?|sources?|newspapers?|papers?|publications?|media))"
+    rf"|^(?P<who>{_OUTLET})"
     rf" (?:has |have )?(?:(?:reported|wrote|written|reports|writes) (?:on|about)|covered|covers) (?P<about>.+)$", re.I)
 # "What stories do you have?", "How many articles are there?", "What's in the index?"
 _HELD = rf"(?:{_NOUNS[3:-1]}|outlets?|sources?|newspapers?|publications?)"  # also what the index is made of
@@ -71,7 +73,6 @@ _EDGE = re.compile(
 _OLDEST = ("oldest", "earliest", "first")
 # "Which outlet reported first on the bridge collapse?", "Who was first to report the fire?", "Who
 # broke the Suez story?": the oldest story of the subject, its outlet named
-_OUTLET = r"(?:who|(?:which|what) (?:outlets?|sources?|newspapers?|papers?|publications?|media))"
 _REPORTED = r"(?:reported|covered|published|wrote)(?: on| about)?"
 _FIRST = re.compile(
     rf"^{_OUTLET} (?:{_REPORTED} first (?:on |about )?(?P<a>.+)|{_REPORTED} (?P<b>.+) first|first {_REPORTED} (?P<c>.+)"

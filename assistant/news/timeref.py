@@ -277,7 +277,8 @@ def apply(index, query: str, since: date | None, until: date | None,
                     and own < ref:
                 # "as of February 10" in a question about the 2023 earthquake is February 10 of the
                 # story's time, not of the newest article's year
-                tr = resolve(query, own, lambda p: earliest_mention(index, p), "the date of the article best matching the question")
+                tr = resolve(query, own, lambda p: earliest_mention(index, p),
+                             "the date of the article best matching the question")
             if tr is not None and re.search(rf"\b{YEAR}\b", tr.phrase) and not _any_published(index, tr):
                 # "in 2019" may name the event's year rather than the reports': with no article
                 # published then, filtering would only hide the answer, so the phrase is searched

@@ -23,8 +23,8 @@ from index import Article, ConfigError
 
 from assistant.news.conflicts import find_disagreements, naming, subject_of
 from assistant.news.attribution import Part, is_changing, render
-from assistant.reading.question import (asks_for_a_clause, asks_whether_reports_agree, asks_yes_or_no, fits_kind, fits_unit, is_question, name_stems,
-                                       restates_question)
+from assistant.reading.question import (asks_for_a_clause, asks_whether_reports_agree, asks_yes_or_no, fits_kind,
+                                       fits_unit, is_question, name_stems, restates_question)
 from assistant.reading.ranking import Ranking
 from assistant.reading.scoring import Candidate
 from assistant.reading.sentences import Sentence

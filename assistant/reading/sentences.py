@@ -5,8 +5,9 @@ closing quotes or brackets) before whitespace and an upper-case letter, digit or
 and at every line break (news text keeps one paragraph or one line per block). It does not
 split after common abbreviations (Mr., Dr., U.S., Jan., a.m.), initials ("J. Smith") or inside
 numbers ("1.5 million"). Page furniture run into a paragraph (a photo gallery's "Hide Caption 3
-of 31 Photos:", `index.loading.clean.INLINE_FURNITURE`) ends a sentence and is in none. Limits: no language model, so a sentence ending in an abbreviation
-("... in the U.S. The next") stays joined to the next one.
+of 31 Photos:", `index.loading.clean.INLINE_FURNITURE`) ends a sentence and is in none. Limits:
+no language model, so a sentence ending in an abbreviation ("... in the U.S. The next") stays
+joined to the next one.
 """
 
 from __future__ import annotations
