@@ -15,9 +15,10 @@ in a question that asks for nothing else ("What happened on 3 March?"): elsewher
 the event's day as the reports' ("the quake that struck on 6 February", reported on the 7th).
 "by 12 February" is "as of 12 February". A month or day named without a year in a question about
 something ("How many died in the earthquake as of February 10?") is of that story's time: where
-the article best matching the rest of the question (BM25) is older than the reference date, its
-date is the reference instead (February 10 of the 2023 earthquake, not of the newest article's
-2024). A question that asks about nothing but the event
+the article best matching the rest of the question (BM25) is more than half a year older than
+the reference date, half a year after it is the reference instead, so the day read is the one
+nearest the story (February 10 of the 2023 earthquake, not of the newest article's 2024; "24
+February" after a report of 10 February 2023 is 24 February 2023). A question that asks about nothing but the event
 ("What happened after the Ever Given was freed?") keeps the event's words to search.
 A phrase naming a year ("in 2019", "before March 2024") may mean the event's
 time rather than the reports': when no article was published in that range it is searched as
@@ -244,6 +245,9 @@ def earliest_mention(index, phrase: str, limit: int = 50) -> date | None:
 
 
 
+STORY_SPAN = timedelta(days=182)  # a day without a year is the one nearest the story: at most this after it
+
+
 def _without_year(phrase: str) -> bool:
     """A month or day named without a year ("as of February 10", "in June")."""
     return re.search(rf"\b(?:{MONTH_PATTERN})", phrase, re.I) is not None and re.search(YEAR, phrase) is None
@@ -274,11 +278,12 @@ def apply(index, query: str, since: date | None, until: date | None,
         if ref is not None:
             tr = resolve(query, ref, lambda p: earliest_mention(index, p), where)
             if tr is not None and _without_year(tr.phrase) and (own := subject_date(index, tr.text, ref)) \
-                    and own < ref:
-                # "as of February 10" in a question about the 2023 earthquake is February 10 of the
-                # story's time, not of the newest article's year
-                tr = resolve(query, own, lambda p: earliest_mention(index, p),
-                             "the date of the article best matching the question")
+                    and own + STORY_SPAN < ref:
+                # "as of February 10" in a question about the 2023 earthquake is the February 10
+                # nearest the story's time (the latest within half a year after its best-matching
+                # report), not the one of the newest article's year
+                tr = resolve(query, own + STORY_SPAN, lambda p: earliest_mention(index, p),
+                             "half a year after the article best matching the question")
             if tr is not None and re.search(rf"\b{YEAR}\b", tr.phrase) and not _any_published(index, tr):
                 # "in 2019" may name the event's year rather than the reports': with no article
                 # published then, filtering would only hide the answer, so the phrase is searched

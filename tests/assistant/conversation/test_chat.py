@@ -28,7 +28,7 @@ FULL = {
         "How long did the Suez Canal Authority chairman estimate it would take to clear the queue of ships?",
     "And the second one?": "What was the magnitude of the second earthquake that struck Türkiye on 6 February 2023?",
     "Where was it centred?": "Where was the second Türkiye earthquake of 6 February 2023 centred?",
-    "And on 24 February?": "What was the combined death toll of the Türkiye–Syria earthquakes as of 24 February?",
+    "And on 25 February?": "What was the combined death toll of the Türkiye–Syria earthquakes as of 25 February?",
     "Whom did he call heroes?": "Whom did Maryland Governor Wes Moore call heroes?",
     "And the Golden Boot?": "Who won the Golden Boot at the 2022 World Cup?",
     "How many goals did he score?": "How many goals did Mbappé score at the 2022 World Cup?",

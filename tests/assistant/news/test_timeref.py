@@ -142,7 +142,9 @@ def test_a_day_or_month_without_a_year_is_of_the_time_of_the_story_asked_about()
     assert (since, until) == (None, date(2023, 2, 10))  # was 2024-02-10: every 2023 report came in
     assert "best matching the question" in notes[0]
     _, since, until, _ = apply(index, "What happened to the earthquake in March?", None, None, None)
-    assert (since, until) == (date(2022, 3, 1), date(2022, 3, 31))  # the March before the story's last report
+    assert (since, until) == (date(2023, 3, 1), date(2023, 3, 31))  # the March nearest the story
+    _, since, until, _ = apply(index, "How many died in the earthquake as of 28 February?", None, None, None)
+    assert until == date(2023, 2, 28)  # after the story's report of 25 February 2023, not 2022
     _, since, until, _ = apply(index, "What happened in June?", None, None, None)  # no story: the newest article's
     assert (since, until) == (date(2024, 6, 1), date(2024, 6, 30))
     _, since, until, _ = apply(index, "How many died in the earthquake in February 2024?", None, None, None)
