@@ -37,6 +37,7 @@ _OPENING = re.compile(r"^\s*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|eve
                       r"|can|could|any)\b))", re.I)
 # a question about the assistant itself: "help", "What can you do?", "Who are you?"
 _HELP = re.compile(r"^\s*(?:help(?: me)?|what can you do|what do you do|who are you|what are you|"
+                   r"tell me (?:about|more about) yourself|what do you know|"
                    r"how does (?:this|it) work|how do i use (?:this|you|it)|what (?:can|should|do) i ask(?: you)?|"
                    r"what (?:questions|kind of questions) can i ask(?: you)?)[\s?.!]*$", re.I)
 HELP_TEXT = ("I answer questions about the indexed articles with their own sentences, each cited with its "

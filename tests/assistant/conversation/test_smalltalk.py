@@ -15,6 +15,7 @@ from assistant.conversation.smalltalk import (ACK, GOODBYE, GREETING, HELP, HELP
     ("ok", ACK), ("Got it.", ACK), ("great", ACK),
     ("bye", GOODBYE), ("thanks, bye!", GOODBYE), ("See you", GOODBYE),
     ("help", HELP), ("What can you do?", HELP), ("Who are you?", HELP), ("what can I ask you", HELP),
+    ("Tell me about yourself", HELP), ("What do you know?", HELP),
     ("How does this work?", HELP), ("Help with the ferry timetable?", None), ("Who are you voting for?", None),
     # questions, however short
     ("Who?", None), ("Hi, who won?", None), ("thanks, and who owns it?", None), ("Hama?", None),
