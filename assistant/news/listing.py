@@ -77,7 +77,10 @@ _REPORTED = r"(?:reported|covered|published|wrote)(?: on| about)?"
 _FIRST = re.compile(
     rf"^{_OUTLET} (?:{_REPORTED} first (?:on |about )?(?P<a>.+)|{_REPORTED} (?P<b>.+) first|first {_REPORTED} (?P<c>.+)"
     rf"|(?:was|were) (?:the )?first to (?:report|cover|publish|write)(?: on| about)? (?P<d>.+)"
-    rf"|broke (?:the )?(?:news|story) (?:of|about|on) (?P<e>.+)|broke (?:the )?(?P<f>.+?) (?:story|news))$", re.I)
+    rf"|broke (?:the )?(?:news|story) (?:of|about|on) (?P<e>.+)|broke (?:the )?(?P<f>.+?) (?:story|news)"
+    # in a conversation, "Which outlet reported first?" with the subject appended after the "?"
+    rf"|(?:{_REPORTED}(?: it)? first|first {_REPORTED}(?: it)?|(?:was|were) (?:the )?first to (?:report|cover)(?: it)?"
+    rf"|broke (?:it|the (?:news|story)))\?\s+(?P<g>.+))$", re.I)
 
 
 _SAYING = re.compile(r"\b(?:say|says|said|claim|claims|claimed|report|reported|state|states|stated|put|"

@@ -137,6 +137,8 @@ def test_a_listed_article_is_quoted_at_a_whole_sentence_naming_the_subject():
     ("Which outlet reported first on the Coral Bay ferry?", (True, "Coral Bay ferry")),
     ("Who was first to report the strike?", (True, "strike")), ("Who broke the ferry story?", (True, "ferry")),
     ("Who reported the strike first?", (True, "strike")),
+    ("Which outlet reported first? Coral Bay", (True, "Coral Bay")),  # a follow-up, its subject appended
+    ("Which outlet reported first?", None),
     ("Who reported that the ferry sank first?", None),  # who said it, not which story came first
     ("Who first landed on the moon?", None), ("Who reported on the strike?", None),  # the outlets, listed
     ("What's the oldest bridge?", None),  # no story asked for
