@@ -254,7 +254,8 @@ def _on_topic(q: Question, focus: Focus, relevant: list[Candidate], articles: di
     topic = (_determined(q.text) & set(q.term_stems)) - focus.words - {stem(w) for w in focus.classes}
     if name_stems(q) or not topic:
         return relevant
-    on = {a: bool(topic & stems(articles[a].title + " " + articles[a].text)) for a in {c.article_id for c in relevant}}
+    on = {a: bool(topic & stems(articles[a].title + " " + articles[a].text))
+          for a in {c.article_id for c in relevant}}
     return [c for c in relevant if on[c.article_id]]
 
 

@@ -18,8 +18,9 @@ something ("How many died in the earthquake as of February 10?") is of that stor
 the article best matching the rest of the question (BM25) is more than half a year older than
 the reference date, half a year after it is the reference instead, so the day read is the one
 nearest the story (February 10 of the 2023 earthquake, not of the newest article's 2024; "24
-February" after a report of 10 February 2023 is 24 February 2023). A question that asks about nothing but the event
-("What happened after the Ever Given was freed?") keeps the event's words to search.
+February" after a report of 10 February 2023 is 24 February 2023). A question that asks about
+nothing but the event ("What happened after the Ever Given was freed?") keeps the event's words
+to search.
 A phrase naming a year ("in 2019", "before March 2024") may mean the event's
 time rather than the reports': when no article was published in that range it is searched as
 words instead of filtering everything out. "before/after/since <event>" is dated by the earliest dated article whose
@@ -241,8 +242,6 @@ def earliest_mention(index, phrase: str, limit: int = 50) -> date | None:
         if any(want <= {stem(w) for w in words(s.text)} for s in split_sentences(h.chunk.text)):
             best = d
     return best
-
-
 
 
 STORY_SPAN = timedelta(days=182)  # a day without a year is the one nearest the story: at most this after it

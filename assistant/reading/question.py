@@ -245,7 +245,8 @@ def asks_whether_reports_agree(text: str) -> bool:
 
 # "Do the outlets agree on", "Did the two reports differ about": what such a question opens with
 AGREEMENT_FRAME = re.compile(rf"^\s*(?:do|did|does)\s+(?:the\s+)?(?:two\s+|all\s+|both\s+)?"
-                             rf"(?:{alternation(REPORT_NOUNS)})\s+(?:{alternation(COMPARING)})\b\s*(?:(?:on|about|over|as\s+to)\b\s*)?", re.I)
+                             rf"(?:{alternation(REPORT_NOUNS)})\s+(?:{alternation(COMPARING)})\b\s*"
+                             r"(?:(?:on|about|over|as\s+to)\b\s*)?", re.I)
 _AGREE_ON = re.compile(rf"{AGREEMENT_FRAME.pattern}(?P<q>(?:{alternation(QUESTION_WORDS)})\b.+?)\s*\??\s*$", re.I)
 
 
