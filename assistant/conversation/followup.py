@@ -22,10 +22,10 @@ so, what is actually searched (the query, which ends up in `Answer.query`).
   names, numbers and ordinals replace those of the same kind ("Who won the Golden Ball at the
   2022 World Cup?" + "And the Golden Boot?" -> "Who won the Golden Boot at the 2022 World Cup";
   "How many people fled Homs?" + "And Hama?" -> "How many people fled Hama"), other fragments
-  are appended to it; a fragment naming a thing asked of the conversation's subject ("What about
-  the owner?", "And the death toll?") is asked as "<referent> <fragment>" typed into a search box
-  would be (`keywords.as_question`: "Who owns the Ever Given?"); another that asks its own thing
-  is expanded like a pronoun question;
+  are appended to it; a fragment naming a thing asked of what the last question was about (its
+  subject: "What about the owner?" after "When was the Ever Given freed?") is asked as
+  "<referent> <fragment>" typed into a search box would be (`keywords.as_question`: "Who owns
+  the Ever Given?"); another that asks its own thing is expanded like a pronoun question;
 - otherwise the referent of the last turn (`referents`: a name the last question searched for
   or its answer found; the turn before only when the last names nothing, and not across a
   topic switch) replaces the pronoun ("Who is its leader?" -> "Who is HTS's leader?"), or is
@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import re
 
-from index.text.words import LEADING_ARTICLE, STOPWORDS, TOKEN, stems
+from index.text.words import AUXILIARIES, LEADING_ARTICLE, STOPWORDS, TOKEN, alternation, stems
 
 from assistant.conversation.history import HistoryLike
 from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, WEAK, content_words, has_digit, has_name,
@@ -229,9 +229,14 @@ def _swap(frame: str, rest: str) -> str:
 def _attribute(rest: str, history: HistoryLike) -> str | None:
     """A fragment naming what is asked of the conversation's subject ("the owner", "the death
     toll", "the cause"), asked as a search-box query of the referent would be ("Ever Given owner"
-    -> "Who owns the Ever Given?"); None when it names no such thing or no turn names a subject."""
+    -> "Who owns the Ever Given?"); None when it names no such thing, or the referent is not what
+    the last question was about (its subject, right after "When was the"): after "When did the
+    earthquake hit Türkiye?", "the cost" is not Türkiye's."""
     referent, _ = _context(rest, history)
-    return as_question(f"{referent} {LEADING_ARTICLE.sub('', rest.strip(' ?!.'), count=1)}") if referent else None
+    if not referent or not re.match(rf"\s*\w+\s+(?:{alternation(AUXILIARIES)})\s+(?:the\s+)?{re.escape(referent)}\b",
+                                    _frame(history), re.I):
+        return None
+    return as_question(f"{referent} {LEADING_ARTICLE.sub('', rest.strip(' ?!.'), count=1)}")
 
 
 def rewrite(question: str, history: HistoryLike | None) -> str:

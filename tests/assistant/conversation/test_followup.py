@@ -182,9 +182,12 @@ def test_ellipsis_asking_its_own_thing_is_expanded():
     history = [turn("Which container ship blocked the Suez Canal?", EVER_GIVEN)]
     assert rewrite("And who owns it?", history) == "who owns Ever Given?"
     # without a pronoun the subject asked about is the referent, not the ship the answer found
-    # a thing asked of it ("the death toll", "the owner") is asked as its search-box query would be
-    assert rewrite("What about the death toll?", history) == "How many people died in the Suez Canal?"
+    assert rewrite("What about the death toll?", history) == "the death toll Suez Canal"
+    # a thing asked of what the last question was about (its subject) is asked as a search-box
+    # query of it would be; of a name it merely mentions, not ("How much did the Türkiye cost?")
     assert rewrite("And the owner?", [turn("When was the Ever Given freed?", EVER_GIVEN)]) == "Who owns the Ever Given?"
+    quake = [turn("When did the earthquake hit Türkiye?", "It struck near Pazarcık in Türkiye.")]
+    assert rewrite("And the cost?", quake) == "When did the earthquake hit Türkiye the cost"
     assert rewrite("What about the weather?", history) == "Which container ship blocked the Suez Canal the weather"
 
 
