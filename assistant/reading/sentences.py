@@ -4,8 +4,8 @@ A rule-based splitter tuned for news prose: a sentence ends at . ! ? (optionally
 closing quotes or brackets) before whitespace and an upper-case letter, digit or opening quote,
 and at every line break (news text keeps one paragraph or one line per block). It does not
 split after common abbreviations (Mr., Dr., U.S., Jan., a.m.), initials ("J. Smith") or inside
-numbers ("1.5 million"). Page furniture run into a paragraph (a photo gallery's "Hide Caption 3
-of 31 Photos:", `index.loading.clean.INLINE_FURNITURE`) ends a sentence and is in none. Limits:
+numbers ("1.5 million"). A photo gallery scraped into a line (its captions between "Hide Caption
+3 of 31 Photos:" marks, `index.loading.clean.INLINE_FURNITURE`) gives no sentence. Limits:
 no language model, so a sentence ending in an abbreviation ("... in the U.S. The next") stays
 joined to the next one.
 """
@@ -28,6 +28,7 @@ ABBREVIATIONS = frozenset(
 
 # candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")
+_GALLERY_TITLE = "Photos:"  # what opens a scraped photo gallery, before its title
 _NEXT_START = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ]")
 
 
@@ -74,13 +75,23 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
 
 
 def _pieces(text: str, start: int, end: int):
-    """The lines of `text[start:end]`, each cut where page furniture is run into it (a gallery's
-    "Hide Caption 14 of 29 Photos:"), the furniture left out."""
+    """The lines of `text[start:end]`, less a photo gallery scraped into one: its captions run
+    together between "Hide Caption 14 of 29 Photos:" marks ("Photos: … Newton-John holds her
+    daughter … in 1987"), each caption before its mark. What a line holds before the gallery (up to
+    its first "Photos:" title, else its first mark) and after it (after "Hide Caption 31 of 31";
+    a gallery cut short, past the caption after its last mark) stays."""
     for a, b in _lines(text, start, end):
-        for m in INLINE_FURNITURE.finditer(text, a, b):
-            yield a, m.start()
-            a = m.end()
-        yield a, b
+        marks = list(INLINE_FURNITURE.finditer(text, a, b))
+        if not marks:
+            yield a, b
+            continue
+        title = text.find(_GALLERY_TITLE, a, marks[0].start())
+        yield a, title if title >= 0 else marks[0].start()
+        last = marks[-1]
+        if last["k"] == last["n"]:
+            yield last.end(), b
+        elif (caption_end := _END.search(text, last.end(), b)) is not None:
+            yield caption_end.end(), b
 
 
 def _lines(text: str, start: int, end: int):

@@ -94,10 +94,10 @@ BOILERPLATE_LINES: tuple[str, ...] = (
 )
 
 # Page furniture run into a paragraph, which whole-line removal cannot reach: a photo gallery's
-# "Hide Caption 14 of 29 Photos: Photos:" between its captions. Loaders keep it (cutting it would
-# change the ids of articles already indexed); the reader's sentence splitter skips it, so its
-# counts are never read as figures of the story.
-INLINE_FURNITURE = re.compile(r"\bHide Caption \d+ of \d+(?:\s+Photos:)*", re.I)
+# "Hide Caption 14 of 29 Photos: Photos:" between its captions, all on one line. Loaders keep it
+# (cutting it would change the ids of articles already indexed); the reader's sentence splitter
+# leaves such a line out, so neither its counts nor its captions' old dates are read as the story's.
+INLINE_FURNITURE = re.compile(r"\bHide Caption (?P<k>\d+) of (?P<n>\d+)(?:\s+Photos:)*", re.I)
 
 # Longer lines are prose, even when they start like boilerplate ("Click here ...").
 MAX_BOILERPLATE_CHARS = 120

@@ -126,10 +126,13 @@ def test_sentences_of_a_range_stay_inside_it(text, data):
         assert start <= s.start < s.end <= end and text[s.start:s.end] == s.text
 
 
-def test_a_photo_gallerys_furniture_ends_a_sentence_and_is_in_none():
-    text = ("The mayor waved to the crowd. Hide Caption 3 of 12 Photos: Photos: Harbour festival Boats "
-            "sail past the pier at dusk. Hide Caption 4 of 12 Photos: A band plays on the quay")
-    got = split_sentences(text)
-    assert [s.text for s in got] == ["The mayor waved to the crowd.", "Harbour festival Boats sail past the pier at dusk.",
-                                     "A band plays on the quay"]  # "12 Photos" was read as a figure of the story
+def test_a_photo_gallery_scraped_into_one_line_gives_no_sentence():
+    text = ("The mayor waved to the crowd.\nPhotos: Harbour festival Boats sail past the pier in 1998. Hide Caption 3 "
+            "of 12 Photos: Harbour festival A band plays on the quay\nThe festival ends on Sunday.")
+    got = split_sentences(text)  # "12 Photos" was read as a figure of the story, "1998" as its date
+    assert [s.text for s in got] == ["The mayor waved to the crowd.", "The festival ends on Sunday."]
     assert all(text[s.start:s.end] == s.text for s in got)
+    # the whole page on one line: the story around the gallery stays
+    flat = ("The mayor waved. Photos: Harbour festival Boats sail by in 1998. Hide Caption 1 of 2 Photos: Harbour "
+            "festival A band plays. Hide Caption 2 of 2 The festival ends on Sunday.")
+    assert [s.text for s in split_sentences(flat)] == ["The mayor waved.", "The festival ends on Sunday."]
