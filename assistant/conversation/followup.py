@@ -93,18 +93,18 @@ def _ellipsis(question: str) -> str | None:
     return None
 
 
-def _lists_a_subject(question: str) -> bool:
-    """"Which outlet reported first on the bridge collapse?", "Which stories mention the canal?":
-    a question about the collection that names what to look for, in lower case or not."""
+def _collection_subject(question: str) -> str | None:
+    """What a question about the collection asks of: "bridge collapse" of "Which outlet reported
+    first on the bridge collapse?", "" of "What's the oldest story?" (the whole index), None of
+    any other question."""
     edge = edge_asked(question)
-    subject = edge[1] if edge is not None else collection_asked(question)
-    return subject is not None and bool(stems(subject))
+    return edge[1] if edge is not None else collection_asked(question)
 
 
 def is_followup(question: str, history: HistoryLike | None) -> bool:
     """Does `question` lean on the earlier turns? (Rules 1-4 of the module docstring.)"""
-    edge = edge_asked(question)
-    if not history or collection_asked(question) == "" or (edge is not None and not edge[1]):
+    subject = _collection_subject(question)
+    if not history or subject == "":
         # "What stories do you have?", "What's the oldest story?": the whole index, whatever came before
         return False
     if _MARKER.match(question) or _ellipsis(question) is not None:
@@ -112,8 +112,8 @@ def is_followup(question: str, history: HistoryLike | None) -> bool:
     low = [w.lower().strip(".,'’") for w in TOKEN.findall(question)]
     if any(w in STRONG for w in low) or refers_with_it(question):
         return True
-    if own_entities(question) or _lists_a_subject(question):
-        return False
+    if own_entities(question) or (subject and stems(subject)):
+        return False  # a name of its own, or a subject listed ("Which stories mention the canal?")
     if any(w in WEAK for w in low):
         return True
     # "summarize the situation in homs" says what to summarize, in lower case or not
