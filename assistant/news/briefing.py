@@ -31,7 +31,7 @@ import re
 from typing import Callable, Sequence
 
 from index import Article
-from index.text.words import REPORT_NOUNS, TERM, stems, words
+from index.text.words import LEADING_ARTICLE, REPORT_NOUNS, TERM, stems, words
 
 from assistant.news.attribution import capitalised, label
 from assistant.reading.question import Question, analyse, is_question
@@ -92,6 +92,13 @@ def asks_for_summary(text: str) -> bool:
     """"Summarize the Artemis launch", "Give me a summary of the Suez story": the stories about
     it are briefed, whatever words (not only names) say what it is."""
     return _SUMMARY.match(text) is not None
+
+
+def summary_subject(text: str) -> str | None:
+    """What a summary is asked of, as written ("Harbor Ledger" of "Tell me about Harbor Ledger"),
+    or None where `text` asks for no summary."""
+    m = _SUMMARY.match(text)
+    return LEADING_ARTICLE.sub("", text[m.end():].strip(" ?.!"), count=1) if m else None
 
 
 def asks_for_latest(text: str) -> bool:

@@ -6,8 +6,8 @@ read as words abstained.
 
 Only a name said as a source counts: after "according to", "did", "does", "has", "from", "by",
 "in", "per", or before "say", "report", "wrote" and the like (also "Northwind Post's report");
-"Which company bought CNN?" asks about CNN and is searched as words. The caller's own outlet
-filter always wins.
+"Which company bought CNN?" asks about CNN and is searched as words; a summary asked of the outlet
+alone ("Tell me about Harbor Ledger") is of its reports. The caller's own outlet filter always wins.
 
 Two outlets compared on a subject ("Do Meridian Wire and Harbor Ledger agree on the canal?",
 `outlets_asked`) are neither's question: the comparison keeps to both (`news.comparison`).
@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 
 from index.text.words import stems
 
+from assistant.news.briefing import summary_subject
 from assistant.news.timeref import cut
 
 _BEFORE = r"(?P<before>(?:according\s+to|per|did|does|do|has|have|had|from|by|in)\s+(?:the\s+)?)"
@@ -43,13 +44,17 @@ class OutletRef:
 
 
 def resolve(question: str, outlets: Iterable[str]) -> OutletRef | None:
-    """The outlet of `outlets` that `question` names as its source, or None."""
+    """The outlet of `outlets` that `question` names as its source, or None; a summary asked of an
+    outlet alone ("Tell me about Harbor Ledger") is of its reports."""
+    asked = (summary_subject(question) or "").lower()
     for name in sorted({o for o in outlets if o and len(o.strip()) >= 2}, key=len, reverse=True):
         rx = re.compile(rf"(?<![\w-]){_BEFORE}?(?P<name>{re.escape(name)})(?![\w-])(?:\s*{_AFTER})?", re.I)
         for m in rx.finditer(question):
-            if not (m["before"] or m["after"]):
+            if not (m["before"] or m["after"] or asked == name.lower()):
                 continue
             start = m.start() if m["before"] and _DROPPED.match(m["before"]) else m.start("name")
+            if not (m["before"] or m["after"]) and question[:start].lower().endswith("the "):
+                start -= len("the ")  # "What do you know about the Meridian Wire?"
             end = m.end("name") + (2 if question[m.end("name"):m.end("name") + 2] in ("'s", "’s") else 0)
             return OutletRef(name, m["name"], cut(question, start, end),
                              f"“{m['name']}” read as the outlet: only its articles are used.")

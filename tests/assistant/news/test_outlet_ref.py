@@ -17,6 +17,8 @@ OUTLETS = ["Harbor Ledger", "Meridian Wire", "Civic Daily Review", "CNN", ""]
     ("What was in Harbor Ledger's report on the strike?", "Harbor Ledger", "What was in report on the strike?"),
     ("What's the latest from meridian wire?", "Meridian Wire", "What's the latest from?"),
     ("What did CNN report about the fire?", "CNN", "What did report about the fire?"),
+    ("Tell me about Harbor Ledger", "Harbor Ledger", "Tell me about"),  # a summary of the outlet alone: abstained
+    ("What do you know about the Meridian Wire?", "Meridian Wire", "What do you know about?"),
 ])
 def test_an_outlet_named_as_the_source_is_the_filter_and_leaves_the_searched_text(question, outlet, text):
     ref = resolve(question, OUTLETS)
@@ -28,6 +30,7 @@ def test_an_outlet_named_as_the_source_is_the_filter_and_leaves_the_searched_tex
     "Which company bought CNN?",  # the subject, not the source
     "Who owns Harbor Ledger?",
     "What did the CNNs of the world say?",
+    "Tell me about the CNN anchor's interview",  # a summary of something else
 ])
 def test_an_outlet_named_as_a_subject_or_inside_a_word_is_searched_as_words(question):
     assert resolve(question, OUTLETS) is None
