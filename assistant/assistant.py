@@ -30,6 +30,7 @@ from assistant.conversation.history import HistoryLike
 from assistant.conversation.more import NOTE as MORE_NOTE
 from assistant.conversation.more import more_of, sources_of
 from assistant.errors import EmptyQuestionError, LLMError
+from assistant.news.briefing import summary_subject
 from assistant.news.outlet_ref import outlets_asked, resolve as resolve_outlet
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.compose import AnswerSettings, compose
@@ -117,9 +118,11 @@ class Assistant:
             text, llm_failed = more.query, None
         else:
             plain = small_talk.without_greeting(question)
-            # "artemis launch date" is read as "When was the artemis launch?", "Do the reports agree
-            # on how many ships waited?" as "How many ships waited?" (its answer compares them)
-            own = as_question(plain) or fact_compared(plain) or plain
+            # "artemis launch date" is read as "When was the artemis launch?", "Tell me about the owner
+            # of the Ever Given" as "Who owns the Ever Given?", "Do the reports agree on how many
+            # ships waited?" as "How many ships waited?" (its answer compares them)
+            own = (as_question(plain) or as_question(summary_subject(plain) or "") or fact_compared(plain)
+                   or plain)
             text, llm_failed = self._understand(own, history, llm)
         query = self._locate_outlet(self._locate_in_time(Query(question, text, asked.filters)))
         if more is not None:

@@ -62,8 +62,14 @@ def latest_on_a_name(query: Query, reading: Reading, sentences_of, more: More | 
     q = reading.ranking.analysis
     if not asks_for_news_about(query, q):
         return None
-    note = NOTE_SUMMARY if asks_for_summary(query.text) else NOTE_ABOUT
-    return brief(query, _unseen(about(q, reading.passages, sentences_of), more), sentences_of, note=note,
+    summary = asks_for_summary(query.text)
+    found = about(q, reading.passages, sentences_of)
+    if not found and summary:
+        # a summary asked for is given from stories naming it further down too ("Tell me about
+        # the Ever Given" as of 27 March 2021: the one report then names the ship in its second
+        # sentence); its first sentence naming it is quoted
+        found = about(q, reading.passages, sentences_of, anywhere=True)
+    return brief(query, _unseen(found, more), sentences_of, note=NOTE_SUMMARY if summary else NOTE_ABOUT,
                  about_stems=subject_stems(q))
 
 

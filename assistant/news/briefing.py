@@ -18,7 +18,10 @@ a name ("What happened with Baltimore?": the news of it is what happened; the re
 with who owns the Ever Given, or the launch of a mission that later landed). In a question, any
 other word ("the latest on the bridge collapse", "What happened to the rate of flow?") sends
 it down the reading path. Where no retrieved story names the subject up front ("What happened to
-him?" of a chief executive named deep in a story), the reading path answers.
+him?" of a chief executive named deep in a story), the reading path answers; a summary asked for
+is then given from the stories with one sentence naming it all, quoted there. A summary of a
+thing asked of a subject ("Tell me about the owner of the Ever Given") is the question it stands
+for (`summary_subject`, read as a search-box query by `Assistant.ask`).
 
 Limits: a story's opening is its first sentence of at least `MIN_WORDS` words (a dateline or a
 one-word line is passed over); stories are told apart by headline only, so two outlets' reports of
@@ -123,10 +126,10 @@ def subject_stems(q: Question) -> frozenset[str]:
     return frozenset(s for t, s in zip(q.terms, q.term_stems) if t in subject)
 
 
-def about(q: Question, passages: Passages, sentences_of) -> list[Article]:
-    """The retrieved stories whose headline or opening sentence names every word of the subject
-    (the terms of the question as read, `q`), newest first (undated last; retrieval order among
-    equals)."""
+def about(q: Question, passages: Passages, sentences_of, anywhere: bool = False) -> list[Article]:
+    """The retrieved stories whose headline or opening sentence (`anywhere`: any one sentence)
+    names every word of the subject (the terms of the question as read, `q`), newest first
+    (undated last; retrieval order among equals)."""
     want = subject_stems(q)
     seen, out = set(), []
     for h in passages.hits:
@@ -134,8 +137,8 @@ def about(q: Question, passages: Passages, sentences_of) -> list[Article]:
         if a.id in seen:
             continue
         seen.add(a.id)
-        first = opening(sentences_of(a))
-        if want <= stems(a.title + " " + (first.text if first else "")):
+        sents = [opening(sentences_of(a))] if not anywhere else list(sentences_of(a))
+        if want <= stems(a.title) or any(s is not None and want <= stems(a.title + " " + s.text) for s in sents):
             out.append(a)
     return sorted(out, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
 

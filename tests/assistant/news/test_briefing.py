@@ -160,6 +160,12 @@ def test_a_summary_is_of_the_stories_about_it_less_the_words_asking_for_it():
     from assistant.news.briefing import subject_stems
 
     assert subject_stems(analyse("Tell me about the situation in Coral Bay")) == stems("Coral Bay")
+    # named only further down, a story is about it where one sentence names all of it
+    q = analyse("Summarize the timetable changes")
+    arts[1] = art(2, "Ferry News", "Crews met the harbour board on Monday. The ferry timetable changes in April.", 20)
+    passages = Passages(passages.hits, {a.id: a for a in arts})
+    assert about(q, passages, lambda a: split_sentences(a.text)) == []
+    assert [a.id for a in about(q, passages, lambda a: split_sentences(a.text), anywhere=True)] == ["a2"]
 
 
 def test_a_story_briefed_on_a_subject_its_opening_does_not_name_is_quoted_where_it_does():
