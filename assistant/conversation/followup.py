@@ -50,7 +50,7 @@ from assistant.conversation.history import HistoryLike
 from assistant.conversation.referents import (IMPERATIVE, ORDINALS, STRONG, WEAK, content_words, has_digit, has_name,
                                               it_refers, names, own_entities, pronoun_kind, referents, refers_with_it)
 from assistant.news.briefing import asks_for_latest, asks_for_summary
-from assistant.news.listing import edge_asked, subject_asked as collection_asked
+from assistant.news.collection_asked import edge_asked, subject_asked as collection_asked
 from assistant.reading.keywords import as_question
 from assistant.reading.question import analyse, opens_a_question
 

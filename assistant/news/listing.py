@@ -7,7 +7,11 @@ A subject is listed by its words, not its meaning: the articles whose headline o
 content word of it, found by BM25 over the whole index (not only the few passages retrieved for a
 question) and shown newest first, each with the first sentence that names it, cited. The whole
 collection is told by its counts (articles, outlets, dates) and the openings of its newest
-stories. Outlet and date filters (given, or read from the question) narrow both. The oldest or
+stories. Outlet and date filters (given, or read from the question) narrow both. So are
+questions about a subject's articles rather than its news ("When was the article about the Ever
+Given published?", "Give me the link to the bridge story", "Where can I read more about the
+eclipse?"); "Who wrote the Artemis story?" lists each with its authors. Which questions these
+are, and of what, `collection_asked` reads. The oldest or
 newest story ("What's the oldest story about the canal?") is that one article, cited; "Which
 outlet reported first on the collapse?", "Who broke the Suez story?" ask for the oldest.
 
@@ -25,10 +29,11 @@ import re
 from typing import Callable, Sequence
 
 from index import Article
-from index.text.words import CAPITALISED_RUN, LEADING_ARTICLE, STOPWORDS, stems
+from index.text.words import CAPITALISED_RUN, STOPWORDS, stems
 
 from assistant.news.attribution import capitalised, day, join, label
 from assistant.news.briefing import SCANNED, brief, opening
+from assistant.news.collection_asked import asks_who_reported, asks_who_wrote, edge_asked, subject_asked
 from assistant.records import Answer, Citation, Query
 from assistant.retrieve import articles_matching
 
@@ -37,97 +42,6 @@ LOOKED_UP = 200  # BM25 passages read to find the stories naming a subject
 NOTE = "The question asks which articles name {subject}: those whose headline or text names it, newest first."
 NOTE_ALL = "The question asks what the index holds: its counts and the openings of the newest stories."
 NOTE_EDGE = "The question asks for the {which} article: by the date it was published (undated ones left out)."
-
-_NOUNS = r"(?:stories|story|articles?|reports?|pieces?|news items?|items?|coverage)"
-_INDEX = r"(?:the|your|this) (?:index|collection|library|archive|database)"
-_NAMING = (r"(?:mention|mentions|mentioning|name|names|naming|cover|covers|covering|are about|is about|talk about|"
-           r"discuss|discusses|deal with|refer to|about|on|concerning|regarding|that mention|which mention|"
-           r"that name|which name|that cover|which cover|with)")
-# who is asked for when the outlets are: "Who reported on the fire?", "Which outlets covered it?"
-_OUTLET = r"(?:who|(?:which|what) (?:outlets?|sources?|newspapers?|papers?|publications?|media))"
-# "Which stories mention NASA?", "Any articles about Texas?", "Show me all reports on the canal"
-_SUBJECT = re.compile(
-    rf"^(?:(?:which|what) {_NOUNS}(?: in {_INDEX})?(?: do you have| are there| have you got)?"
-    rf"|(?:are there|do you have|have you got|is there|got|any|show me|list|find|give me)(?: any| all| the)? {_NOUNS}"
-    rf"|how many {_NOUNS}(?: are there| do you have| have you got)?"
-    rf"|what do you have|what have you got)"
-    rf" {_NAMING} (?P<subject>.+)$"
-    # "Who reported on the fire?", "Which outlets covered the launch?": the listing names them
-    rf"|^(?P<who>{_OUTLET})"
-    rf" (?:has |have )?(?:(?:reported|wrote|written|reports|writes) (?:on|about)|covered|covers) (?P<about>.+)$", re.I)
-# "What stories do you have?", "How many articles are there?", "What's in the index?"
-_HELD = rf"(?:{_NOUNS[3:-1]}|outlets?|sources?|newspapers?|publications?)"  # also what the index is made of
-_ALL = re.compile(
-    rf"^(?:(?:which|what) {_HELD} (?:do you have|are there|have you got|are in {_INDEX}|can you search)"
-    rf"|how many {_HELD}(?: are there| do you have| have you got| are in {_INDEX})?"
-    rf"|(?:list|show(?: me)?)(?: all| the)? {_HELD}"
-    rf"|what(?:'s| is) in {_INDEX}|what (?:is|does) {_INDEX} (?:hold|contain|have)"
-    # "Which stories did Meridian Wire publish?" once the outlet is read as a filter (no subject left)
-    rf"|(?:which|what|how many)(?: {_NOUNS})? (?:did|does|has|have) (?:publish|published|run|print|printed|carry|"
-    rf"carried|have))$", re.I)
-
-# "What's the oldest story?", "Which is the most recent article about the canal?"
-_EDGE = re.compile(
-    rf"^(?:what|which)(?:'s| is| was)? (?:the |your )?(?P<edge>oldest|earliest|first|newest|latest|most recent|"
-    rf"last|freshest) {_NOUNS}(?: in {_INDEX}| (?:do )?you have| you've got)?(?: {_NAMING} (?P<subject>.+))?$", re.I)
-_OLDEST = ("oldest", "earliest", "first")
-# "Which outlet reported first on the bridge collapse?", "Who was first to report the fire?", "Who
-# broke the Suez story?": the oldest story of the subject, its outlet named
-_REPORTED = r"(?:reported|covered|published|wrote)(?: on| about)?"
-_FIRST = re.compile(
-    rf"^{_OUTLET} (?:{_REPORTED} first (?:on |about )?(?P<a>.+)|{_REPORTED} (?P<b>.+) first|first {_REPORTED} (?P<c>.+)"
-    rf"|(?:was|were) (?:the )?first to (?:report|cover|publish|write)(?: on| about)? (?P<d>.+)"
-    rf"|broke (?:the )?(?:news|story) (?:of|about|on) (?P<e>.+)|broke (?:the )?(?P<f>.+?) (?:story|news)"
-    # in a conversation, "Which outlet reported first?" with the subject appended after the "?"
-    rf"|(?:{_REPORTED}(?: it)? first|first {_REPORTED}(?: it)?|(?:was|were) (?:the )?first to (?:report|cover)(?: it)?"
-    rf"|broke (?:it|the (?:news|story)))\?\s+(?P<g>.+))$", re.I)
-
-
-_SAYING = re.compile(r"\b(?:say|says|said|claim|claims|claimed|report|reported|state|states|stated|put|"
-                     r"puts|estimate|estimates|estimated|give|gives|gave)\b", re.I)
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.replace("’", "'").split()).rstrip(" ?.!")
-
-
-def subject_asked(text: str) -> str | None:
-    """What the question asks the stories of: a subject ("NASA"), "" for the whole collection, or
-    None where it asks something else."""
-    t = _plain(text)
-    if _ALL.match(t):
-        return ""
-    m = _SUBJECT.match(t)
-    if m is None:
-        return None
-    subject = LEADING_ARTICLE.sub("", (m.group("subject") or m.group("about")).strip(), count=1)
-    if _SAYING.search(subject):
-        return None  # "Which reports on the quake say 50,000 died?" asks what they say, not a list
-    return subject if stems(subject) else None
-
-
-def edge_asked(text: str) -> tuple[bool, str] | None:
-    """(oldest?, subject) where the question asks for the oldest or newest story, of a subject
-    ("the oldest story about the canal") or of the whole collection (subject ""); else None."""
-    if (m := _EDGE.match(_plain(text))) is not None:
-        oldest, subject = m.group("edge").lower() in _OLDEST, m.group("subject") or ""
-    elif (m := _FIRST.match(_plain(text))) is not None:
-        oldest, subject = True, next(g for g in m.groups() if g)
-        if subject.lower().startswith("that "):
-            return None  # "Who reported that 50,000 died first?" asks who said it
-    else:
-        return None
-    subject = LEADING_ARTICLE.sub("", subject.strip(), count=1)
-    if subject and not stems(subject):
-        return None
-    return oldest, subject
-
-
-def asks_who_reported(text: str) -> bool:
-    """"Who reported on the fire?", "Which outlets covered it?": the outlets are asked for."""
-    m = _SUBJECT.match(_plain(text))
-    return m is not None and m.group("who") is not None
-
 
 def _count(n: int, noun: str = "article") -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
@@ -195,6 +109,7 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
         return Answer(query.question, text, abstained=True, confidence=1.0, query=query.text,
                       notes=[*query.notes, note])
     names = namer(subject)
+    by_author = asks_who_wrote(query.text)
     parts, cites = [], []
     for a in articles:
         s = _naming_sentence(a, subject, names, sentences_of)
@@ -203,6 +118,8 @@ def list_subject(query: Query, subject: str, articles: Sequence[Article],
         n = len(cites) + 1
         cites.append(Citation.of_sentence(n, a, s.start, s.end, s.text))
         who = _labelled(a)
+        if by_author:
+            who += f", by {join(list(a.authors))}" if a.authors else ", no author named"
         parts.append(f"{capitalised(who)}: {s.text} [{n}]")
         if n >= SHOWN:
             break
