@@ -224,16 +224,26 @@ _NEXT_WORDS = re.compile(r"(?:[ -]+\w+){0,2}")
 
 
 # a question of manner or reason ("How did the ship get stuck?", "Why were the SUVs recalled?")
-# or one asking what someone said about something ("What did Harbor Ledger say about the canal?";
-# not "What did he say in his email?", which a quote answers) is answered by a clause, not a
-# phrase to mark
+# or one asking what someone said (about something: "What did Harbor Ledger say about the
+# canal?", "What did the NTSB chair say?"; not "What did he say in his email?", which a quote
+# answers) is answered by a clause, not a phrase to mark
 _CLAUSE = re.compile(r"^\s*(?:why\b|how\s+(?:did|does|do|was|were|is|are|can|could|will|would|has|have|had)\b|"
                      r"what\s+(?:did|does|do|has|have|had|will|would)\s+.+?\s+(?:say|said|report|reported|write|"
-                     r"written|wrote|claim|claimed|state|stated)\s+(?:about|on|of)\b)", re.I)
+                     r"written|wrote|claim|claimed|state|stated)(?:\s+(?:about|on|of)\b|\s*\??\s*$))", re.I)
 
 
 def asks_for_a_clause(text: str) -> bool:
     return bool(_CLAUSE.match(asking_part(text)))
+
+
+_SAID = re.compile(r"^\s*what\s+(?:did|does|do|has|have|had)\s+.+?\s+(?:say|said|tell|told|write|written|claim|claimed|"
+                   r"state|stated|warn|warned)\b", re.I)
+
+
+def asks_what_was_said(text: str) -> bool:
+    """"What did the NTSB chair say?", "What did he say in his email?": a statement is asked
+    for, the words someone said."""
+    return bool(_SAID.match(asking_part(text)))
 
 
 def asks_whether_reports_agree(text: str) -> bool:

@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.reading.article_cache import ArticleCache
 from assistant.reading.ranking import Ranking
+from assistant.reading.question import asks_what_was_said
 from assistant.reading.reader_model import Reader, ReadItem
 from assistant.reading.rules import PREFER_BONUS, RuleRanker
 from assistant.reading.scoring import Candidate
@@ -108,7 +109,10 @@ class ReaderRanker:
                                    c.hit_rank, c.sentence.start))
         best = ranked[0]
         r = read[_key(best)]
-        cw = self.confidence_weight
+        # the reader was trained on 5 questions asking what someone said among 5,803: its
+        # probability for them says nothing ("What did the NTSB chair say?": 0.04 for the one
+        # sentence where the chair speaks), so the rules' confidence is the answer's
+        cw = 0.0 if asks_what_was_said(query.text) else self.confidence_weight
         confidence = cw * r.probability + (1 - cw) * float(base.confidence or 0.0)
         return Ranking(base.analysis, ranked, confidence, base.vectors, _short(best, r), base.evidence)
 

@@ -169,6 +169,11 @@ def test_asked_whether_the_outlets_agree_both_figures_are_set_side_by_side(assis
     assert not ans.abstained and "369" in ans.text and "400 vessels" in ans.text
 
 
+def test_asked_what_someone_said_the_sentence_where_they_speak_answers(assistant):
+    ans = assistant.ask("What did the NTSB chair say?")  # abstained: the reader, hardly trained on such questions, gave 0.04
+    assert not ans.abstained and "Jennifer Homendy" in ans.text and ans.short_answer is None
+
+
 def test_a_yes_or_no_question_gets_its_sentence_with_nothing_marked(assistant):
     ans = assistant.ask("Was the Ever Given freed?")  # marked "Suez Canal"
     assert not ans.abstained and "freed" in ans.text and ans.short_answer is None

@@ -206,6 +206,7 @@ def test_a_mark_must_give_the_unit_a_how_long_far_old_or_much_question_asks_for(
     ("Why were the SUVs recalled?", True), ("How did the Ever Given get stuck?", True),
     ("What did Harbor Ledger say about the canal?", True), ("What has the agency reported on the toll?", True),
     ("What did he say in his email?", False),  # a quote answers it
+    ("What did the harbour master say?", True),
     ("Can you tell me why the bridge fell?", False),  # the asking part opens with "why" only after the request
     ("How many ships waited?", False), ("How long did it last?", False), ("Who won?", False),
     ("What did the ship hit?", False),  # a thing, not a statement
@@ -226,6 +227,17 @@ def test_a_question_comparing_reports_and_the_question_inside_it(question, inner
     from assistant.reading.question import asks_whether_reports_agree, fact_compared
 
     assert fact_compared(question) == inner and asks_whether_reports_agree(question) is agree
+
+
+@pytest.mark.parametrize("question, said", [
+    ("What did the harbour master say?", True), ("What did he say in his email?", True),
+    ("What has the council said about the ferry?", True),
+    ("What did the ship hit?", False), ("What did the firm announce it would rename?", False),
+])
+def test_questions_asking_what_someone_said(question, said):
+    from assistant.reading.question import asks_what_was_said
+
+    assert asks_what_was_said(question) is said
 
 
 @pytest.mark.parametrize("question, yes_no", [
