@@ -88,7 +88,8 @@ def _ellipsis(question: str) -> str | None:
     if m and not question[:m.end()].lower().startswith("what else"):
         return question[m.end():].strip(" ?!.")
     first = question.split(" ", 1)[0].lower()
-    if not m and not opens_a_question(question) and first not in IMPERATIVE and len(content_words(question)) <= 2:
+    if not m and not opens_a_question(question) and first not in IMPERATIVE and len(content_words(question)) <= 2 \
+            and not asks_for_summary(question):  # "Tell me about it" asks a thing of its own
         return question.strip(" ?!.")  # "Compare the reports" asks a thing of its own
     return None
 

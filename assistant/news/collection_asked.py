@@ -70,7 +70,9 @@ _ABOUT_ARTICLES = re.compile(
     rf"|(?:(?:can you |please )?(?:give|show|send) me |what (?:is|are) |what's )?(?:the )?links? (?:to|for) "
     rf"(?:{_STORY} (?:about|on) )?(?P<b>.+?)(?: {_NOUNS})?"
     rf"|where can i read (?:more )?about (?P<c>.+)"
-    rf"|(?P<who>who) wrote (?:{_STORY} (?:about|on) (?P<d>.+)|(?:the )?(?P<e>.+?) {_NOUNS}))$", re.I)
+    rf"|(?P<who>who) wrote (?:{_STORY} (?:about|on) (?P<d>.+)|(?:the )?(?P<e>.+?) {_NOUNS}"
+    # in a conversation, "Who wrote that story?" with the subject appended after the "?"
+    rf"|(?:that|this|it|the)(?: {_NOUNS})?\? (?P<f>.+)))$", re.I)
 _SAYING = re.compile(r"\b(?:say|says|said|claim|claims|claimed|report|reported|state|states|stated|put|"
                      r"puts|estimate|estimates|estimated|give|gives|gave)\b", re.I)
 

@@ -189,6 +189,8 @@ def test_ellipsis_asking_its_own_thing_is_expanded():
     quake = [turn("When did the earthquake hit Türkiye?", "It struck near Pazarcık in Türkiye.")]
     assert rewrite("And the cost?", quake) == "When did the earthquake hit Türkiye the cost"
     assert rewrite("What about the weather?", history) == "Which container ship blocked the Suez Canal the weather"
+    # a summary of "it" asks a thing of its own: "it" is replaced, the last question left alone
+    assert rewrite("Tell me about it", [turn("When was the Ever Given freed?", EVER_GIVEN)]) == "Tell me about Ever Given"
 
 
 @pytest.mark.parametrize("question, query", [

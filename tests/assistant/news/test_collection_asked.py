@@ -24,6 +24,7 @@ from assistant.news.collection_asked import asks_who_wrote, edge_asked, subject_
     ("When was the article about Coral Bay published?", "Coral Bay"), ("Give me the link to the ferry story", "ferry"),
     ("Where can I read more about the harbour?", "harbour"), ("Who wrote the ferry strike story?", "ferry strike"),
     ("Who wrote the article about the orchard?", "orchard"), ("Who wrote the letter?", None),
+    ("Who wrote that story? Coral Bay", "Coral Bay"),  # a follow-up, its subject appended
 ])
 def test_the_question_forms_that_ask_about_the_collection(text, subject):
     assert subject_asked(text) == subject
@@ -49,4 +50,5 @@ def test_the_question_forms_that_ask_for_the_oldest_or_newest_story(text, asked)
 
 def test_who_wrote_a_subjects_story_is_asked_for_its_authors():
     assert asks_who_wrote("Who wrote the ferry strike story?") and asks_who_wrote("who wrote the article about the orchard")
+    assert asks_who_wrote("Who wrote that story? Coral Bay")
     assert not asks_who_wrote("Which stories mention the ferry?") and not asks_who_wrote("Who wrote the letter?")
