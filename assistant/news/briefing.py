@@ -1,6 +1,7 @@
 """A question that asks for the news and names nothing to look for: only a time ("What happened in
 March 2021?", "Any news from last week?", or "What happened?" with `since`/`until` given), or not
-even that ("Any news?", "What's the latest?", "What's new?", "What are the headlines?"). Once a
+even that ("Any news?", "What's the latest?", "What's new?", "What are the headlines?", "What
+are the main stories?", "What's trending?"). Once a
 time phrase is read as date filters (`timeref`), nothing is left to look for, so no sentence
 answers it better than another and the reading path could only abstain. The answer is a briefing
 instead: the opening sentence of each of the newest stories (of that time, where one is named),
@@ -48,6 +49,10 @@ NOTE_NEWEST = "The question asks for the news: the opening sentence of the newes
 NOTE_ABOUT = "The question asks for the latest on a name: the opening sentence of the newest stories naming it."
 # the words of a question that asks for the news itself (all of them stopwords: they name nothing)
 NEWS_WORDS = frozenset("happened happening latest newest update updates".split()) | REPORT_NOUNS
+# words that rank the news rather than name what to look for, beside a news word ("the main
+# stories", "top stories"); "trending" asks for the news alone ("What's trending?")
+TRENDING = "trending"
+HEADLINE_WORDS = frozenset(f"main top big biggest major important key {TRENDING}".split())
 LATEST_WORDS = NEWS_WORDS - {"happened", "happening"}  # "What happened to the rate of flow?" asks for an event
 # "What happened with Baltimore?", "What happened to the Ever Given?": of a name, the news of it
 _HAPPENED = re.compile(r"^\s*what(?:'s|’s| is| has)? happen(?:ed|ing) (?:to|with|in|at) ", re.I)
@@ -72,10 +77,14 @@ def asks_for_news(query: Query) -> bool:
     answer ("What happened?", not "Who won?"), and either dates or outlets are set ("What did
     Harbor Ledger say?") or it speaks of the news."""
     q = analyse(query.text)
-    if q.kind != "other" or q.terms not in ((), (NEW,)):
+    ws = words(query.text)
+    news = any(w in NEWS_WORDS for w in ws) or TRENDING in ws
+    # "What are the main stories?", "Top stories", "What's trending?": the news, however ranked
+    terms = tuple(t for t in q.terms if t not in HEADLINE_WORDS) if news else q.terms
+    if q.kind != "other" or terms not in ((), (NEW,)):
         return False
     f = query.filters
-    return bool(q.terms) or bool(f.since or f.until or f.sources) or any(w in NEWS_WORDS for w in words(query.text))
+    return bool(terms) or bool(f.since or f.until or f.sources) or news
 
 
 def asks_for_news_about(query: Query, q: Question) -> bool:

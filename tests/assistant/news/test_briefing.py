@@ -38,6 +38,10 @@ def art(i: int, title: str, text: str, day: int, source: str = "Harbor Ledger") 
     ("What is happening?", Filters(), True),
     ("What did they say?", Filters(), False),  # names nothing, and does not ask for the news
     ("Who won?", Filters(), False),
+    ("What are the main stories?", Filters(), True), ("Top stories", Filters(), True),  # abstained
+    ("What's trending?", Filters(), True),
+    ("What are the main causes of the fire?", Filters(), False),  # no news word: "main" is a word asked
+    ("What is the top story on the ferry?", Filters(), False),  # names what to look for
 ])
 def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text, filters, expected):
     assert asks_for_news(Query(text, text, filters)) is expected
