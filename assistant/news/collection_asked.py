@@ -44,10 +44,11 @@ _ALL = re.compile(
     rf"|(?:which|what|how many)(?: {_NOUNS})? (?:did|does|has|have) (?:publish|published|run|print|printed|carry|"
     rf"carried|have))$", re.I)
 
-# "What's the oldest story?", "Which is the most recent article about the canal?"
+# "What's the oldest story?", "Which is the most recent article about the canal?"; "the top story
+# on the canal" is read as its newest (the index knows no importance but recency)
 _EDGE = re.compile(
     rf"^(?:what|which)(?:'s| is| was)? (?:the |your )?(?P<edge>oldest|earliest|first|newest|latest|most recent|"
-    rf"last|freshest) {_NOUNS}(?: in {_INDEX}| (?:do )?you have| you've got)?(?: {_NAMING} (?P<subject>.+))?$", re.I)
+    rf"last|freshest|top|main|biggest) {_NOUNS}(?: in {_INDEX}| (?:do )?you have| you've got)?(?: {_NAMING} (?P<subject>.+))?$", re.I)
 _OLDEST = ("oldest", "earliest", "first")
 # "Which outlet reported first on the bridge collapse?", "Who was first to report the fire?", "Who
 # broke the Suez story?": the oldest story of the subject, its outlet named

@@ -41,7 +41,7 @@ def art(i: int, title: str, text: str, day: int, source: str = "Harbor Ledger") 
     ("What are the main stories?", Filters(), True), ("Top stories", Filters(), True),  # abstained
     ("What's trending?", Filters(), True),
     ("What are the main causes of the fire?", Filters(), False),  # no news word: "main" is a word asked
-    ("What is the top story on the ferry?", Filters(), False),  # names what to look for
+    ("What is the top story on the ferry?", Filters(), False),  # names what to look for: the newest story on it
 ])
 def test_a_question_that_names_nothing_but_a_time_or_the_news_is_a_briefing(text, filters, expected):
     assert asks_for_news(Query(text, text, filters)) is expected

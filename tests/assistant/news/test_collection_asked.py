@@ -41,6 +41,7 @@ def test_the_question_forms_that_ask_about_the_collection(text, subject):
     ("Which outlet reported first?", None),
     ("Who reported that the ferry sank first?", None),  # who said it, not which story came first
     ("Who first landed on the moon?", None), ("Who reported on the strike?", None),  # the outlets, listed
+    ("What is the top story on the ferry?", (False, "ferry")),  # read as the newest
     ("What's the oldest bridge?", None),  # no story asked for
     ("Which stories mention Coral Bay?", None),
 ])
