@@ -146,8 +146,9 @@ def about(q: Question, passages: Passages, sentences_of, anywhere: bool = False)
         if a.id in seen:
             continue
         seen.add(a.id)
+        title = stems(a.title)
         sents = [opening(sentences_of(a))] if not anywhere else list(sentences_of(a))
-        if want <= stems(a.title) or any(s is not None and want <= stems(a.title + " " + s.text) for s in sents):
+        if want <= title or any(s is not None and want <= title | stems(s.text) for s in sents):
             out.append(a)
     return sorted(out, key=lambda a: (a.published is None, -a.published.toordinal() if a.published else 0))
 

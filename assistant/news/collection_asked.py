@@ -104,9 +104,10 @@ def subject_asked(text: str) -> str | None:
 def edge_asked(text: str) -> tuple[bool, str] | None:
     """(oldest?, subject) where the question asks for the oldest or newest story, of a subject
     ("the oldest story about the canal") or of the whole collection (subject ""); else None."""
-    if (m := _EDGE.match(_plain(text))) is not None:
+    t = _plain(text)
+    if (m := _EDGE.match(t)) is not None:
         oldest, subject = m.group("edge").lower() in _OLDEST, m.group("subject") or ""
-    elif (m := _FIRST.match(_plain(text))) is not None:
+    elif (m := _FIRST.match(t)) is not None:
         oldest, subject = True, next(g for g in m.groups() if g)
         if subject.lower().startswith("that "):
             return None  # "Who reported that 50,000 died first?" asks who said it
