@@ -31,10 +31,9 @@ WIDTH = 100
 HELP = """\
 Ask a question about the indexed articles; follow-ups may refer to earlier answers
 ("Who is its leader?", "What about Hama?", "And the owner?"). Also: "What's new?", "Summarize the
-Suez story", "Tell me about the earthquake",
-"Which stories mention NASA?", "Who reported on the canal?", "What's the oldest story?", "How do
-the Suez reports differ?", "Do the reports agree on that?", "Timeline of the Suez blockage", "Tell me more"; keywords work too
-("artemis launch date").
+Suez story", "Tell me about the earthquake", "Which stories mention NASA?", "Who reported on the
+canal?", "What's the oldest story?", "How do the Suez reports differ?", "Do the reports agree on
+that?", "Timeline of the Suez blockage", "Tell me more"; keywords work too ("artemis launch date").
   /sources   the last answer's sources in full: quoted sentences and links
   /reset     start a new conversation (nothing earlier is carried over)
   /help      this help

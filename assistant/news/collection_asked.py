@@ -48,7 +48,8 @@ _ALL = re.compile(
 # on the canal" is read as its newest (the index knows no importance but recency)
 _EDGE = re.compile(
     rf"^(?:what|which)(?:'s| is| was)? (?:the |your )?(?P<edge>oldest|earliest|first|newest|latest|most recent|"
-    rf"last|freshest|top|main|biggest) {_NOUNS}(?: in {_INDEX}| (?:do )?you have| you've got)?(?: {_NAMING} (?P<subject>.+))?$", re.I)
+    rf"last|freshest|top|main|biggest) {_NOUNS}(?: in {_INDEX}| (?:do )?you have| you've got)?"
+    rf"(?: {_NAMING} (?P<subject>.+))?$", re.I)
 _OLDEST = ("oldest", "earliest", "first")
 # "Which outlet reported first on the bridge collapse?", "Who was first to report the fire?", "Who
 # broke the Suez story?": the oldest story of the subject, its outlet named
